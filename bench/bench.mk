@@ -1,0 +1,13 @@
+# Google Benchmark: codec throughput next to memcpy of the same octets.
+
+BENCH_BIN := $(BUILD)/bin/stream_bench
+
+$(BUILD)/obj/bench/%.o: XSM_EXTRA_CFLAGS += $(BENCHMARK_CFLAGS)
+
+$(BENCH_BIN): $(BUILD)/obj/bench/stream_bench.o $(XSM_STATIC)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(XSM_LIB_LIBS) $(BENCHMARK_LIBS) -lpthread
+
+.PHONY: bench
+bench: $(BENCH_BIN)
+	$(BENCH_BIN) --benchmark_counters_tabular=true

@@ -1,0 +1,50 @@
+# libxsmigrate: shared (versioned soname, only the C API exported) and
+# static.  Objects are position-independent so both come from one build.
+
+XSM_CXXSTD    := -std=c++17
+XSM_WARN      := -Wall -Wextra -Wno-missing-field-initializers
+XSM_CPPFLAGS  := -Iinclude -Ilib $(XENTOOLLOG_CFLAGS) $(YAJL_CFLAGS)
+# SAN_FLAGS: set by the sanitizer build (check-sanitize).
+XSM_CXXFLAGS   = $(XSM_CXXSTD) $(XSM_WARN) -fPIC -fvisibility=hidden \
+                 $(XSM_CPPFLAGS) $(CXXFLAGS) $(SAN_FLAGS)
+
+XSM_LIB_SRCS  := $(sort $(wildcard lib/stream/*.cc)) lib/c_api.cc
+XSM_LIB_OBJS  := $(patsubst %.cc,$(BUILD)/obj/%.o,$(XSM_LIB_SRCS))
+XSM_SO_MAJOR  := 0
+XSM_SONAME    := libxsmigrate.so.$(XSM_SO_MAJOR)
+XSM_SHLIB     := $(BUILD)/lib/libxsmigrate.so.$(PACKAGE_VERSION)
+XSM_STATIC    := $(BUILD)/lib/libxsmigrate.a
+XSM_LIB_LIBS  := $(YAJL_LIBS) $(XENTOOLLOG_LIBS)
+
+ALL_TARGETS += $(XSM_SHLIB) $(XSM_STATIC) $(BUILD)/xsmigrate.pc
+
+$(BUILD)/obj/%.o: %.cc
+	@mkdir -p $(@D)
+	$(CXX) $(XSM_CXXFLAGS) $(XSM_EXTRA_CFLAGS) -MMD -MP -c $< -o $@
+
+$(XSM_STATIC): $(XSM_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(XSM_SHLIB): $(XSM_LIB_OBJS) lib/libxsmigrate.map
+	@mkdir -p $(@D)
+	$(CXX) -shared -Wl,-soname,$(XSM_SONAME) -Wl,--version-script=lib/libxsmigrate.map \
+		-Wl,--no-undefined $(LDFLAGS) $(SAN_FLAGS) -o $@ $(XSM_LIB_OBJS) $(XSM_LIB_LIBS)
+	ln -sf $(@F) $(@D)/$(XSM_SONAME)
+	ln -sf $(XSM_SONAME) $(@D)/libxsmigrate.so
+
+$(BUILD)/xsmigrate.pc: xsmigrate.pc
+	@mkdir -p $(@D)
+	cp $< $@
+
+.PHONY: install-lib
+install-lib: $(XSM_SHLIB) $(XSM_STATIC)
+	$(INSTALL) -d $(DESTDIR)$(libdir) $(DESTDIR)$(libdir)/pkgconfig $(DESTDIR)$(includedir)
+	$(INSTALL) -m 644 $(XSM_STATIC) $(DESTDIR)$(libdir)/
+	$(INSTALL) -m 755 $(XSM_SHLIB) $(DESTDIR)$(libdir)/
+	ln -sf $(notdir $(XSM_SHLIB)) $(DESTDIR)$(libdir)/$(XSM_SONAME)
+	ln -sf $(XSM_SONAME) $(DESTDIR)$(libdir)/libxsmigrate.so
+	$(INSTALL) -m 644 include/xsmigrate.h $(DESTDIR)$(includedir)/
+	$(INSTALL) -m 644 xsmigrate.pc $(DESTDIR)$(libdir)/pkgconfig/
+
+-include $(XSM_LIB_OBJS:.o=.d)

@@ -1,0 +1,37 @@
+/*
+ * Writes a stream: the header, then records as they come, then END.
+ * Output is batched into one buffer and flushed to the sink as it fills,
+ * so memory stays bounded whatever the stream's size.
+ */
+#ifndef XSM_STREAM_STREAM_WRITER_H
+#define XSM_STREAM_STREAM_WRITER_H
+
+#include <string>
+
+#include "stream/byte_io.h"
+#include "stream/record_encoder.h"
+
+namespace xsm {
+
+class StreamWriter {
+public:
+    StreamWriter(ByteSink &sink, const EncodeOptions &opts);
+
+    bool WriteHeader(std::string *error);
+    /* Writing an EndRecord finishes the stream and flushes. */
+    bool Write(const Record &r, std::string *error);
+    bool Flush(std::string *error);
+    /* The last failure was the sink's, not the record's. */
+    bool sink_failed() const { return sink_failed_; }
+
+private:
+    ByteSink &sink_;
+    EncodeOptions opts_;
+    RecordEncoder encoder_;
+    std::string buf_;
+    bool sink_failed_ = false;
+};
+
+} // namespace xsm
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * A command-line input: a regular file is mapped and read in place (the
+ * fast path for verify), anything else (a pipe, "-") is streamed.
+ */
+#ifndef XSM_TOOLS_INPUT_FILE_H
+#define XSM_TOOLS_INPUT_FILE_H
+
+#include <memory>
+#include <string>
+
+#include "stream/byte_io.h"
+
+namespace xsm {
+
+class InputFile {
+public:
+    ~InputFile();
+    /* "-" is standard input.  False with *why if it cannot be opened. */
+    bool Open(const std::string &path, std::string *why);
+    ByteSource &source() { return *source_; }
+
+private:
+    int fd_ = -1;
+    void *map_ = nullptr;
+    size_t map_len_ = 0;
+    std::unique_ptr<ByteSource> source_;
+};
+
+} // namespace xsm
+
+#endif
