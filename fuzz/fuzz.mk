@@ -1,5 +1,5 @@
 # libFuzzer target for the reader (clang, ASan+UBSan), run for a bounded
-# time by `make check` from the seed corpus checked in under fuzz/corpus.
+# time by `make check` from the vectors checked in under tests/vectors (the seed corpus).
 
 FUZZ_BIN     := $(BUILD)/fuzz/stream_fuzzer
 FUZZ_SECONDS ?= 60
@@ -19,7 +19,7 @@ check-fuzz: $(FUZZ_BIN)
 	@mkdir -p $(BUILD)/check $(BUILD)/fuzz/new $(BUILD)/fuzz/artifacts
 	@if $(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix=$(BUILD)/fuzz/artifacts/ -print_final_stats=1 \
-		$(BUILD)/fuzz/new fuzz/corpus > $(BUILD)/fuzz/log 2>&1; then \
+		$(BUILD)/fuzz/new tests/vectors > $(BUILD)/fuzz/log 2>&1; then \
 		tail -n 3 $(BUILD)/fuzz/log; echo "PASS fuzz: $(FUZZ_SECONDS)s without a crash"; \
 		echo "1 0" > $(BUILD)/check/fuzz.counts; \
 	else \

@@ -1,0 +1,160 @@
+/*
+ * The C ABI as libxl sees it: the shared object exports xsm_* and nothing
+ * else, errors come back as errno plus a logged reason, and an embedded
+ * stream leaves the rest of the fd to its owner.
+ */
+#include <gtest/gtest.h>
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "cli_runner.h"
+#include "spec_vectors.h"
+#include "xsmigrate.h"
+
+using namespace xsm_test;
+
+namespace {
+
+int FdWith(const std::string &data)
+{
+    FILE *f = tmpfile();
+    fwrite(data.data(), 1, data.size(), f);
+    fflush(f);
+    int fd = dup(fileno(f));
+    fclose(f);
+    lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
+/* A xentoollog logger that keeps what it is told. */
+struct CapturingLogger {
+    xentoollog_logger vtable;
+    std::string last;
+    int errnoval = 0;
+};
+
+void CaptureLog(xentoollog_logger *l, xentoollog_level, int errnoval, const char *,
+                const char *fmt, va_list al)
+{
+    auto *c = reinterpret_cast<CapturingLogger *>(l);
+    char buf[512];
+    vsnprintf(buf, sizeof(buf), fmt, al);
+    c->last = buf;
+    c->errnoval = errnoval;
+}
+
+void NoProgress(xentoollog_logger *, const char *, const char *, int, unsigned long,
+                unsigned long) {}
+void NoDestroy(xentoollog_logger *) {}
+
+TEST(CApi, VerifyReportsInfo)
+{
+    xsm_ctx *ctx = xsm_ctx_open(nullptr, 0);
+    ASSERT_NE(ctx, nullptr);
+    std::string s = FullStreamV2(true);
+    int fd = FdWith(s);
+    xsm_stream_info info{};
+    ASSERT_EQ(xsm_stream_verify(ctx, fd, XSM_LAYOUT_XEN, 0, &info), 0) << xsm_last_error(ctx);
+    EXPECT_EQ(info.version, 2u);
+    EXPECT_EQ(info.big_endian, 1);
+    EXPECT_EQ(info.records, 12u);
+    EXPECT_EQ(info.length, s.size());
+    close(fd);
+    xsm_ctx_close(ctx);
+}
+
+TEST(CApi, InvalidStreamIsEinvalWithLoggedReason)
+{
+    CapturingLogger logger{{CaptureLog, NoProgress, NoDestroy}, "", 0};
+    xsm_ctx *ctx = xsm_ctx_open(&logger.vtable, 0);
+    std::string s = FullStreamV1(false);
+    s[8] = 9; /* version 0x09000001 */
+    int fd = FdWith(s);
+    errno = 0;
+    EXPECT_EQ(xsm_stream_verify(ctx, fd, XSM_LAYOUT_XEN, 0, nullptr), -1);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_EQ(std::string(xsm_last_error(ctx)), "offset 8: header: unknown version 150994945");
+    EXPECT_EQ(logger.last, xsm_last_error(ctx));
+    EXPECT_EQ(logger.errnoval, EINVAL);
+    close(fd);
+    xsm_ctx_close(ctx);
+}
+
+TEST(CApi, BadArgumentsAndUnreadableFd)
+{
+    EXPECT_EQ(xsm_ctx_open(nullptr, 1), nullptr);
+    EXPECT_EQ(errno, EINVAL);
+    xsm_ctx *ctx = xsm_ctx_open(nullptr, 0);
+    EXPECT_EQ(xsm_stream_verify(ctx, 0, 7, 0, nullptr), -1);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_EQ(xsm_stream_verify(ctx, -1, XSM_LAYOUT_XEN, 0, nullptr), -1);
+    EXPECT_EQ(errno, EIO);
+    EXPECT_EQ(xsm_stream_verify(nullptr, 0, XSM_LAYOUT_XEN, 0, nullptr), -1);
+    xsm_ctx_close(ctx);
+}
+
+TEST(CApi, EmbeddedVerifyLeavesTheFdAfterEnd)
+{
+    xsm_ctx *ctx = xsm_ctx_open(nullptr, 0);
+    std::string s = FullStreamV1(false);
+    int fd = FdWith(s + "NEXT");
+    ASSERT_EQ(xsm_stream_verify(ctx, fd, XSM_LAYOUT_XEN, XSM_EMBEDDED, nullptr), 0);
+    EXPECT_EQ(lseek(fd, 0, SEEK_CUR), off_t(s.size()));
+    close(fd);
+    xsm_ctx_close(ctx);
+}
+
+TEST(CApi, ConvertBetweenFds)
+{
+    xsm_ctx *ctx = xsm_ctx_open(nullptr, 0);
+    int in = FdWith(FullStreamV1(false));
+    int out = FdWith("");
+    xsm_convert_opts o{XSM_LAYOUT_XEN, XSM_LAYOUT_DRAFT, 0, 2};
+    ASSERT_EQ(xsm_stream_convert(ctx, in, out, &o), 0) << xsm_last_error(ctx);
+    std::string want = FullStreamV1(true, ConnLayout::Draft);
+    std::string got(want.size() + 16, '\0');
+    EXPECT_EQ(pread(out, &got[0], got.size(), 0), ssize_t(want.size()));
+    got.resize(want.size());
+    EXPECT_EQ(got, want);
+
+    /* Lossy: ENOTSUP. */
+    int in2 = FdWith(FullStreamV2(false));
+    xsm_convert_opts v1{XSM_LAYOUT_XEN, XSM_LAYOUT_XEN, 1, 0};
+    EXPECT_EQ(xsm_stream_convert(ctx, in2, out, &v1), -1);
+    EXPECT_EQ(errno, ENOTSUP);
+    close(in);
+    close(in2);
+    close(out);
+    xsm_ctx_close(ctx);
+}
+
+/* Only the C API is visible in the shared object libxl links against. */
+TEST(CApi, SharedObjectExportsOnlyTheCApi)
+{
+    const char *so = std::getenv("XSM_SHLIB");
+    ASSERT_NE(so, nullptr) << "XSM_SHLIB must name libxsmigrate.so.* (make check sets it)";
+    TempDir tmp;
+    std::string cmd = std::string("nm -D --defined-only '") + so + "' | awk '{print $3}' > " +
+                      (tmp / "syms");
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    std::istringstream syms(ReadFile(tmp / "syms"));
+    std::string sym;
+    int n = 0;
+    while (std::getline(syms, sym)) {
+        if (sym.empty() || sym == "XSMIGRATE_0")
+            continue;
+        EXPECT_EQ(sym.rfind("xsm_", 0), 0u) << "exported: " << sym;
+        n++;
+    }
+    EXPECT_EQ(n, 5);
+
+    void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+    ASSERT_NE(h, nullptr) << dlerror();
+    EXPECT_NE(dlsym(h, "xsm_stream_verify"), nullptr);
+    dlclose(h);
+}
+
+} // namespace
