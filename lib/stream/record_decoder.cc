@@ -321,7 +321,14 @@ bool DecodeQuotas(BodyCursor &c, size_t at, uint16_t n, Endian endian,
                                 std::to_string(n) + " names are NUL-terminated");
             return false;
         }
-        pos = static_cast<const uint8_t *>(nul) - c.data() + 1;
+        size_t end = static_cast<const uint8_t *>(nul) - c.data();
+        if (end == pos) {
+            /* An empty name is padding, not a quota: the names ran out. */
+            c.Fail(pos, "quota-names: name " + std::to_string(i + 1) + " of " +
+                                std::to_string(n) + " is empty");
+            return false;
+        }
+        pos = end + 1;
     }
     *quotas = QuotaList(c.data() + at, n, endian,
                         Bytes(reinterpret_cast<const char *>(c.data() + names_at), pos - names_at));
