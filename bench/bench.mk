@@ -11,3 +11,7 @@ $(BENCH_BIN): $(BUILD)/obj/bench/stream_bench.o $(XSM_STATIC)
 .PHONY: bench
 bench: $(BENCH_BIN)
 	$(BENCH_BIN) --benchmark_counters_tabular=true
+
+.PHONY: bench-verify
+bench-verify: $(BENCH_BIN) $(XSM_CLI)
+	bench/verify_vs_cksum.sh $(BUILD)
