@@ -7,7 +7,7 @@
 -include config.mk
 
 BUILD     ?= build
-XSM_CACHE ?= $(CURDIR)/$(BUILD)/cache
+XSM_CACHE ?= $(abspath $(BUILD))/cache
 XEN_SRC   ?= $(XSM_CACHE)/xen-src/src
 export XSM_CACHE
 
@@ -50,3 +50,7 @@ clean:
 .PHONY: distclean
 distclean:
 	rm -rf $(BUILD) config.mk config.log config.status xsmigrate.pc autom4te.cache
+
+.PHONY: demo
+demo: $(XSM_CLI)
+	@scripts/demo
