@@ -18,16 +18,20 @@ extern "C" {
 #include <xentoollog.h>
 
 typedef struct xsm_ctx xsm_ctx;
+struct xs_handle;
 
 /* CONNECTION_DATA layouts: as xenstored writes it, or the v4 design's. */
 #define XSM_LAYOUT_XEN   0
 #define XSM_LAYOUT_DRAFT 1
 
 /*
- * Opens a context.  logger may be NULL (errors are then only kept for
+ * Opens a context.  xsh is the xenstored connection to use (not taken
+ * over); with NULL, the default one (XENSTORED_PATH honoured) is opened
+ * when first needed.  logger may be NULL (errors are then only kept for
  * xsm_last_error()).  flags must be 0.  NULL with errno on failure.
  */
-xsm_ctx *xsm_ctx_open(xentoollog_logger *logger, unsigned int flags);
+xsm_ctx *xsm_ctx_open(struct xs_handle *xsh, xentoollog_logger *logger,
+                      unsigned int flags);
 void xsm_ctx_close(xsm_ctx *ctx);
 
 /* The reason for the last failure on ctx, or "" if none. */
@@ -65,6 +69,52 @@ struct xsm_convert_opts {
  */
 int xsm_stream_convert(xsm_ctx *ctx, int in_fd, int out_fd,
                        const struct xsm_convert_opts *opts);
+
+/*
+ * Per-domain save and restore.  A domain's nodes are those under
+ * /local/domain/<domid> and the backend areas of its devices,
+ * /local/domain/<backend>/backend/<type>/<domid>; see
+ * xsm_set_node_templates() to change that set.
+ */
+
+/*
+ * Saves domain domid's xenstore state (connection, watches, open
+ * transactions, nodes and permissions) as a stream written to fd.  The
+ * domain is quiesced first and stays so: its ring now belongs to the
+ * receiving side.  On failure it is resumed.  Needs the xenstored patch
+ * series (ENOSYS-like errors from xenstored otherwise).
+ */
+int xsm_domain_save(xsm_ctx *ctx, uint32_t domid, int fd);
+
+/* Lets xenstored serve a domain saved by xsm_domain_save() again (the
+ * migration failed and the guest stays here). */
+int xsm_domain_resume(xsm_ctx *ctx, uint32_t domid);
+
+/*
+ * Restores a domain's state from the stream on fd (nothing after its END
+ * is read) as domain domid, which must exist and not be introduced yet.
+ * from_domid is its domid in the stream (paths, permissions and the
+ * connection are rewritten); store_port and store_gfn are the guest's
+ * xenstore event channel and ring page on this host.  The stream is
+ * checked first as coming from an untrusted sender: EINVAL for a
+ * malformed stream, EPERM for one reaching beyond the domain (nodes
+ * outside its set, permissions for third domains, quotas); nothing is
+ * applied then.  Every open transaction ends with EAGAIN; every watch
+ * is re-armed.
+ */
+int xsm_domain_restore(xsm_ctx *ctx, uint32_t domid, uint32_t from_domid,
+                       uint32_t store_port, uint64_t store_gfn, int fd);
+
+/*
+ * Replaces the node set: n absolute path templates, each naming $DOMID
+ * once, with * for any one component.  EINVAL if one is malformed.
+ */
+int xsm_set_node_templates(xsm_ctx *ctx, const char *const *templates,
+                           unsigned int n);
+
+/* Lets permissions in restored nodes name domain domid as well (a driver
+ * domain serving the guest's devices). */
+int xsm_trust_domid(xsm_ctx *ctx, uint32_t domid);
 
 #ifdef __cplusplus
 }

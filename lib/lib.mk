@@ -3,18 +3,19 @@
 
 XSM_CXXSTD    := -std=c++17
 XSM_WARN      := -Wall -Wextra -Wno-missing-field-initializers
-XSM_CPPFLAGS  := -Iinclude -Ilib $(XENTOOLLOG_CFLAGS) $(YAJL_CFLAGS)
+XSM_CPPFLAGS  := -Iinclude -Ilib $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS) $(YAJL_CFLAGS)
 # SAN_FLAGS: set by the sanitizer build (check-sanitize).
 XSM_CXXFLAGS   = $(XSM_CXXSTD) $(XSM_WARN) -fPIC -fvisibility=hidden \
                  $(XSM_CPPFLAGS) $(CXXFLAGS) $(SAN_FLAGS)
 
-XSM_LIB_SRCS  := $(sort $(wildcard lib/stream/*.cc)) lib/c_api.cc
+XSM_LIB_SRCS  := $(sort $(wildcard lib/stream/*.cc lib/engine/*.cc lib/xenstored/*.cc)) \
+                 $(sort $(wildcard lib/c_api*.cc))
 XSM_LIB_OBJS  := $(patsubst %.cc,$(BUILD)/obj/%.o,$(XSM_LIB_SRCS))
 XSM_SO_MAJOR  := 0
 XSM_SONAME    := libxsmigrate.so.$(XSM_SO_MAJOR)
 XSM_SHLIB     := $(BUILD)/lib/libxsmigrate.so.$(PACKAGE_VERSION)
 XSM_STATIC    := $(BUILD)/lib/libxsmigrate.a
-XSM_LIB_LIBS  := $(YAJL_LIBS) $(XENTOOLLOG_LIBS)
+XSM_LIB_LIBS  := $(XENSTORE_LIBS) $(YAJL_LIBS) $(XENTOOLLOG_LIBS)
 
 ALL_TARGETS += $(XSM_SHLIB) $(XSM_STATIC) $(BUILD)/xsmigrate.pc
 

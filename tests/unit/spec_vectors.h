@@ -1,7 +1,7 @@
 /*
  * One stream holding every record type, built by hand from the spec's
  * tables in either byte order and CONNECTION_DATA layout.  Used by the
- * round-trip and CLI tests, and checked in as tests/vectors/*.xsm.
+ * round-trip and CLI tests, and checked in under tests/vectors.
  */
 #ifndef XSM_TESTS_SPEC_VECTORS_H
 #define XSM_TESTS_SPEC_VECTORS_H

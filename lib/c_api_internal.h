@@ -1,0 +1,60 @@
+/*
+ * What the extern "C" shim files share: the context behind xsm_ctx and
+ * the one way errors leave the library (errno + logged reason).
+ */
+#ifndef XSM_C_API_INTERNAL_H
+#define XSM_C_API_INTERNAL_H
+
+#include <cerrno>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "engine/node_policy.h"
+#include "xenstored/xenstored_client.h"
+#include "xsmigrate.h"
+
+#define XSM_EXPORT extern "C" __attribute__((visibility("default")))
+
+struct xsm_ctx {
+    explicit xsm_ctx(xs_handle *h) : xs(h) {}
+
+    xentoollog_logger *logger = nullptr;
+    std::string last_error;
+    xsm::XenstoredClient xs;
+    xsm::NodePolicy policy;
+    std::set<unsigned int> trusted;
+};
+
+namespace xsm {
+
+/* Records the reason, logs it, sets errno, returns -1. */
+int CApiFail(xsm_ctx *ctx, int err, const std::string &why);
+
+/* Success: clears the last error, returns 0. */
+inline int CApiOk(xsm_ctx *ctx)
+{
+    ctx->last_error.clear();
+    return 0;
+}
+
+/* Runs fn, turning an allocation failure into ENOMEM: no exception leaves. */
+template <typename Fn>
+int CApiGuard(xsm_ctx *ctx, Fn &&fn)
+{
+    if (!ctx) {
+        errno = EINVAL;
+        return -1;
+    }
+    try {
+        return fn();
+    } catch (const std::bad_alloc &) {
+        return CApiFail(ctx, ENOMEM, "out of memory");
+    } catch (...) {
+        return CApiFail(ctx, EIO, "internal error");
+    }
+}
+
+} // namespace xsm
+
+#endif

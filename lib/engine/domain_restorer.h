@@ -1,0 +1,48 @@
+/*
+ * Restore: put one domain's xenstore state back into xenstored.
+ *
+ *   read the stream (from libxl's fd: nothing past END) -> check it as
+ *   coming from an untrusted sender (engine/state_checker.h) -> rewrite it
+ *   for the new domid -> restore-domain, which introduces the domain with
+ *   its connection, watches and transactions (each forced to EAGAIN) and
+ *   writes its nodes, all in one step.
+ *
+ * Nothing reaches xenstored before every check has passed, and xenstored
+ * applies all of the stream or none of it.
+ */
+#ifndef XSM_ENGINE_DOMAIN_RESTORER_H
+#define XSM_ENGINE_DOMAIN_RESTORER_H
+
+#include <set>
+
+#include "engine/node_policy.h"
+#include "stream/byte_io.h"
+#include "xenstored/xenstored_client.h"
+
+namespace xsm {
+
+struct RestoreTarget {
+    unsigned int domid = 0;        /* on this host */
+    unsigned int from_domid = 0;   /* in the stream */
+    unsigned int store_port = 0;   /* the guest's store event channel here */
+    uint64_t store_gfn = 0;        /* its ring page, for INTRODUCE */
+};
+
+class DomainRestorer {
+public:
+    DomainRestorer(XenstoredClient &xs, const NodePolicy &policy,
+                   const std::set<unsigned int> &trusted)
+        : xs_(xs), policy_(policy), trusted_(trusted) {}
+
+    /* embedded: src goes on after END (libxl's stream). */
+    bool Restore(ByteSource &src, bool embedded, const RestoreTarget &t, XsError *e);
+
+private:
+    XenstoredClient &xs_;
+    const NodePolicy &policy_;
+    const std::set<unsigned int> &trusted_;
+};
+
+} // namespace xsm
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * Save: take one domain's xenstore state out of xenstored as a stream.
+ *
+ *   quiesce the domain (xenstored finishes what it took from the ring and
+ *   takes no more) -> find the roots of its node set -> save-domain into a
+ *   scratch file -> check the stream is that domain's state -> copy it to
+ *   the caller's sink.
+ *
+ * The domain stays quiesced after a successful save: its ring now belongs
+ * to the receiving side.  If anything fails, it is unquiesced again, so a
+ * failed migration leaves the guest running where it was.
+ */
+#ifndef XSM_ENGINE_DOMAIN_SAVER_H
+#define XSM_ENGINE_DOMAIN_SAVER_H
+
+#include "engine/node_policy.h"
+#include "stream/byte_io.h"
+#include "xenstored/xenstored_client.h"
+
+namespace xsm {
+
+class DomainSaver {
+public:
+    DomainSaver(XenstoredClient &xs, const NodePolicy &policy) : xs_(xs), policy_(policy) {}
+
+    bool Save(unsigned int domid, ByteSink &out, XsError *e);
+
+    /* Undo the quiesce of a save whose migration failed later on. */
+    bool Resume(unsigned int domid, XsError *e);
+
+private:
+    bool SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e);
+
+    XenstoredClient &xs_;
+    const NodePolicy &policy_;
+};
+
+} // namespace xsm
+
+#endif

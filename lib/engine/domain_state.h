@@ -1,0 +1,88 @@
+/*
+ * One domain's xenstore state, owned: what a per-domain stream carries.
+ *
+ * Unlike the codec's records (views into a buffer), this model owns its
+ * strings, because restore rewrites paths and permissions for a new domid
+ * and that changes lengths.  Every element remembers where in the stream
+ * it came from, so that a refusal can name the record.
+ */
+#ifndef XSM_ENGINE_DOMAIN_STATE_H
+#define XSM_ENGINE_DOMAIN_STATE_H
+
+#include <string>
+#include <vector>
+
+#include "stream/byte_io.h"
+#include "stream/record_encoder.h"
+#include "stream/stream_reader.h"
+
+namespace xsm {
+
+/* Where an element was read from: record index, offset and type. */
+struct Origin {
+    int64_t index = -1;
+    uint64_t offset = 0;
+    uint32_t type = 0;
+
+    /* "record #K (TYPE) at offset N" */
+    std::string Describe() const;
+};
+
+struct ConnectionState {
+    uint32_t conn_id = 0;
+    uint16_t domid = 0;
+    uint16_t tdomid = kDomidInvalid;
+    uint32_t evtchn = 0;
+    uint16_t fields = 0;
+    uint64_t unique_id = 0;
+    uint16_t out_resp_len = 0;
+    std::string in_data, out_data;
+    Origin at;
+};
+
+struct WatchState {
+    std::string path, token;
+    bool extended = false;
+    uint16_t depth = kDepthUnlimited;
+    Origin at;
+};
+
+struct TransactionState {
+    uint32_t tx_id = 0;
+    Origin at;
+};
+
+struct NodeState {
+    std::string path, value;
+    std::vector<Perm> perms;  /* first: owner */
+    uint32_t tx_id = 0;       /* pending in this transaction if non-zero */
+    uint16_t access = 0;
+    Origin at;
+
+    bool pending() const { return tx_id != 0; }
+};
+
+struct DomainState {
+    StreamContext ctx;
+    ConnectionState conn;
+    std::vector<WatchState> watches;
+    std::vector<TransactionState> transactions;
+    std::vector<NodeState> nodes;   /* committed and pending, in stream order */
+};
+
+/*
+ * Reads a per-domain stream: exactly one ring CONNECTION_DATA, its
+ * watches, transactions and nodes.  Anything else (GLOBAL_DATA, a socket
+ * or second connection, unknown record types) is refused: such a stream
+ * is a live-update image or from something we do not understand.
+ */
+bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *out,
+                     std::string *why);
+
+/* Writes the state as a stream in opts' format (END included). */
+bool WriteDomainState(const DomainState &s, ByteSink &sink, const EncodeOptions &opts,
+                      std::string *why);
+
+} // namespace xsm
+
+#endif

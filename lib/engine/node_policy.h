@@ -1,0 +1,70 @@
+/*
+ * Which nodes belong to a domain's xenstore state.
+ *
+ * A policy is a list of path templates; a node belongs to domain D if a
+ * template, with $DOMID read as D and * as any one path component,
+ * matches the node's path or one of its ancestors.  The default (with
+ * "ANY" standing for the "*" of a template):
+ *
+ *   /local/domain/$DOMID                     the domain's own subtree
+ *   /local/domain/ANY/backend/ANY/$DOMID     the backend areas of its devices
+ *
+ * Under /local/domain/X/..., X is the area's owner: the domain itself, or
+ * the backend domain for a backend area.  Restore uses this to check
+ * permissions (engine/state_checker.h) and to rewrite paths for a new
+ * domid.
+ */
+#ifndef XSM_ENGINE_NODE_POLICY_H
+#define XSM_ENGINE_NODE_POLICY_H
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "xenstored/xenstored_client.h"
+
+namespace xsm {
+
+class NodePolicy {
+public:
+    static std::vector<std::string> DefaultTemplates();
+
+    /* Templates are absolute and name $DOMID exactly once. */
+    bool Parse(const std::vector<std::string> &templates, std::string *why);
+
+    struct Area {
+        bool inside = false;
+        int owner = -1;            /* domid owning the area; -1: none (not under /local/domain) */
+        size_t domid_component = 0;/* which path component is the domid */
+    };
+    Area Classify(std::string_view path, unsigned int domid) const;
+
+    /* The path with the domid component of its area changed from -> to. */
+    std::string Remap(std::string_view path, unsigned int from, unsigned int to) const;
+
+    using Lister = std::function<bool(const std::string &, std::vector<std::string> *, XsError *)>;
+    /* The existing subtree roots of domid's nodes, found with list(). */
+    bool Roots(unsigned int domid, const Lister &list, std::vector<std::string> *roots,
+               XsError *e) const;
+
+    const std::vector<std::string> &templates() const { return text_; }
+
+private:
+    struct Template {
+        std::vector<std::string> comps;
+        size_t domid_at = 0;
+    };
+    bool Expand(const Template &t, size_t idx, const std::string &prefix, unsigned int domid,
+                const Lister &list, std::vector<std::string> *roots, XsError *e) const;
+
+    std::vector<Template> templates_;
+    std::vector<std::string> text_;
+};
+
+/* "/a/b/c" -> {"a","b","c"}; views into path. */
+std::vector<std::string_view> SplitPath(std::string_view path);
+
+} // namespace xsm
+
+#endif

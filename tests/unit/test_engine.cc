@@ -1,0 +1,325 @@
+/*
+ * The engine's pure parts: which nodes belong to a domain, what a
+ * receiving host refuses from an untrusted stream, how a state is
+ * rewritten for a new domid, and per-domain streams in and out.
+ */
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "engine/domain_state.h"
+#include "engine/node_policy.h"
+#include "engine/state_checker.h"
+#include "vector_builder.h"
+
+using namespace xsm;
+using namespace xsm_test;
+
+namespace {
+
+NodePolicy Default()
+{
+    NodePolicy p;
+    std::string why;
+    EXPECT_TRUE(p.Parse(NodePolicy::DefaultTemplates(), &why)) << why;
+    return p;
+}
+
+TEST(NodePolicy, ClassifiesOwnAndBackendAreas)
+{
+    NodePolicy p = Default();
+    EXPECT_TRUE(p.Classify("/local/domain/5", 5).inside);
+    EXPECT_EQ(p.Classify("/local/domain/5/data/x", 5).owner, 5);
+    NodePolicy::Area be = p.Classify("/local/domain/0/backend/vif/5/0/mac", 5);
+    EXPECT_TRUE(be.inside);
+    EXPECT_EQ(be.owner, 0);
+    EXPECT_EQ(be.domid_component, 5u);
+    EXPECT_EQ(p.Classify("/local/domain/7/backend/vbd/5", 5).owner, 7);
+
+    EXPECT_FALSE(p.Classify("/local/domain/0", 5).inside);
+    EXPECT_FALSE(p.Classify("/local/domain/0/foo", 5).inside);
+    EXPECT_FALSE(p.Classify("/local/domain/55/data", 5).inside);
+    EXPECT_FALSE(p.Classify("/local/domain/0/backend/vif/6/0", 5).inside);
+    EXPECT_FALSE(p.Classify("/local/domain/x/backend/vif/5", 5).inside); /* not a domid */
+    EXPECT_FALSE(p.Classify("@releaseDomain", 5).inside);
+    EXPECT_FALSE(p.Classify("/vm/5", 5).inside);
+}
+
+TEST(NodePolicy, TemplatesAreChecked)
+{
+    NodePolicy p;
+    std::string why;
+    EXPECT_FALSE(p.Parse({"local/domain/$DOMID"}, &why));
+    EXPECT_NE(why.find("not an absolute path"), std::string::npos);
+    EXPECT_FALSE(p.Parse({"/local/domain/*"}, &why));
+    EXPECT_NE(why.find("$DOMID exactly once"), std::string::npos);
+    EXPECT_TRUE(p.Parse({"/vm/$DOMID"}, &why));
+    EXPECT_TRUE(p.Classify("/vm/5/name", 5).inside);
+    EXPECT_EQ(p.Classify("/vm/5/name", 5).owner, -1);
+}
+
+TEST(NodePolicy, RemapChangesOnlyTheDomidComponent)
+{
+    NodePolicy p = Default();
+    EXPECT_EQ(p.Remap("/local/domain/5/data/5", 5, 9), "/local/domain/9/data/5");
+    EXPECT_EQ(p.Remap("/local/domain/0/backend/vbd/5/51712", 5, 9),
+              "/local/domain/0/backend/vbd/9/51712");
+    EXPECT_EQ(p.Remap("/local/domain/3/data", 5, 9), "/local/domain/3/data");
+}
+
+TEST(NodePolicy, RootsExpandWildcardsByListing)
+{
+    std::map<std::string, std::vector<std::string>> tree{
+            {"/", {"local"}},
+            {"/local", {"domain"}},
+            {"/local/domain", {"0", "5", "7"}},
+            {"/local/domain/0/backend", {"vif", "vbd"}},
+            {"/local/domain/0/backend/vif", {"5", "6"}},
+            {"/local/domain/0/backend/vbd", {"6"}},
+            {"/local/domain/7/backend", {"vif"}},
+            {"/local/domain/7/backend/vif", {"5"}},
+    };
+    int calls = 0;
+    NodePolicy::Lister list = [&](const std::string &path, std::vector<std::string> *out,
+                                  XsError *e) {
+        calls++;
+        auto it = tree.find(path);
+        if (it == tree.end()) {
+            *e = XsError{ENOENT, "no " + path};
+            return false;
+        }
+        *out = it->second;
+        return true;
+    };
+    std::vector<std::string> roots;
+    XsError e;
+    ASSERT_TRUE(Default().Roots(5, list, &roots, &e)) << e.why;
+    std::vector<std::string> want{"/local/domain/0/backend/vif/5", "/local/domain/5",
+                                  "/local/domain/7/backend/vif/5"};
+    EXPECT_EQ(roots, want);
+
+    roots.clear();
+    ASSERT_TRUE(Default().Roots(9, list, &roots, &e));
+    EXPECT_TRUE(roots.empty());
+
+    /* A listing that fails for another reason than ENOENT is an error. */
+    NodePolicy::Lister broken = [](const std::string &, std::vector<std::string> *, XsError *le) {
+        *le = XsError{EACCES, "denied"};
+        return false;
+    };
+    EXPECT_FALSE(Default().Roots(5, broken, &roots, &e));
+    EXPECT_EQ(e.err, EACCES);
+}
+
+/* A domain state as a sender would put it in the stream. */
+DomainState Sample(unsigned int domid = 5)
+{
+    DomainState s;
+    s.conn.conn_id = 1;
+    s.conn.domid = static_cast<uint16_t>(domid);
+    s.conn.evtchn = 3;
+    s.watches.push_back({"/local/domain/" + std::to_string(domid) + "/data", "tok"});
+    s.watches.push_back({"device", "rel"});
+    s.transactions.push_back({4});
+    auto node = [&](std::string path, std::string value, std::vector<Perm> perms) {
+        NodeState n;
+        n.path = std::move(path);
+        n.value = std::move(value);
+        n.perms = std::move(perms);
+        n.at.index = static_cast<int64_t>(s.nodes.size()) + 4;
+        n.at.type = 5;
+        s.nodes.push_back(n);
+    };
+    uint16_t d = static_cast<uint16_t>(domid);
+    const std::string home = "/local/domain/" + std::to_string(domid);
+    node(home, "", {{'n', 0, 0}, {'r', 0, d}});
+    node(home + "/domid", std::to_string(domid), {{'n', 0, 0}, {'r', 0, d}});
+    node(home + "/data", "", {{'b', 0, d}});
+    node(home + "/data/x", "1", {{'n', 0, d}, {'r', 0, 0}});
+    node(home + "/device/vif/0/backend",
+         "/local/domain/0/backend/vif/" + std::to_string(domid) + "/0", {{'b', 0, d}, {'r', 0, 0}});
+    node("/local/domain/0/backend/vif/" + std::to_string(domid) + "/0/state", "4",
+         {{'n', 0, 0}, {'r', 0, d}});
+    return s;
+}
+
+bool Check(const DomainState &s, std::string *why, unsigned int domid = 5,
+           XenstoredLimits limits = {}, std::set<unsigned int> trusted = {})
+{
+    CheckOptions o;
+    o.domid = domid;
+    o.trusted = std::move(trusted);
+    return CheckDomainState(s, Default(), limits, o, why);
+}
+
+TEST(StateChecker, AcceptsAnOrdinaryDomain)
+{
+    std::string why;
+    EXPECT_TRUE(Check(Sample(), &why)) << why;
+}
+
+TEST(StateChecker, RefusesNodesOutsideTheDomain)
+{
+    DomainState s = Sample();
+    s.nodes[3].path = "/local/domain/0/evil";
+    std::string why;
+    EXPECT_FALSE(Check(s, &why));
+    EXPECT_EQ(why, "record #7 (NODE_DATA) at offset 0: path /local/domain/0/evil is outside "
+                   "domain 5's nodes");
+    s = Sample();
+    s.nodes[0].path = "/tool/xenstored/quota";
+    EXPECT_FALSE(Check(s, &why));
+}
+
+TEST(StateChecker, RefusesPermissionsForThirdDomains)
+{
+    DomainState s = Sample();
+    s.nodes[3].perms.push_back({'r', 0, 7});
+    std::string why;
+    EXPECT_FALSE(Check(s, &why));
+    EXPECT_NE(why.find("permission for domain 7, a third domain"), std::string::npos) << why;
+    /* ... unless that domain is trusted (a driver domain). */
+    EXPECT_TRUE(Check(s, &why, 5, {}, {7})) << why;
+}
+
+TEST(StateChecker, RefusesRightsOnOtherDomainsNodes)
+{
+    DomainState s = Sample();
+    s.nodes[5].perms[0].domid = 5; /* backend node owned by the guest */
+    std::string why;
+    EXPECT_FALSE(Check(s, &why));
+    EXPECT_NE(why.find("would be owned by domain 5, not by its backend 0"), std::string::npos)
+            << why;
+
+    s = Sample();
+    s.nodes[5].perms[1].perm = 'b'; /* guest may write the backend's node */
+    EXPECT_FALSE(Check(s, &why));
+    EXPECT_NE(why.find("grant domain 5 'b' access (at most 'r')"), std::string::npos) << why;
+
+    s = Sample();
+    s.nodes[2].perms[0].domid = 3; /* own node handed to another domain */
+    EXPECT_FALSE(Check(s, &why, 5, {}, {3}));
+    EXPECT_NE(why.find("would be owned by domain 3, not by domain 5 or dom0"), std::string::npos);
+}
+
+TEST(StateChecker, RefusesAnotherDomainsConnection)
+{
+    DomainState s = Sample();
+    s.conn.domid = 6;
+    std::string why;
+    EXPECT_FALSE(Check(s, &why));
+    EXPECT_NE(why.find("the connection is domain 6's, not domain 5's"), std::string::npos);
+    s = Sample();
+    s.conn.tdomid = 2;
+    EXPECT_FALSE(Check(s, &why));
+}
+
+TEST(StateChecker, RefusesWhatExceedsQuotas)
+{
+    XenstoredLimits l;
+    std::string why;
+    DomainState s = Sample();
+    s.nodes[3].value.assign(2049, 'v');
+    EXPECT_FALSE(Check(s, &why, 5, l));
+    EXPECT_NE(why.find("2049 octets, more than xenstored's node-size quota 2048"),
+              std::string::npos);
+
+    s = Sample();
+    l.watches = 1;
+    EXPECT_FALSE(Check(s, &why, 5, l));
+    EXPECT_NE(why.find("2 watches, more than xenstored's quota 1"), std::string::npos);
+
+    l = XenstoredLimits{};
+    l.transactions = 0;
+    EXPECT_FALSE(Check(s, &why, 5, l));
+
+    l = XenstoredLimits{};
+    l.nodes = 2;
+    EXPECT_FALSE(Check(s, &why, 5, l));
+    EXPECT_NE(why.find("more than 2 nodes owned by the domain"), std::string::npos);
+
+    l = XenstoredLimits{};
+    l.permissions = 1;
+    EXPECT_FALSE(Check(s, &why, 5, l));
+
+    s = Sample();
+    s.nodes.push_back(s.nodes[3]);
+    EXPECT_FALSE(Check(s, &why));
+    EXPECT_NE(why.find("appears twice"), std::string::npos);
+}
+
+TEST(StateChecker, LimitsComeFromXenstoredsQuotaReply)
+{
+    XenstoredLimits l = XenstoredLimits::From({{"nodes", 50}, {"node-size", 100}, {"x", 3}});
+    EXPECT_EQ(l.nodes, 50);
+    EXPECT_EQ(l.node_size, 100);
+    EXPECT_EQ(l.watches, 128);
+}
+
+TEST(Remap, RewritesTheDomainForItsNewDomid)
+{
+    DomainState s = Sample(5);
+    RemapDomid(&s, Default(), 5, 12);
+    EXPECT_EQ(s.conn.domid, 12);
+    EXPECT_EQ(s.watches[0].path, "/local/domain/12/data");
+    EXPECT_EQ(s.watches[1].path, "device"); /* relative: the guest's own */
+    EXPECT_EQ(s.nodes[0].path, "/local/domain/12");
+    EXPECT_EQ(s.nodes[0].perms[1].domid, 12);
+    EXPECT_EQ(s.nodes[1].value, "12");      /* libxl's domid node */
+    EXPECT_EQ(s.nodes[3].value, "1");       /* the guest's data stays */
+    EXPECT_EQ(s.nodes[4].value, "/local/domain/0/backend/vif/12/0");
+    EXPECT_EQ(s.nodes[5].path, "/local/domain/0/backend/vif/12/0/state");
+    EXPECT_EQ(s.nodes[5].perms[0].domid, 0);
+    std::string why;
+    EXPECT_TRUE(Check(s, &why, 12)) << why;  /* the result is the new domain's own */
+}
+
+TEST(DomainStream, WrittenStateReadsBackTheSame)
+{
+    DomainState s = Sample();
+    s.conn.out_data = std::string("ev\0ent", 6);
+    s.nodes[3].tx_id = 4;
+    s.nodes[3].access = kAccessWritten;
+    StringSink sink;
+    EncodeOptions eo;
+    std::string why;
+    ASSERT_TRUE(WriteDomainState(s, sink, eo, &why)) << why;
+
+    MemorySource src(sink.str());
+    DomainState back;
+    ASSERT_TRUE(ReadDomainState(src, ReaderOptions{}, &back, &why)) << why;
+    EXPECT_EQ(back.conn.out_data, s.conn.out_data);
+    ASSERT_EQ(back.watches.size(), 2u);
+    EXPECT_EQ(back.watches[1].token, "rel");
+    ASSERT_EQ(back.transactions.size(), 1u);
+    EXPECT_EQ(back.transactions[0].tx_id, 4u);
+    ASSERT_EQ(back.nodes.size(), s.nodes.size());
+    EXPECT_TRUE(back.nodes[3].pending());
+    EXPECT_EQ(back.nodes[5].path, s.nodes[5].path);
+    EXPECT_EQ(back.nodes[5].perms[1].perm, 'r');
+    EXPECT_EQ(back.nodes[5].at.index, 9);
+}
+
+TEST(DomainStream, RefusesWhatIsNotOneDomainsState)
+{
+    auto read = [](const std::string &s) {
+        MemorySource src(s);
+        DomainState st;
+        std::string why;
+        EXPECT_FALSE(ReadDomainState(src, ReaderOptions{}, &st, &why));
+        return why;
+    };
+    Octets g(false);
+    g.u32(3).u32(4);
+    EXPECT_NE(read(Header(1, false) + Rec(false, 1, g.str()) + End(false))
+                      .find("GLOBAL_DATA belongs to a live-update image"),
+              std::string::npos);
+    EXPECT_NE(read(Header(1, false) + End(false)).find("no CONNECTION_DATA"), std::string::npos);
+    Octets sock(false);
+    sock.u32(1).u16(1).u16(0).u32(9).u32(0).u16(0).u16(0).u32(0);
+    EXPECT_NE(read(Header(1, false) + Rec(false, 2, sock.str()) + End(false))
+                      .find("a socket connection"),
+              std::string::npos);
+}
+
+} // namespace

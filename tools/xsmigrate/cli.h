@@ -1,0 +1,42 @@
+/*
+ * What the xsmigrate subcommands share: exit statuses, usage, option
+ * parsing helpers and error reporting.
+ */
+#ifndef XSM_TOOLS_CLI_H
+#define XSM_TOOLS_CLI_H
+
+#include <cstdio>
+
+#include "stream/stream_error.h"
+#include "stream/format.h"
+
+namespace xsm {
+
+/* Exit statuses; documented in docs/xsmigrate.1. */
+enum Exit {
+    kOk = 0,
+    kInvalid = 1,        /* invalid stream, or refused as hostile */
+    kUsage = 2,
+    kIo = 3,             /* a file could not be read or written */
+    kCannotConvert = 4,  /* valid, but not convertible as asked */
+    kXenstored = 5,      /* xenstored unreachable or refused */
+};
+
+int Usage(const char *why);
+bool ParseLayout(const char *s, Layout *out);
+/* Prints err on stderr; kIo for a read error, else kInvalid. */
+int Report(const StreamError &err);
+void PrintWarning(const StreamError &w);
+/* A domid argument: decimal, below DOMID_FIRST_RESERVED. */
+bool ParseDomid(const char *s, unsigned int *out);
+bool ParseUnsigned(const char *s, unsigned long long max, unsigned long long *out);
+
+int Dump(int argc, char **argv);
+int Verify(int argc, char **argv);
+int Convert(int argc, char **argv);
+int Save(int argc, char **argv);
+int Restore(int argc, char **argv);
+
+} // namespace xsm
+
+#endif
