@@ -29,8 +29,9 @@ XENSIM_CFLAGS := -std=gnu11 $(CFLAGS) -Wall -Wextra -Wno-unused-parameter \
 	-Wno-sign-compare -Wno-format-truncation -D_GNU_SOURCE -D__XEN_TOOLS__
 
 # The default xenstored of a simulated host: the project's patched daemon
-# once it is built (make XENSIM_PATCHED=y), the stock one until then.
-XENSIM_PATCHED ?= n
+# (libxl-patches/series), built by default; make XENSIM_PATCHED=n builds
+# only the stock one, and `host start --stock` runs stock anyway.
+XENSIM_PATCHED ?= y
 XENSIM_BINS := $(XENSIM_DIR)/xensim $(XENSIM_DIR)/xenstored \
 	$(XENSIM_DIR)/xenstored-stock
 ifeq ($(XENSIM_PATCHED),y)
@@ -104,3 +105,6 @@ check-xensim: xensim $(XSM_CLI)
 	@mkdir -p $(BUILD)/check
 	XENSIM_BUILD=$(XENSIM_DIR) XSM_BIN=$(BUILD)/bin \
 		$(XENSIM_SRC)/check-xensim.sh $(BUILD)/check/xensim.counts
+
+# check-patched: the xenstored patches (quiesce/save-domain/restore-domain).
+include tests/xensim/patched.mk
