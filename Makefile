@@ -26,6 +26,7 @@ include tests/unit/unit.mk
 include fuzz/fuzz.mk
 include bench/bench.mk
 -include tests/xensim/xensim.mk
+include tests/integration/integration.mk
 -include tests/e2e/e2e.mk
 -include xtf-tests/xtf.mk
 

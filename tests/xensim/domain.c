@@ -208,10 +208,11 @@ static int copy_file(const char *from, const char *to)
  * (here: the ring page as it left it, and what its xenbus driver held) is
  * copied into a new, not yet introduced domain on DST, which gets a fresh
  * store port.  Destroying the source is left to the caller, as xl does it
- * once the destination is running.
+ * once the destination is running.  The new domain is new_domid: a save
+ * and restore on one host gives the guest another domid.
  */
 static unsigned int move(const struct hv_host *src, const struct hv_host *dst,
-			 unsigned int domid)
+			 unsigned int domid, unsigned int new_domid)
 {
 	char from[PATH_MAX], to[PATH_MAX];
 	const char *files[] = { "ring", "guest-events" };
@@ -219,13 +220,13 @@ static unsigned int move(const struct hv_host *src, const struct hv_host *dst,
 	int lk;
 
 	shutdown_dom(src, domid, XENSIM_SHUTDOWN_SUSPEND);
-	port = create(dst, domid);
+	port = create(dst, new_domid);
 	lk = hv_lock(src);
 	if (lk < 0)
 		die("host %s: %s", src->dir, strerror(errno));
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		hv_path(src, from, "dom/%u/%s", domid, files[i]);
-		hv_path(dst, to, "dom/%u/%s", domid, files[i]);
+		hv_path(dst, to, "dom/%u/%s", new_domid, files[i]);
 		if (copy_file(from, to))
 			die("copy %s to %s: %s", from, to, strerror(errno));
 	}
@@ -258,15 +259,17 @@ int cmd_domain(int argc, char **argv)
 			     argc > 3 ? atoi(argv[3]) : 0);
 		return 0;
 	}
-	if (argc == 4 && !strcmp(argv[0], "move")) {
+	if ((argc == 4 || (argc == 6 && !strcmp(argv[4], "--as"))) &&
+	    !strcmp(argv[0], "move")) {
 		host_open(&h, argv[1], 0);
 		host_open(&dst, argv[2], 0);
 		domid = parse_domid(argv[3]);
 		(void)existing(&h, domid);
-		printf("port %u\n", move(&h, &dst, domid));
+		printf("port %u\n", move(&h, &dst, domid,
+					 argc == 6 ? parse_domid(argv[5]) : domid));
 		return 0;
 	}
 	die("usage: xensim domain create DIR DOMID [--introduce] | "
 	    "destroy DIR DOMID | shutdown DIR DOMID [REASON] | "
-	    "move SRC DST DOMID");
+	    "move SRC DST DOMID [--as NEWDOMID]");
 }

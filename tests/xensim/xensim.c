@@ -3,7 +3,7 @@
  *
  *   xensim host start DIR [--stock] | stop DIR | live-update DIR ...
  *   xensim domain create DIR DOMID [--introduce] | destroy DIR DOMID
- *   xensim domain shutdown DIR DOMID [REASON] | move SRC DST DOMID
+ *   xensim domain shutdown DIR DOMID [REASON] | move SRC DST DOMID [--as N]
  *   xensim guest DIR DOMID        (commands on stdin)
  *
  * Exit status: 0 success, 1 usage or refused operation, 2 broken
@@ -163,7 +163,7 @@ static void usage(void)
 	      "       xensim domain create DIR DOMID [--introduce]\n"
 	      "       xensim domain destroy DIR DOMID\n"
 	      "       xensim domain shutdown DIR DOMID [REASON]\n"
-	      "       xensim domain move SRC DST DOMID\n"
+	      "       xensim domain move SRC DST DOMID [--as NEWDOMID]\n"
 	      "       xensim guest DIR DOMID   (commands on stdin, see docs)\n",
 	      stderr);
 	exit(1);

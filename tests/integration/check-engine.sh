@@ -1,0 +1,147 @@
+#!/bin/bash
+# Per-domain save and restore against real xenstored (the patched daemon
+# on tests/xensim's simulated hypervisor), driven as an admin would: the
+# xsmigrate save / restore commands on two hosts A and B.
+#
+# Usage: check-engine.sh COUNTS-FILE
+# Prints "PASS name" / "FAIL name: why" per check, writes "<passed>
+# <failed>" to COUNTS-FILE.  Every wait is bounded; hosts are always stopped.
+set -u
+
+counts=${1:?usage: check-engine.sh COUNTS-FILE}
+here=$(cd "$(dirname "$0")" && pwd)
+X=$(cd "${XENSIM_BUILD:-build/xensim}" && pwd)/xensim
+XSM=$(cd "${XSM_BIN:-build/bin}" && pwd)/xsmigrate
+export XENSIM_TIMEOUT_MS=${XENSIM_TIMEOUT_MS:-5000}
+T="timeout 10"
+
+work=$(mktemp -d /tmp/xsm-engine.XXXXXX)
+A=$work/a
+B=$work/b
+export XSM_STATE_DIR=$work
+passed=0
+failed=0
+
+finish() {
+	"$X" host stop "$A" >/dev/null 2>&1
+	"$X" host stop "$B" >/dev/null 2>&1
+	echo "$passed $failed" > "$counts"
+	rm -rf "$work"
+}
+trap finish EXIT
+trap 'echo "FAIL interrupted"; failed=$((failed + 1)); exit 1' INT TERM
+
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+expect() {
+	if [ "$2" = "$3" ]; then pass "$1"
+	else fail "$1" "expected '$(echo "$2" | tr '\n' '|')', got '$(echo "$3" | tr '\n' '|')'"
+	fi
+}
+on() { local h=$1; shift; XENSTORED_PATH=$h/run/socket "$@"; }
+guest() { local h=$1; shift; "$X" guest "$h" "$@" 2>>"$work/guest.err"; }
+xsm() { local h=$1; shift; XENSTORED_PATH=$h/run/socket $T "$XSM" "$@"; }
+
+"$X" host start "$A" >/dev/null || { fail host-a "$(cat "$A/xenstored.log")"; exit 1; }
+"$X" host start "$B" >/dev/null || { fail host-b "$(cat "$B/xenstored.log")"; exit 1; }
+
+# --- the acceptance scenario ------------------------------------------
+"$X" domain create "$A" 5 --introduce >/dev/null
+out=$(guest "$A" 5 <<'EOF2'
+write /local/domain/5/data/x 1
+setperms /local/domain/5/data/x n5 r0
+watch /local/domain/5/data tok
+tx-start
+tx-write 1 /local/domain/5/data/y 2
+getperms /local/domain/5/data/x
+EOF2
+)
+expect guest-a-setup "$(printf 'OK\nOK\nOK\ntx 1\nOK\nn5 r0')" "$out"
+perms_a=$(echo "getperms /local/domain/5/data/x" | guest "$A" 5)
+echo "events 1 2000" | guest "$A" 5 >/dev/null	# the watch's initial event
+
+xsm "$A" save --domid 5 -o "$work/s.xsm" 2>"$work/save.err" && pass save ||
+	fail save "$(cat "$work/save.err")"
+"$XSM" dump --json "$work/s.xsm" > "$work/s.json" 2>&1
+python3 - "$work/s.json" <<'EOF2' && pass saved-stream-content || fail saved-stream-content "$(head -c 400 "$work/s.json")"
+import json, sys
+r = json.load(open(sys.argv[1]))["records"]
+types = [x["type"] for x in r]
+conn = [x for x in r if x["type"] == "CONNECTION_DATA"]
+assert len(conn) == 1 and conn[0]["domid"] == 5 and conn[0]["conn-type"] == "ring", conn
+assert any(x["type"] == "WATCH_DATA" and x["wpath"] == "/local/domain/5/data" and x["token"] == "tok" for x in r)
+assert any(x["type"] == "TRANSACTION_DATA" and x["tx-id"] == 1 for x in r)
+assert any(x["type"] == "NODE_DATA" and x["path"] == "/local/domain/5/data/x" and x["value"] == "1" for x in r)
+assert types[-1] == "END"
+EOF2
+
+# A request the guest leaves on its ring after the save is for B to answer.
+req=$(echo "raw-request read /local/domain/5/data/x" | guest "$A" 5 | sed -n 's/^req //p')
+sleep 0.3
+expect quiesced-request-unanswered-on-a "" \
+	"$(python3 -c 'import struct,sys; r=open(sys.argv[1],"rb").read(2064); c,p=struct.unpack_from("<II",r,2056); print(p-c or "")' "$A/hv/dom/5/ring")"
+port=$("$X" domain move "$A" "$B" 5 | sed -n 's/^port //p')
+[ -n "$port" ] && pass domain-move || fail domain-move "no port"
+xsm "$B" restore --domid 5 --port "$port" "$work/s.xsm" 2>"$work/restore.err" && pass restore ||
+	fail restore "$(cat "$work/restore.err")"
+
+# The guest client reports a reply to a request it did not wait for.
+echo 'read /local/domain/5/data/x' | "$X" guest "$B" 5 >/dev/null 2>"$work/drop1.err"
+echo 'read /local/domain/5/data/x' | "$X" guest "$B" 5 >/dev/null 2>"$work/drop2.err"
+expect left-request-answered-once "1 0" \
+	"$(grep -c "dropping reply to request $req " "$work/drop1.err") $(grep -c dropping "$work/drop2.err")"
+expect tx-end-eagain "EAGAIN" "$(echo 'tx-end 1' | guest "$B" 5)"
+expect node-restored "1" "$(echo 'read /local/domain/5/data/x' | guest "$B" 5)"
+expect perms-restored "$perms_a" "$(echo 'getperms /local/domain/5/data/x' | guest "$B" 5)"
+expect pending-node-not-committed "ENOENT" "$(echo 'read /local/domain/5/data/y' | guest "$B" 5)"
+on "$B" $T xenstore-write /local/domain/5/data/x 3
+expect watch-rearmed "/local/domain/5/data/x tok" "$(echo 'events 1 3000' | guest "$B" 5)"
+expect no-initial-event-replayed "" "$(echo 'events' | guest "$B" 5)"
+
+# --- hostile streams: refused, nothing applied ---------------------------
+refused() {	# NAME STREAM WANT-IN-MESSAGE
+	local name=$1 s=$2 want=$3 rc
+	"$X" domain create "$B" 6 >/dev/null 2>&1
+	on "$B" $T xenstore-ls -p > "$work/before" 2>&1
+	xsm "$B" restore --domid 6 --from-domid 5 --port 9 "$s" 2>"$work/refused.err"
+	rc=$?
+	on "$B" $T xenstore-ls -p > "$work/after" 2>&1
+	if [ $rc = 1 ] && grep -q "$want" "$work/refused.err" && cmp -s "$work/before" "$work/after"; then
+		pass "$name"
+	else
+		fail "$name" "rc=$rc $(cat "$work/refused.err") $(diff "$work/before" "$work/after" | head -5)"
+	fi
+}
+python3 "$here/forge.py" rename-path "$work/s.xsm" "$work/dom0.xsm" \
+	/local/domain/5/data/x /local/domain/0/data/x
+refused refuse-node-under-dom0 "$work/dom0.xsm" "outside domain 5's nodes"
+python3 "$here/forge.py" perm-domid "$work/s.xsm" "$work/third.xsm" /local/domain/5/data/x 7
+refused refuse-third-domain-perm "$work/third.xsm" "permission for domain 7"
+head -c 100 "$work/s.xsm" > "$work/cut.xsm"
+refused refuse-truncated "$work/cut.xsm" "stream ends\|runs past the end"
+expect refused-domain-not-introduced "" \
+	"$(on "$B" $T xenstore-read /local/domain/6/domid 2>/dev/null)"
+
+# --- save and restore on one host, under a new domid ----------------------
+"$X" domain create "$A" 8 --introduce >/dev/null
+printf 'write /local/domain/8/data/k v\nwatch /local/domain/8/data w8\ntx-start\n' | guest "$A" 8 >/dev/null
+echo "events 1 2000" | guest "$A" 8 >/dev/null
+xsm "$A" save --domid 8 -o "$work/s8.xsm" 2>"$work/save8.err" || fail save-8 "$(cat "$work/save8.err")"
+port=$("$X" domain move "$A" "$A" 8 --as 9 | sed -n 's/^port //p')
+xsm "$A" restore --domid 9 --from-domid 8 --port "$port" "$work/s8.xsm" 2>"$work/restore9.err" &&
+	pass restore-new-domid || fail restore-new-domid "$(cat "$work/restore9.err")"
+expect new-domid-node "v" "$(echo 'read /local/domain/9/data/k' | guest "$A" 9)"
+expect new-domid-owner "n9" "$(echo 'getperms /local/domain/9/data' | guest "$A" 9 | cut -d' ' -f1)"
+expect new-domid-tx-eagain "EAGAIN" "$(echo 'tx-end 1' | guest "$A" 9)"
+on "$A" $T xenstore-write /local/domain/9/data/k w
+expect new-domid-watch "/local/domain/9/data/k w8" "$(echo 'events 1 3000' | guest "$A" 9)"
+
+# --- a failed save leaves the guest served where it is -------------------
+"$X" domain create "$A" 11 --introduce >/dev/null
+XSM_STATE_DIR=/nonexistent xsm "$A" save --domid 11 -o "$work/s11.xsm" 2>"$work/save11.err"
+rc=$?
+[ $rc != 0 ] && [ ! -e "$work/s11.xsm" ] && pass failed-save-reports ||
+	fail failed-save-reports "rc=$rc"
+expect failed-save-resumes "OK" "$(echo 'write /local/domain/11/alive yes' | guest "$A" 11)"
+
+[ "$failed" = 0 ]
