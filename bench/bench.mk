@@ -15,3 +15,14 @@ bench: $(BENCH_BIN)
 .PHONY: bench-verify
 bench-verify: $(BENCH_BIN) $(XSM_CLI)
 	bench/verify_vs_cksum.sh $(BUILD)
+
+DOMAIN_BENCH_BIN := $(BUILD)/bin/domain_bench
+
+$(DOMAIN_BENCH_BIN): $(BUILD)/obj/bench/domain_bench.o $(XSM_STATIC)
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(XSM_LIB_LIBS)
+
+# Needs the patched xenstored of the simulated host (make xensim).
+.PHONY: bench-domain
+bench-domain: $(DOMAIN_BENCH_BIN) xensim
+	bench/domain_bench.sh $(BUILD)
