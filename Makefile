@@ -53,5 +53,5 @@ distclean:
 	rm -rf $(BUILD) config.mk config.log config.status xsmigrate.pc autom4te.cache
 
 .PHONY: demo
-demo: $(XSM_CLI)
+demo: $(XSM_CLI) xensim
 	@scripts/demo
