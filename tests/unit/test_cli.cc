@@ -6,6 +6,8 @@
 
 #include <yajl/yajl_tree.h>
 
+#include <algorithm>
+
 #include "cli_runner.h"
 #include "spec_vectors.h"
 
@@ -153,6 +155,18 @@ TEST_F(Cli, VerifyWarnsButAcceptsNonZeroPadding)
     CliResult r = RunCli({"verify", tmp / "p.xsm"});
     EXPECT_EQ(r.status, 0);
     EXPECT_EQ(r.err, "warning: offset 70: record #1 (CONNECTION_DATA): non-zero padding octet\n");
+}
+
+TEST_F(Cli, InvalidStreamGetsOneLineEvenWithWarnings)
+{
+    std::string s = FullStreamV1(false);
+    s[16 + 8 + 8 + 8 + 30] = 1; /* non-zero padding: a warning */
+    s.resize(s.size() - 8);     /* no END: an error */
+    WriteFile(tmp / "pw.xsm", s);
+    CliResult r = RunCli({"verify", tmp / "pw.xsm"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_EQ(r.err.rfind("offset ", 0), 0u) << r.err;
 }
 
 TEST_F(Cli, ConvertWritesTheTargetFormat)

@@ -137,3 +137,50 @@ TEST(Vectors, CheckedInFilesMatchTheSpecTables)
 }
 
 } // namespace
+
+namespace {
+
+/*
+ * A stream written by Debian's unmodified xenstored 4.17 for its own live
+ * update (tests/xensim, see docs/format-findings.md): guest 3 with a node,
+ * its permissions, a watch and an open transaction; the xenstore-control
+ * connection with its pending "OK".
+ */
+TEST(RealStream, Xenstored417LiveUpdateImage)
+{
+    std::ifstream f(std::string(XSM_SOURCE_DIR) + "/tests/vectors/xenstored-4.17-liveupdate.xsm",
+                    std::ios::binary);
+    std::string s(std::istreambuf_iterator<char>(f), {});
+    ASSERT_FALSE(s.empty());
+    Parsed p = ParseAll(s);
+    ASSERT_TRUE(p.ok) << p.error.ToString();
+    EXPECT_TRUE(p.warnings.empty());
+    EXPECT_EQ(Convert(s, SameFormat()), s); /* byte for byte */
+
+    bool ring3 = false, watch = false, release = false, node = false, tx = false;
+    for (const ParsedRecord &r : p.records) {
+        /* Finding 1: xenstored's len counts the padding. */
+        EXPECT_EQ(r.raw.len % 8, 0u) << "record #" << r.raw.index;
+        if (auto *c = std::get_if<ConnectionRecord>(&r.record))
+            ring3 |= c->is_ring() && c->domid == 3 && c->tdomid == kDomidInvalid;
+        if (auto *w = std::get_if<WatchRecord>(&r.record))
+            watch |= w->wpath == "/local/domain/3/foo" && w->token == "tk";
+        if (auto *n = std::get_if<NodeRecord>(&r.record)) {
+            /* Finding 5: special nodes are not absolute paths. */
+            release |= n->path == "@releaseDomain";
+            if (n->path == "/local/domain/3/foo") {
+                node = n->value == "bar" && n->perms.size() == 2 && n->perms[0].perm == 'n' &&
+                       n->perms[0].domid == 3 && n->perms[1].perm == 'r';
+            }
+        }
+        /* Finding 4: the open transaction is not in the image. */
+        tx |= std::holds_alternative<TransactionRecord>(r.record);
+    }
+    EXPECT_TRUE(ring3);
+    EXPECT_TRUE(watch);
+    EXPECT_TRUE(release);
+    EXPECT_TRUE(node);
+    EXPECT_FALSE(tx);
+}
+
+} // namespace

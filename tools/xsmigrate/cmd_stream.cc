@@ -3,6 +3,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "cli.h"
 #include "input_file.h"
@@ -76,10 +77,15 @@ int Verify(int argc, char **argv)
         std::fprintf(stderr, "xsmigrate: %s\n", why.c_str());
         return kIo;
     }
+    /* An invalid stream gets exactly one line: warnings only count for a valid one. */
+    std::vector<StreamError> warnings;
     StreamSummary sum;
     StreamError err;
-    if (!VerifyStream(in.source(), ro, &sum, &err, PrintWarning))
+    if (!VerifyStream(in.source(), ro, &sum, &err,
+                      [&](const StreamError &w) { warnings.push_back(w); }))
         return Report(err);
+    for (const StreamError &w : warnings)
+        PrintWarning(w);
     return kOk;
 }
 
