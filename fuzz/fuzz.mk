@@ -3,9 +3,10 @@
 
 FUZZ_BIN     := $(BUILD)/fuzz/stream_fuzzer
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS    := fuzz/stream_fuzzer.cc $(sort $(wildcard lib/stream/*.cc))
+FUZZ_SRCS    := fuzz/stream_fuzzer.cc $(sort $(wildcard lib/stream/*.cc)) \
+                lib/engine/domain_state.cc lib/engine/state_checker.cc lib/engine/node_policy.cc
 
-$(FUZZ_BIN): $(FUZZ_SRCS) $(wildcard lib/stream/*.h)
+$(FUZZ_BIN): $(FUZZ_SRCS) $(wildcard lib/stream/*.h lib/engine/*.h)
 	@mkdir -p $(@D)
 	@test -n "$(FUZZ_CXX)" || { echo "fuzz: no clang++ (apt-get install clang-14 libclang-rt-14-dev)"; exit 1; }
 	$(FUZZ_CXX) -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
