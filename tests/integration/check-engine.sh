@@ -15,29 +15,13 @@ XSM=$(cd "${XSM_BIN:-build/bin}" && pwd)/xsmigrate
 export XENSIM_TIMEOUT_MS=${XENSIM_TIMEOUT_MS:-5000}
 T="timeout 10"
 
-work=$(mktemp -d /tmp/xsm-engine.XXXXXX)
+. "$here/../lib/testlib.sh"
+testlib_begin "$counts" xsm-engine
 A=$work/a
 B=$work/b
 export XSM_STATE_DIR=$work
-passed=0
-failed=0
-
-finish() {
-	"$X" host stop "$A" >/dev/null 2>&1
-	"$X" host stop "$B" >/dev/null 2>&1
-	echo "$passed $failed" > "$counts"
-	rm -rf "$work"
-}
-trap finish EXIT
-trap 'echo "FAIL interrupted"; failed=$((failed + 1)); exit 1' INT TERM
-
-pass() { echo "PASS $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
-expect() {
-	if [ "$2" = "$3" ]; then pass "$1"
-	else fail "$1" "expected '$(echo "$2" | tr '\n' '|')', got '$(echo "$3" | tr '\n' '|')'"
-	fi
-}
+testlib_host "$A"
+testlib_host "$B"
 on() { local h=$1; shift; XENSTORED_PATH=$h/run/socket "$@"; }
 guest() { local h=$1; shift; "$X" guest "$h" "$@" 2>>"$work/guest.err"; }
 xsm() { local h=$1; shift; XENSTORED_PATH=$h/run/socket $T "$XSM" "$@"; }

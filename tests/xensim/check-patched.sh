@@ -19,30 +19,13 @@ export XENSIM_TIMEOUT_MS=${XENSIM_TIMEOUT_MS:-5000}
 export XENSIM_XENSTORED=${XENSIM_XENSTORED:-$build/xenstored-patched}
 T="timeout 10"
 
-work=$(mktemp -d /tmp/xsm-patched.XXXXXX)
+. "$(dirname "$0")/../lib/testlib.sh"
+testlib_begin "$counts" xsm-patched
 A=$work/a
 B=$work/b
 F=$work/dom5.xsm
-passed=0
-failed=0
-
-finish() {
-	"$X" host stop "$A" >/dev/null 2>&1
-	"$X" host stop "$B" >/dev/null 2>&1
-	echo "$passed $failed" > "$counts"
-	rm -rf "$work"
-}
-trap finish EXIT
-trap 'echo "FAIL interrupted"; failed=$((failed + 1)); exit 1' INT TERM
-
-pass() { echo "PASS $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
-# expect NAME EXPECTED ACTUAL
-expect() {
-	if [ "$2" = "$3" ]; then pass "$1"
-	else fail "$1" "expected '$(echo "$2" | tr '\n' '|')', got '$(echo "$3" | tr '\n' '|')'"
-	fi
-}
+testlib_host "$A"
+testlib_host "$B"
 # on HOST CMD...: a dom0 tool talking to HOST's xenstored.
 on() { local h=$1; shift; XENSTORED_PATH=$h/run/socket $T "$@"; }
 # ctl HOST ARGS...: xenstore-control; prints its answer, or the errno name

@@ -17,31 +17,15 @@ XSM=${XSM_BIN:-build/bin}/xsmigrate
 export XENSIM_TIMEOUT_MS=${XENSIM_TIMEOUT_MS:-5000}
 T="timeout 10"
 
-work=$(mktemp -d /tmp/xensim-check.XXXXXX)
+. "$here/../lib/testlib.sh"
+testlib_begin "$counts" xensim-check
 H=$work/h1
 H2=$work/h2
-passed=0
-failed=0
-
-finish() {
-	"$X" host stop "$H" >/dev/null 2>&1
-	"$X" host stop "$H2" >/dev/null 2>&1
-	echo "$passed $failed" > "$counts"
-	rm -rf "$work"
-}
-trap finish EXIT
-trap 'echo "FAIL interrupted"; failed=$((failed + 1)); exit 1' INT TERM
+testlib_host "$H"
+testlib_host "$H2"
 
 # Running: a zombie that its new parent has not reaped yet does not count.
 alive() { [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"; }
-pass() { echo "PASS $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
-# expect NAME EXPECTED ACTUAL
-expect() {
-	if [ "$2" = "$3" ]; then pass "$1"
-	else fail "$1" "expected '$(echo "$2" | tr '\n' '|')', got '$(echo "$3" | tr '\n' '|')'"
-	fi
-}
 guest() { "$X" guest "$H" "$@" 2>>"$work/guest.err"; }
 state() { python3 "$here/xsstate.py" "$1"; }
 

@@ -1,0 +1,39 @@
+# What the shell test suites share (sourced, not run): a scratch directory,
+# PASS/FAIL lines and their counts, and simulated hosts that are always
+# stopped.  A suite sets X (the xensim command), then:
+#
+#   . tests/lib/testlib.sh
+#   testlib_begin COUNTS-FILE TAG     # $work: scratch dir, removed at exit
+#   testlib_host "$work/a"            # stopped at exit
+#   expect NAME EXPECTED ACTUAL
+#
+# At exit "<passed> <failed>" goes to COUNTS-FILE, whatever happened.
+
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
+expect() {
+	if [ "$2" = "$3" ]; then pass "$1"
+	else fail "$1" "expected '$(echo "$2" | tr '\n' '|')', got '$(echo "$3" | tr '\n' '|')'"
+	fi
+}
+
+testlib_finish() {
+	local h
+	for h in $testlib_hosts; do
+		"$X" host stop "$h" >/dev/null 2>&1
+	done
+	echo "$passed $failed" > "$testlib_counts"
+	rm -rf "$work"
+}
+
+testlib_begin() {
+	testlib_counts=$1
+	work=$(mktemp -d "/tmp/$2.XXXXXX")
+	passed=0
+	failed=0
+	testlib_hosts=""
+	trap testlib_finish EXIT
+	trap 'echo "FAIL interrupted"; failed=$((failed + 1)); exit 1' INT TERM
+}
+
+testlib_host() { testlib_hosts="$testlib_hosts $1"; }
