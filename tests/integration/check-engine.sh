@@ -128,4 +128,22 @@ rc=$?
 	fail failed-save-reports "rc=$rc"
 expect failed-save-resumes "OK" "$(echo 'write /local/domain/11/alive yes' | guest "$A" 11)"
 
+# --- the C API, as libxl calls it ------------------------------------------
+"$X" domain create "$A" 12 --introduce >/dev/null
+printf 'write /local/domain/12/data/c api\nwatch /local/domain/12/data c12\n' | guest "$A" 12 >/dev/null
+echo "events 1 2000" | guest "$A" 12 >/dev/null
+port=$("$X" domain move "$A" "$B" 12 | sed -n 's/^port //p')
+XSM_STATE_DIR=$work $T "$(dirname "$XSM")/capi_migrate" "$A/run/socket" "$B/run/socket" 12 "$port" \
+	> "$work/capi.out" 2>&1
+while read -r verdict name rest; do
+	case $verdict in
+	PASS) pass "$name" ;;
+	FAIL) fail "$name" "$rest" ;;
+	*) fail capi-output "$verdict $name $rest" ;;
+	esac
+done < "$work/capi.out"
+expect capi-node "api" "$(echo 'read /local/domain/12/data/c' | guest "$B" 12)"
+on "$B" $T xenstore-write /local/domain/12/data/c moved
+expect capi-watch "/local/domain/12/data/c c12" "$(echo 'events 1 3000' | guest "$B" 12)"
+
 [ "$failed" = 0 ]

@@ -1,8 +1,17 @@
 # Per-domain save and restore against real (patched) xenstored on the
 # simulated host: the xsmigrate save/restore commands, end to end.
 
+# A C program using the installed-style API (header + shared library), as
+# libxl does.
+CAPI_MIGRATE := $(BUILD)/bin/capi_migrate
+$(CAPI_MIGRATE): tests/integration/capi_migrate.c include/xsmigrate.h $(XSM_SHLIB)
+	@mkdir -p $(@D)
+	$(CC) -std=c99 -Wall -Werror -D_DEFAULT_SOURCE -Iinclude $(XENSTORE_CFLAGS) \
+		$(XENTOOLLOG_CFLAGS) -o $@ $< -L$(BUILD)/lib -lxsmigrate $(XENSTORE_LIBS) \
+		-Wl,-rpath,$(abspath $(BUILD))/lib
+
 .PHONY: check-engine
-check-engine: xensim $(XSM_CLI)
+check-engine: xensim $(XSM_CLI) $(CAPI_MIGRATE)
 	@mkdir -p $(BUILD)/check
 	XENSIM_BUILD=$(BUILD)/xensim XSM_BIN=$(BUILD)/bin \
 		tests/integration/check-engine.sh $(BUILD)/check/engine.counts
