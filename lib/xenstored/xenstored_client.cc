@@ -45,12 +45,36 @@ bool XenstoredClient::Control(const std::vector<std::string> &args, std::string 
                                  static_cast<unsigned int>(data.size()));
     if (!r) {
         int err = errno;
+        if (err == EINVAL && !Knows(args[0])) {
+            *e = XsError{ENOSYS, "xenstored has no \"" + args[0] +
+                                         "\" command: it needs the xsmigrate patch series "
+                                         "(libxl-patches/series)"};
+            return false;
+        }
         *e = XsError{err, "xenstored refused \"" + args[0] + "\": " + std::strerror(err)};
         return false;
     }
     *reply = r;
     std::free(r);
     return true;
+}
+
+/* An unknown CONTROL command is EINVAL too: "help" tells them apart. */
+bool XenstoredClient::Knows(const std::string &cmd)
+{
+    char *help = xs_control_command(h_, "help", nullptr, 0);
+    if (!help)
+        return true; /* cannot tell: report the original error */
+    std::string text(help);
+    std::free(help);
+    std::istringstream lines(text);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.compare(0, cmd.size(), cmd) == 0 &&
+            (line.size() == cmd.size() || line[cmd.size()] == ' ' || line[cmd.size()] == '\t'))
+            return true;
+    }
+    return false;
 }
 
 bool XenstoredClient::Directory(const std::string &path, std::vector<std::string> *out,

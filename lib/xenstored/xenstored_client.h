@@ -44,6 +44,7 @@ public:
 
 private:
     bool Handle(XsError *e);
+    bool Knows(const std::string &cmd);
 
     xs_handle *h_;
     bool owned_ = false;

@@ -146,4 +146,17 @@ expect capi-node "api" "$(echo 'read /local/domain/12/data/c' | guest "$B" 12)"
 on "$B" $T xenstore-write /local/domain/12/data/c moved
 expect capi-watch "/local/domain/12/data/c c12" "$(echo 'events 1 3000' | guest "$B" 12)"
 
+# --- an unpatched xenstored says what it lacks ----------------------------
+S=$work/stock
+testlib_host "$S"
+"$X" host start "$S" --stock >/dev/null
+"$X" domain create "$S" 5 --introduce >/dev/null
+xsm "$S" save --domid 5 -o "$work/stock.xsm" 2>"$work/stock.err"
+rc=$?
+[ $rc = 5 ] && grep -q 'no "quiesce" command: it needs the xsmigrate patch series' "$work/stock.err" &&
+	[ ! -e "$work/stock.xsm" ] && pass stock-xenstored-explained ||
+	fail stock-xenstored-explained "rc=$rc $(cat "$work/stock.err")"
+xsm "$S" save --domid 9 -o "$work/none.xsm" 2>/dev/null
+expect unreachable-or-refused-status 5 $?
+
 [ "$failed" = 0 ]
