@@ -57,7 +57,7 @@ void FuzzRestore(xsm::Bytes in)
     xsm::CheckOptions co;
     co.domid = state.conn.domid;
     bool accepted = xsm::CheckDomainState(state, policy, xsm::XenstoredLimits{}, co, &why);
-    unsigned int to = (state.conn.domid + 1) % 0x7ff0;
+    unsigned int to = (state.conn.domid + 1) % xsm::kDomidFirstReserved;
     xsm::RemapDomid(&state, policy, state.conn.domid, to);
 
     xsm::StringSink out;

@@ -2,6 +2,7 @@
 #include "c_api_internal.h"
 #include "engine/domain_restorer.h"
 #include "engine/domain_saver.h"
+#include "stream/format.h"
 
 namespace {
 
@@ -12,7 +13,7 @@ int Result(xsm_ctx *ctx, bool ok, const xsm::XsError &e)
 
 bool ValidDomid(uint32_t d)
 {
-    return d < 0x7ff0; /* DOMID_FIRST_RESERVED */
+    return d < xsm::kDomidFirstReserved;
 }
 
 } // namespace

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "stream/format.h"
+
 namespace xsm {
 
 namespace {
@@ -21,7 +23,7 @@ bool ParseDomid(std::string_view s, int *out)
     if (s.size() > 1 && s[0] == '0')
         return false;
     *out = v;
-    return v < 0x7ff0; /* DOMID_FIRST_RESERVED */
+    return v < kDomidFirstReserved;
 }
 } // namespace
 

@@ -72,6 +72,8 @@ inline constexpr uint16_t kConnFieldUniqueId = 0x1;
 /* WATCH_DATA_EXTENDED depth meaning "no limit". */
 inline constexpr uint16_t kDepthUnlimited = 0xffff;
 
+/* DOMID_FIRST_RESERVED: domids from here up name no guest. */
+inline constexpr uint16_t kDomidFirstReserved = 0x7ff0;
 inline constexpr uint16_t kDomidInvalid = 0x7ff4;
 
 } // namespace xsm

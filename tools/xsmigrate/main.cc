@@ -64,7 +64,7 @@ bool ParseUnsigned(const char *s, unsigned long long max, unsigned long long *ou
 bool ParseDomid(const char *s, unsigned int *out)
 {
     unsigned long long v;
-    if (!ParseUnsigned(s, 0x7fef, &v))
+    if (!ParseUnsigned(s, kDomidFirstReserved - 1, &v))
         return false;
     *out = static_cast<unsigned int>(v);
     return true;
