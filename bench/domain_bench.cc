@@ -1,19 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
- * Save plus restore of one domain's xenstore state through the engine,
- * next to what libxl does for emulator state today: a copy with one
- * xs_directory / xs_read / xs_get_permissions round trip per node (and
- * the writes on the other side).  Both against real xenstored on two
- * simulated hosts; bench/domain_bench.sh sets them up.
+ * One domain's xenstore state moved between two simulated hosts: through
+ * the engine (quiesce, save-domain, transfer, restore-domain), next to what
+ * a toolstack without it does, a copy with one xs_read /
+ * xs_get_permissions / xs_directory round trip per node and the writes on
+ * the other side.  bench/domain_bench.sh sets up the hosts and interleaves
+ * the two.
  *
- *   domain_bench copy SRC_SOCKET DST_SOCKET ROOT DEST_ROOT
- *   domain_bench migrate SRC_SOCKET DST_SOCKET DOMID PORT
- * Each prints one line: "<what> <milliseconds> ms <nodes>".
+ *   domain_bench populate SOCKET DOMID NODES   NODES nodes owned by DOMID
+ *   domain_bench fill SOCKET ROOT NODES        NODES dom0 nodes under ROOT
+ *   domain_bench rm SOCKET PATH
+ *   domain_bench copy SRC DST FROM_DOMID TO_DOMID
+ *       -> "copy MS NODES"
+ *   domain_bench migrate SRC DST FROM_DOMID TO_DOMID PORT SRC_PID DST_PID
+ *       -> "migrate DOWNTIME_MS SAVE_MS RESTORE_MS SAVE_CPU_US
+ *           RESTORE_CPU_US OCTETS"
+ * The CPU times are those of the xenstored processes (schedstat, ns
+ * resolution); the downtime runs from the quiesce on SRC to the end of the
+ * restore on DST, the transfer of the stream through a pipe included.
  */
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
+#include <unistd.h>
 
 extern "C" {
 #include <xenstore.h>
@@ -31,86 +43,175 @@ double Ms(Clock::time_point a, Clock::time_point b)
     return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
+[[noreturn]] void Die(const std::string &why)
+{
+    std::fprintf(stderr, "domain_bench: %s\n", why.c_str());
+    std::exit(1);
+}
+
 xs_handle *Open(const char *socket)
 {
     setenv("XENSTORED_PATH", socket, 1);
     xs_handle *h = xs_open(0);
-    if (!h) {
-        std::perror(socket);
-        std::exit(1);
-    }
+    if (!h)
+        Die(std::string("cannot connect to ") + socket);
     return h;
 }
 
+/* Nanoseconds a process has run, from /proc/PID/schedstat. */
+long long CpuNs(const char *pid)
+{
+    std::string p = std::string("/proc/") + pid + "/schedstat";
+    FILE *f = std::fopen(p.c_str(), "r");
+    long long ns = 0;
+    if (!f || std::fscanf(f, "%lld", &ns) != 1)
+        Die("cannot read " + p);
+    std::fclose(f);
+    return ns;
+}
+
+void Write(xs_handle *h, const std::string &path, const std::string &value)
+{
+    if (!xs_write(h, XBT_NULL, path.c_str(), value.data(), value.size()))
+        Die("cannot write " + path);
+}
+
+/* nodes below root, 100 siblings a directory. */
+void WriteTree(xs_handle *h, const std::string &root, unsigned long nodes)
+{
+    for (unsigned long i = 0; i < nodes; i++)
+        Write(h, root + "/g" + std::to_string(i / 100) + "/n" + std::to_string(i % 100),
+              "value-" + std::to_string(i));
+}
+
 /* The per-node copy: what a toolstack without the engine has to do. */
-int CopyTree(xs_handle *src, xs_handle *dst, const std::string &from, const std::string &to)
+int CopyTree(xs_handle *src, xs_handle *dst, const std::string &from, const std::string &to,
+             unsigned int from_domid, unsigned int to_domid)
 {
     unsigned int len = 0, n = 0, np = 0;
     char *value = static_cast<char *>(xs_read(src, XBT_NULL, from.c_str(), &len));
     struct xs_permissions *perms = xs_get_permissions(src, XBT_NULL, from.c_str(), &np);
     char **children = xs_directory(src, XBT_NULL, from.c_str(), &n);
-    if (!value || !perms || !children) {
-        std::fprintf(stderr, "copy: cannot read %s\n", from.c_str());
-        std::exit(1);
-    }
+    if (!value || !perms || !children)
+        Die("copy: cannot read " + from);
+    for (unsigned int i = 0; i < np; i++)
+        if (perms[i].id == from_domid)
+            perms[i].id = to_domid;
     if (!xs_write(dst, XBT_NULL, to.c_str(), value, len) ||
-        !xs_set_permissions(dst, XBT_NULL, to.c_str(), perms, np)) {
-        std::fprintf(stderr, "copy: cannot write %s\n", to.c_str());
-        std::exit(1);
-    }
+        !xs_set_permissions(dst, XBT_NULL, to.c_str(), perms, np))
+        Die("copy: cannot write " + to);
     int count = 1;
     for (unsigned int i = 0; i < n; i++)
-        count += CopyTree(src, dst, from + "/" + children[i], to + "/" + children[i]);
+        count += CopyTree(src, dst, from + "/" + children[i], to + "/" + children[i],
+                          from_domid, to_domid);
     std::free(value);
     std::free(perms);
     std::free(children);
     return count;
 }
 
+/* The stream through a pipe, as to the other host (minus the network). */
+std::string Transfer(const std::string &stream)
+{
+    int fds[2];
+    if (pipe(fds))
+        Die("pipe");
+    std::thread writer([&] {
+        size_t off = 0;
+        while (off < stream.size()) {
+            ssize_t n = write(fds[1], stream.data() + off, stream.size() - off);
+            if (n <= 0)
+                break;
+            off += n;
+        }
+        close(fds[1]);
+    });
+    std::string got;
+    got.reserve(stream.size());
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+        got.append(buf, n);
+    writer.join();
+    close(fds[0]);
+    if (got != stream)
+        Die("transfer lost octets");
+    return got;
+}
+
+std::string DomainRoot(unsigned int domid)
+{
+    return "/local/domain/" + std::to_string(domid);
+}
+
+int Migrate(char **argv)
+{
+    xs_handle *src = Open(argv[2]), *dst = Open(argv[3]);
+    unsigned int from = std::atoi(argv[4]), to = std::atoi(argv[5]);
+    unsigned int port = std::atoi(argv[6]);
+    xsm::NodePolicy policy;
+    std::string why;
+    if (!policy.Parse(xsm::NodePolicy::DefaultTemplates(), &why))
+        Die(why);
+    xsm::XenstoredClient a(src), b(dst);
+    xsm::StringSink stream;
+    std::set<unsigned int> trusted;
+    xsm::RestoreTarget t{to, from, port, 0};
+    xsm::XsError e;
+
+    long long c0 = CpuNs(argv[7]);
+    auto t0 = Clock::now();
+    if (!xsm::DomainSaver(a, policy).Save(from, stream, &e))
+        Die("save: " + e.why);
+    auto t1 = Clock::now();
+    long long c1 = CpuNs(argv[7]), d1 = CpuNs(argv[8]);
+    std::string moved = Transfer(stream.str());
+    xsm::MemorySource in(moved);
+    if (!xsm::DomainRestorer(b, policy, trusted).Restore(in, false, t, &e))
+        Die("restore: " + e.why);
+    auto t2 = Clock::now();
+    long long d2 = CpuNs(argv[8]);
+    std::printf("migrate %.3f %.3f %.3f %.1f %.1f %zu\n", Ms(t0, t2), Ms(t0, t1), Ms(t1, t2),
+                (c1 - c0) / 1e3, (d2 - d1) / 1e3, moved.size());
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        std::fprintf(stderr, "usage: domain_bench copy|migrate SRC DST ROOT|DOMID DEST|PORT\n");
-        return 2;
-    }
-    xs_handle *src = Open(argv[2]);
-    xs_handle *dst = Open(argv[3]);
-
-    if (!std::strcmp(argv[1], "copy")) {
-        auto t0 = Clock::now();
-        int n = CopyTree(src, dst, argv[4], argv[5]);
-        std::printf("per-node-copy %.3f ms %d\n", Ms(t0, Clock::now()), n);
+    std::string cmd = argc > 1 ? argv[1] : "";
+    if (cmd == "populate" && argc == 5) {
+        xs_handle *h = Open(argv[2]);
+        unsigned int domid = std::atoi(argv[3]);
+        std::string root = DomainRoot(domid) + "/data";
+        /* Owned by the guest: the nodes below inherit it. */
+        Write(h, root, "");
+        struct xs_permissions p[] = {{domid, XS_PERM_NONE}};
+        if (!xs_set_permissions(h, XBT_NULL, root.c_str(), p, 1))
+            Die("cannot set permissions of " + root);
+        WriteTree(h, root, std::strtoul(argv[4], nullptr, 10));
         return 0;
     }
-
-    xsm::NodePolicy policy;
-    std::string why;
-    policy.Parse(xsm::NodePolicy::DefaultTemplates(), &why);
-    xsm::XenstoredClient a(src), b(dst);
-    unsigned int domid = std::atoi(argv[4]);
-    xsm::StringSink stream;
-    xsm::XsError e;
-
-    auto t0 = Clock::now();
-    if (!xsm::DomainSaver(a, policy).Save(domid, stream, &e)) {
-        std::fprintf(stderr, "save: %s\n", e.why.c_str());
-        return 1;
+    if (cmd == "fill" && argc == 5) {
+        WriteTree(Open(argv[2]), argv[3], std::strtoul(argv[4], nullptr, 10));
+        return 0;
     }
-    auto t1 = Clock::now();
-    xsm::MemorySource in(stream.str());
-    std::set<unsigned int> trusted;
-    xsm::RestoreTarget t{domid, domid, static_cast<unsigned int>(std::atoi(argv[5])), 0};
-    if (!xsm::DomainRestorer(b, policy, trusted).Restore(in, false, t, &e)) {
-        std::fprintf(stderr, "restore: %s\n", e.why.c_str());
-        return 1;
+    if (cmd == "rm" && argc == 4) {
+        if (!xs_rm(Open(argv[2]), XBT_NULL, argv[3]) && errno != ENOENT)
+            Die(std::string("cannot remove ") + argv[3]);
+        return 0;
     }
-    auto t2 = Clock::now();
-    std::printf("save %.3f ms %zu\nrestore %.3f ms %zu\nsave+restore %.3f ms %zu\n", Ms(t0, t1),
-                stream.str().size(), Ms(t1, t2), stream.str().size(), Ms(t0, t2),
-                stream.str().size());
-    xs_close(src);
-    xs_close(dst);
-    return 0;
+    if (cmd == "copy" && argc == 6) {
+        xs_handle *src = Open(argv[2]), *dst = Open(argv[3]);
+        unsigned int from = std::atoi(argv[4]), to = std::atoi(argv[5]);
+        auto t0 = Clock::now();
+        int n = CopyTree(src, dst, DomainRoot(from), DomainRoot(to), from, to);
+        std::printf("copy %.3f %d\n", Ms(t0, Clock::now()), n);
+        return 0;
+    }
+    if (cmd == "migrate" && argc == 9)
+        return Migrate(argv);
+    std::fprintf(stderr, "usage: see bench/domain_bench.cc\n");
+    return 2;
 }

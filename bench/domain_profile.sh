@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-only
+# Where xenstored spends its instructions in save-domain and restore-domain:
+# one move of a domain of SIZE nodes (as in domain_bench.sh) from host A to
+# host B, B optionally holding FILLER other nodes, both daemons under
+# callgrind collecting only inside those two commands.  Instruction
+# counts do not depend on how busy the machine is.  Prints the inclusive
+# top entries of each side and the instructions per node.
+# Usage: domain_profile.sh BUILD_DIR [SIZE] [FILLER] [XENSTORED]
+set -eu
+build=$(cd "$1" && pwd)
+size=${2:-1000}
+filler=${3:-0}
+bin=${4:-$build/xensim/xenstored-patched}
+X=$build/xensim/xensim
+B=$build/bin/domain_bench
+XC=/usr/lib/xen-4.17/bin/xenstore-control
+work=$(mktemp -d /tmp/xsm-prof.XXXXXX)
+export XSM_STATE_DIR=$work XENSIM_TIMEOUT_MS=120000
+trap 'for h in a b; do "$X" host stop "$work/$h" >/dev/null 2>&1; done; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+
+cat >"$work/wrap" <<WRAP
+#!/bin/sh
+exec valgrind --tool=callgrind --callgrind-out-file=\$XENSIM_HOST/callgrind.out \
+	--toggle-collect=do_control_save_domain --toggle-collect=do_control_restore_domain \
+	"$bin" "\$@" 2>>\$XENSIM_HOST/valgrind.log
+WRAP
+chmod +x "$work/wrap"
+sock() { echo "$work/$1/run/socket"; }
+for h in a b; do
+	XENSIM_XENSTORED=$work/wrap "$X" host start "$work/$h" --no-trace >/dev/null
+	for q in "nodes 1000000" "memory 1000000000"; do
+		XENSTORED_PATH=$(sock $h) "$XC" quota set $q >/dev/null
+	done
+done
+[ "$filler" -gt 0 ] && "$B" fill "$(sock b)" /bench-filler "$filler"
+"$X" domain create "$work/a" 10 --introduce >/dev/null
+"$B" populate "$(sock a)" 10 "$size"
+port=$("$X" domain move "$work/a" "$work/b" 10 --as 11 | sed -n 's/^port //p')
+"$B" migrate "$(sock a)" "$(sock b)" 10 11 "$port" "$(cat "$work/a/xenstored.pid")" \
+	"$(cat "$work/b/xenstored.pid")" >/dev/null
+for h in a b; do
+	callgrind_control -d "$(cat "$work/$h/xenstored.pid")" >/dev/null
+	"$X" host stop "$work/$h" >/dev/null
+done
+
+for h in a b; do
+	[ $h = a ] && what="save-domain of $size nodes" || what="restore-domain of $size nodes into a host with $filler others"
+	out=$(ls "$work/$h"/callgrind.out.* | head -1)
+	total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+	echo "== $what: $total instructions, $((total / size)) per node"
+	callgrind_annotate --inclusive=yes "$out" 2>/dev/null |
+		awk '/^-+$/ { n++ } n >= 3 && /\(/' | sed 's/ \[[^]]*\]//; s|  [^ ]*/|  |' |
+		awk '!seen[$NF]++' | grep -v -E 'TOTALS|libc_start|below main|0x0|[ :]main$|process_message|do_control$' | head -14
+done
