@@ -20,17 +20,14 @@ public:
     size_t len() const { return len_; }
     const uint8_t *data() const { return p_; }
 
+    /* Inlined on every field: the reports are built out of line. */
     bool Need(size_t at, size_t n, const char *what)
     {
-        if (!ok_)
-            return false;
-        if (at > len_ || n > len_ - at) {
-            Fail(at, std::string(what) + " at body octet " + std::to_string(at) +
-                         " needs " + std::to_string(n) + " octets but len is " +
-                         std::to_string(len_));
-            return false;
-        }
-        return true;
+        if (__builtin_expect(ok_ && at <= len_ && n <= len_ - at, 1))
+            return true;
+        if (ok_)
+            FailShort(at, n, what);
+        return false;
     }
 
     template <typename T>
@@ -52,24 +49,15 @@ public:
         Bytes s = Slice(at, n_with_nul, what);
         if (!ok_)
             return {};
-        if (n_with_nul == 0) {
-            Fail(at, std::string(what) + " length is 0: it must include the NUL terminator");
-            return {};
-        }
-        if (s.back() != '\0') {
-            Fail(at + n_with_nul - 1, std::string(what) + " is not NUL-terminated");
-            return {};
-        }
-        size_t nul = s.find('\0');
-        if (nul != n_with_nul - 1) {
-            Fail(at + nul, std::string(what) + " has a NUL inside it at octet " +
-                                   std::to_string(nul));
-            return {};
-        }
-        return s.substr(0, n_with_nul - 1);
+        if (__builtin_expect(n_with_nul != 0 && s.back() == '\0' &&
+                                     !std::memchr(s.data(), 0, n_with_nul - 1),
+                             1))
+            return s.substr(0, n_with_nul - 1);
+        FailCString(at, s, what);
+        return {};
     }
 
-    void Fail(size_t at, std::string reason)
+    [[gnu::cold, gnu::noinline]] void Fail(size_t at, std::string reason)
     {
         if (!ok_)
             return;
@@ -87,6 +75,15 @@ public:
     {
         if (!ok_)
             return false;
+        if (__builtin_expect(end <= len_ && len_ - end < kAlign, 1)) {
+            for (size_t i = end; i < len_; i++) {
+                if (p_[i] != 0) {
+                    NonZeroPadding(i, warning);
+                    break;
+                }
+            }
+            return true;
+        }
         if (end > len_) {
             Fail(len_, "content needs " + std::to_string(end) + " octets but len is " +
                                std::to_string(len_));
@@ -100,8 +97,7 @@ public:
         }
         for (size_t i = end; i < len_; i++) {
             if (p_[i] != 0) {
-                warning->at = i;
-                warning->reason = "non-zero padding octet";
+                NonZeroPadding(i, warning);
                 break;
             }
         }
@@ -109,6 +105,32 @@ public:
     }
 
 private:
+    [[gnu::cold, gnu::noinline]] void FailShort(size_t at, size_t n, const char *what)
+    {
+        Fail(at, std::string(what) + " at body octet " + std::to_string(at) + " needs " +
+                         std::to_string(n) + " octets but len is " + std::to_string(len_));
+    }
+
+    [[gnu::cold, gnu::noinline]] void FailCString(size_t at, Bytes s, const char *what)
+    {
+        if (s.empty()) {
+            Fail(at, std::string(what) + " length is 0: it must include the NUL terminator");
+            return;
+        }
+        if (s.back() != '\0') {
+            Fail(at + s.size() - 1, std::string(what) + " is not NUL-terminated");
+            return;
+        }
+        size_t nul = s.find('\0');
+        Fail(at + nul, std::string(what) + " has a NUL inside it at octet " + std::to_string(nul));
+    }
+
+    [[gnu::cold, gnu::noinline]] static void NonZeroPadding(size_t at, DecodeIssue *warning)
+    {
+        warning->at = at;
+        warning->reason = "non-zero padding octet";
+    }
+
     const uint8_t *p_;
     size_t len_;
     Endian endian_;
@@ -269,12 +291,24 @@ bool DecodeTransaction(BodyCursor &c, Record *out, DecodeIssue *warning)
 bool DecodeNode(BodyCursor &c, Endian endian, Record *out, DecodeIssue *warning)
 {
     NodeRecord r;
-    r.conn_id = c.Get<uint32_t>(0, "conn-id");
-    r.tx_id = c.Get<uint32_t>(4, "tx-id");
-    uint16_t path_len = c.Get<uint16_t>(8, "path-len");
-    uint16_t value_len = c.Get<uint16_t>(10, "value-len");
-    r.access = c.Get<uint16_t>(12, "access");
-    uint16_t perm_n = c.Get<uint16_t>(14, "perm-count");
+    uint16_t path_len, value_len, perm_n;
+    if (__builtin_expect(c.len() >= 16, 1)) {
+        /* The fixed part at once: the most frequent record by far. */
+        const uint8_t *p = c.data();
+        r.conn_id = Load<uint32_t>(p, endian);
+        r.tx_id = Load<uint32_t>(p + 4, endian);
+        path_len = Load<uint16_t>(p + 8, endian);
+        value_len = Load<uint16_t>(p + 10, endian);
+        r.access = Load<uint16_t>(p + 12, endian);
+        perm_n = Load<uint16_t>(p + 14, endian);
+    } else {
+        r.conn_id = c.Get<uint32_t>(0, "conn-id");
+        r.tx_id = c.Get<uint32_t>(4, "tx-id");
+        path_len = c.Get<uint16_t>(8, "path-len");
+        value_len = c.Get<uint16_t>(10, "value-len");
+        r.access = c.Get<uint16_t>(12, "access");
+        perm_n = c.Get<uint16_t>(14, "perm-count");
+    }
     size_t perms_at = 16;
     if (!c.Need(perms_at, size_t{perm_n} * PermList::kSize, "permissions"))
         return false;
@@ -285,7 +319,7 @@ bool DecodeNode(BodyCursor &c, Endian endian, Record *out, DecodeIssue *warning)
     r.perms = PermList(c.data() + perms_at, perm_n, endian);
     for (size_t i = 0; i < perm_n; i++) {
         uint8_t letter = c.data()[perms_at + i * PermList::kSize];
-        if (!IsPermLetter(letter)) {
+        if (__builtin_expect(!IsPermLetter(letter), 0)) {
             c.Fail(perms_at + i * PermList::kSize,
                    "perm #" + std::to_string(i + 1) + " is 0x" +
                            "0123456789abcdef"[letter >> 4] + "0123456789abcdef"[letter & 15] +

@@ -1,39 +1,80 @@
 #include "stream/record_encoder.h"
 
+#include <cstring>
+
 namespace xsm {
 namespace {
 
-/* Appends fixed-width fields in one byte order. */
-class BodyWriter {
+/*
+ * The fields of a record go through one of two writers with the same
+ * interface: Counter only adds up their sizes (and so runs every check),
+ * Out stores them in place.  One description of each layout serves both,
+ * so a record is sized once and written once, without appends.
+ */
+class Counter {
 public:
-    BodyWriter(std::string *out, Endian endian) : out_(out), endian_(endian) {}
+    explicit Counter(Endian) {}
+
+    void U8(uint8_t v) { Put(v); }
+    void U16(uint16_t v) { Put(v); }
+    void U32(uint32_t v) { Put(v); }
+    void U64(uint64_t v) { Put(v); }
+
+    template <typename T>
+    void Put(T) { n_ += sizeof(T); }
+    void PutBytes(Bytes b) { n_ += b.size(); }
+    void PutCString(Bytes s) { n_ += s.size() + 1; }
+    void PutZeros(size_t n) { n_ += n; }
+    size_t size() const { return n_; }
+
+private:
+    size_t n_ = 0;
+};
+
+class Out {
+public:
+    Out(uint8_t *p, Endian endian) : start_(p), p_(p), endian_(endian) {}
+
+    void U8(uint8_t v) { Put(v); }
+    void U16(uint16_t v) { Put(v); }
+    void U32(uint32_t v) { Put(v); }
+    void U64(uint64_t v) { Put(v); }
 
     template <typename T>
     void Put(T v)
     {
-        uint8_t b[sizeof(T)];
-        Store<T>(b, v, endian_);
-        out_->append(reinterpret_cast<const char *>(b), sizeof(b));
+        Store<T>(p_, v, endian_);
+        p_ += sizeof(T);
     }
-    void PutBytes(Bytes b) { out_->append(b.data(), b.size()); }
+    void PutBytes(Bytes b)
+    {
+        std::memcpy(p_, b.data(), b.size());
+        p_ += b.size();
+    }
     void PutCString(Bytes s)
     {
         PutBytes(s);
-        out_->push_back('\0');
+        *p_++ = 0;
     }
-    void PutZeros(size_t n) { out_->append(n, '\0'); }
-    size_t size() const { return out_->size(); }
+    void PutZeros(size_t n)
+    {
+        std::memset(p_, 0, n);
+        p_ += n;
+    }
+    size_t size() const { return p_ - start_; }
 
 private:
-    std::string *out_;
+    uint8_t *start_;
+    uint8_t *p_;
     Endian endian_;
 };
 
 bool Fits16(size_t n) { return n <= UINT16_MAX; }
 
+template <typename Writer>
 struct Encoding {
     const EncodeOptions &opts;
-    BodyWriter w;
+    Writer w;
     std::string *error;
 
     bool Fail(std::string why)
@@ -46,8 +87,8 @@ struct Encoding {
 
     bool operator()(const GlobalRecord &r)
     {
-        w.Put<uint32_t>(static_cast<uint32_t>(r.rw_socket_fd));
-        w.Put<uint32_t>(static_cast<uint32_t>(r.second_fd));
+        w.U32(static_cast<uint32_t>(r.rw_socket_fd));
+        w.U32(static_cast<uint32_t>(r.second_fd));
         return true;
     }
 
@@ -69,26 +110,26 @@ struct Encoding {
         if (!r.is_ring() && r.flags)
             return Fail("read-only socket flag cannot be written in the xen layout");
         size_t start = w.size();
-        w.Put<uint32_t>(r.conn_id);
-        w.Put<uint16_t>(r.conn_type);
-        w.Put<uint16_t>(r.fields);
+        w.U32(r.conn_id);
+        w.U16(r.conn_type);
+        w.U16(r.fields);
         if (r.is_ring()) {
-            w.Put<uint16_t>(r.domid);
-            w.Put<uint16_t>(r.tdomid);
-            w.Put<uint32_t>(r.evtchn);
+            w.U16(r.domid);
+            w.U16(r.tdomid);
+            w.U32(r.evtchn);
         } else {
-            w.Put<uint32_t>(static_cast<uint32_t>(r.socket_fd));
-            w.Put<uint32_t>(0);
+            w.U32(static_cast<uint32_t>(r.socket_fd));
+            w.U32(0);
         }
-        w.Put<uint16_t>(static_cast<uint16_t>(r.in_data.size()));
-        w.Put<uint16_t>(r.out_resp_len);
-        w.Put<uint32_t>(static_cast<uint32_t>(r.out_data.size()));
+        w.U16(static_cast<uint16_t>(r.in_data.size()));
+        w.U16(r.out_resp_len);
+        w.U32(static_cast<uint32_t>(r.out_data.size()));
         w.PutBytes(r.in_data);
         w.PutBytes(r.out_data);
         if (r.has_unique_id()) {
             size_t body = w.size() - start;
             w.PutZeros(AlignUp(body) - body);
-            w.Put<uint64_t>(r.unique_id);
+            w.U64(r.unique_id);
         }
         return true;
     }
@@ -103,20 +144,20 @@ struct Encoding {
             return Fail("unique-id cannot be written in the draft layout");
         if (r.out_data.size() > UINT32_MAX)
             return Fail("data longer than 4 GiB");
-        w.Put<uint32_t>(r.conn_id);
-        w.Put<uint16_t>(r.conn_type);
+        w.U32(r.conn_id);
+        w.U16(r.conn_type);
         if (r.is_ring()) {
-            w.Put<uint16_t>(0);
-            w.Put<uint16_t>(r.domid);
-            w.Put<uint16_t>(r.tdomid);
-            w.Put<uint32_t>(r.evtchn);
-            w.Put<uint64_t>(r.mfn);
+            w.U16(0);
+            w.U16(r.domid);
+            w.U16(r.tdomid);
+            w.U32(r.evtchn);
+            w.U64(r.mfn);
         } else {
-            w.Put<uint16_t>(r.flags);
-            w.Put<uint32_t>(static_cast<uint32_t>(r.socket_fd));
+            w.U16(r.flags);
+            w.U32(static_cast<uint32_t>(r.socket_fd));
             w.PutZeros(12);
         }
-        w.Put<uint32_t>(static_cast<uint32_t>(r.out_data.size()));
+        w.U32(static_cast<uint32_t>(r.out_data.size()));
         w.PutBytes(r.out_data);
         return true;
     }
@@ -127,12 +168,12 @@ struct Encoding {
             return Fail("wpath or token longer than 65534 octets");
         if (r.extended && opts.ctx.version < 2)
             return Fail("WATCH_DATA_EXTENDED needs version 2");
-        w.Put<uint32_t>(r.conn_id);
-        w.Put<uint16_t>(static_cast<uint16_t>(r.wpath.size() + 1));
-        w.Put<uint16_t>(static_cast<uint16_t>(r.token.size() + 1));
+        w.U32(r.conn_id);
+        w.U16(static_cast<uint16_t>(r.wpath.size() + 1));
+        w.U16(static_cast<uint16_t>(r.token.size() + 1));
         if (r.extended) {
-            w.Put<uint16_t>(r.depth);
-            w.Put<uint16_t>(0);
+            w.U16(r.depth);
+            w.U16(0);
         }
         w.PutCString(r.wpath);
         w.PutCString(r.token);
@@ -141,8 +182,8 @@ struct Encoding {
 
     bool operator()(const TransactionRecord &r)
     {
-        w.Put<uint32_t>(r.conn_id);
-        w.Put<uint32_t>(r.tx_id);
+        w.U32(r.conn_id);
+        w.U32(r.tx_id);
         return true;
     }
 
@@ -150,19 +191,19 @@ struct Encoding {
     {
         if (!Fits16(r.path.size() + 1) || !Fits16(r.value.size()))
             return Fail("path or value longer than 65535 octets");
-        w.Put<uint32_t>(r.conn_id);
-        w.Put<uint32_t>(r.tx_id);
-        w.Put<uint16_t>(static_cast<uint16_t>(r.path.size() + 1));
-        w.Put<uint16_t>(static_cast<uint16_t>(r.value.size()));
-        w.Put<uint16_t>(r.access);
-        w.Put<uint16_t>(r.perms.size());
+        w.U32(r.conn_id);
+        w.U32(r.tx_id);
+        w.U16(static_cast<uint16_t>(r.path.size() + 1));
+        w.U16(static_cast<uint16_t>(r.value.size()));
+        w.U16(r.access);
+        w.U16(r.perms.size());
         for (size_t i = 0; i < r.perms.size(); i++) {
             Perm p = r.perms[i];
             if (!IsPermLetter(static_cast<uint8_t>(p.perm)))
                 return Fail("perm #" + std::to_string(i + 1) + " is not one of w r b n");
-            w.Put<uint8_t>(static_cast<uint8_t>(p.perm));
-            w.Put<uint8_t>(p.flags);
-            w.Put<uint16_t>(p.domid);
+            w.U8(static_cast<uint8_t>(p.perm));
+            w.U8(p.flags);
+            w.U16(p.domid);
         }
         w.PutCString(r.path);
         w.PutBytes(r.value);
@@ -172,14 +213,14 @@ struct Encoding {
     void PutQuotas(const QuotaList &q)
     {
         for (size_t i = 0; i < q.size(); i++)
-            w.Put<uint32_t>(q.value(i));
+            w.U32(q.value(i));
         w.PutBytes(q.names());
     }
 
     bool operator()(const GlobalQuotaRecord &r)
     {
-        w.Put<uint16_t>(r.n_dom_quota);
-        w.Put<uint16_t>(r.n_glob_quota);
+        w.U16(r.n_dom_quota);
+        w.U16(r.n_glob_quota);
         PutQuotas(r.quotas);
         return true;
     }
@@ -188,9 +229,9 @@ struct Encoding {
     {
         if (r.features && opts.ctx.version < 2)
             return Fail("DOMAIN_DATA features need version 2");
-        w.Put<uint16_t>(r.domid);
-        w.Put<uint16_t>(r.quotas.size());
-        w.Put<uint32_t>(r.features);
+        w.U16(r.domid);
+        w.U16(r.quotas.size());
+        w.U32(r.features);
         PutQuotas(r.quotas);
         return true;
     }
@@ -215,31 +256,54 @@ uint32_t TypeOf(const Record &r)
     return static_cast<uint32_t>(r.index());
 }
 
-bool RecordEncoder::Encode(const Record &r, std::string *out, std::string *error) const
+namespace {
+
+/* Node records first: nearly all of a stream. */
+template <typename Writer>
+bool Dispatch(Encoding<Writer> &enc, const Record &r)
 {
-    size_t start = out->size();
-    BodyWriter head(out, opts_.ctx.endian);
-    head.Put<uint32_t>(TypeOf(r));
-    head.Put<uint32_t>(0); /* len, filled in below */
+    if (const auto *n = std::get_if<NodeRecord>(&r))
+        return enc(*n);
+    return std::visit(enc, r);
+}
 
-    Encoding enc{opts_, BodyWriter(out, opts_.ctx.endian), error};
-    if (!std::visit(enc, r)) {
-        out->resize(start);
+} // namespace
+
+bool RecordEncoder::Measure(const Record &r, size_t *body, std::string *error) const
+{
+    Encoding<Counter> enc{opts_, Counter(opts_.ctx.endian), error};
+    if (!Dispatch(enc, r))
         return false;
-    }
-
-    size_t body = out->size() - start - kRecordHeaderSize;
-    size_t padded = AlignUp(body);
-    if (std::holds_alternative<UnknownRecord>(r))
-        padded = body; /* kept verbatim: its len is the body's size */
-    if (padded > UINT32_MAX) {
-        out->resize(start);
+    if (AlignUp(enc.w.size()) > UINT32_MAX) {
         *error = "record longer than 4 GiB";
         return false;
     }
-    out->append(AlignUp(body) - body, '\0');
-    uint32_t len = static_cast<uint32_t>(opts_.len_includes_padding ? padded : body);
-    Store<uint32_t>(reinterpret_cast<uint8_t *>(&(*out)[start + 4]), len, opts_.ctx.endian);
+    *body = enc.w.size();
+    return true;
+}
+
+void RecordEncoder::Put(const Record &r, size_t body, uint8_t *dst) const
+{
+    /* An unknown record is kept verbatim: its len is the body's size. */
+    size_t len = opts_.len_includes_padding && !std::holds_alternative<UnknownRecord>(r)
+                         ? AlignUp(body)
+                         : body;
+    Store<uint32_t>(dst, TypeOf(r), opts_.ctx.endian);
+    Store<uint32_t>(dst + 4, static_cast<uint32_t>(len), opts_.ctx.endian);
+    std::string unused;
+    Encoding<Out> enc{opts_, Out(dst + kRecordHeaderSize, opts_.ctx.endian), &unused};
+    Dispatch(enc, r);
+    std::memset(dst + kRecordHeaderSize + body, 0, AlignUp(body) - body);
+}
+
+bool RecordEncoder::Encode(const Record &r, std::string *out, std::string *error) const
+{
+    size_t body;
+    if (!Measure(r, &body, error))
+        return false;
+    size_t start = out->size();
+    out->resize(start + Size(body));
+    Put(r, body, reinterpret_cast<uint8_t *>(&(*out)[start]));
     return true;
 }
 

@@ -23,10 +23,17 @@ public:
     explicit RecordEncoder(const EncodeOptions &opts) : opts_(opts) {}
 
     /*
-     * Appends the record to *out.  Returns false, leaving *out as it was,
-     * if the record cannot be written in this version and layout without
-     * losing information, or a field does not fit its width.
+     * The size of the record's body, checking that it can be written in
+     * this version and layout without losing information and that every
+     * field fits its width; false with *error if not.
      */
+    bool Measure(const Record &r, size_t *body, std::string *error) const;
+    /* Octets of a record with that body: header, body, padding. */
+    static size_t Size(size_t body) { return kRecordHeaderSize + AlignUp(body); }
+    /* Writes a measured record, Size(body) octets, at dst. */
+    void Put(const Record &r, size_t body, uint8_t *dst) const;
+
+    /* Appends the record to *out (Measure, then Put); *out unchanged on failure. */
     bool Encode(const Record &r, std::string *out, std::string *error) const;
 
 private:

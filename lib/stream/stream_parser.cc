@@ -28,22 +28,21 @@ StreamParser::Status StreamParser::Next(ParsedRecord *out, StreamError *err)
 
     const RawRecord &raw = out->raw;
     const uint64_t body_at = raw.offset + kRecordHeaderSize;
-    DecodeIssue error, warning;
-    if (!decoder_.Decode(raw.type, raw.body, &out->record, &error, &warning))
-        return Fail(raw, body_at + error.at, std::move(error.reason), err);
+    if (!decoder_.Decode(raw.type, raw.body, &out->record, &error_, &warning_))
+        return Fail(raw, body_at + error_.at, std::move(error_.reason), err);
 
-    if (on_warning_) {
-        if (!warning.reason.empty())
-            on_warning_(StreamError{body_at + warning.at, raw.index, raw.type,
-                                    std::move(warning.reason)});
-        if (std::holds_alternative<UnknownRecord>(out->record))
-            on_warning_(StreamError{raw.offset, raw.index, raw.type,
-                                    "record type from the reserved range, kept unread"});
+    if (!warning_.reason.empty()) {
+        if (on_warning_)
+            on_warning_(StreamError{body_at + warning_.at, raw.index, raw.type,
+                                    std::move(warning_.reason)});
+        warning_.reason.clear();
     }
+    if (on_warning_ && std::holds_alternative<UnknownRecord>(out->record))
+        on_warning_(StreamError{raw.offset, raw.index, raw.type,
+                                "record type from the reserved range, kept unread"});
 
-    std::string reason;
-    if (!validator_.Check(out->record, &reason))
-        return Fail(raw, raw.offset, std::move(reason), err);
+    if (!validator_.Check(out->record, &error_.reason))
+        return Fail(raw, raw.offset, std::move(error_.reason), err);
     return Status::kRecord;
 }
 

@@ -42,6 +42,8 @@ private:
     RecordDecoder decoder_{StreamContext{}};
     StreamValidator validator_;
     WarningFn on_warning_;
+    /* Reused for every record: their strings are set only when needed. */
+    DecodeIssue error_, warning_;
 };
 
 } // namespace xsm

@@ -27,10 +27,8 @@ StreamReader::StreamReader(ByteSource &src, const ReaderOptions &opts)
     }
 }
 
-bool StreamReader::Fill(size_t n)
+bool StreamReader::Refill(size_t n)
 {
-    if (avail() >= n)
-        return true;
     if (whole_ || eof_ || read_error_)
         return false;
 

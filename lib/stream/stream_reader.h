@@ -57,7 +57,8 @@ public:
 
 private:
     /* Makes n octets available at pos_; false if the input ends first. */
-    bool Fill(size_t n);
+    bool Fill(size_t n) { return avail() >= n || Refill(n); }
+    bool Refill(size_t n);
     size_t avail() const { return end_ - pos_; }
     const uint8_t *at() const { return data_ + pos_; }
     Status Fail(StreamError *err, uint64_t offset, std::string reason);

@@ -1,11 +1,13 @@
 /*
  * Writes a stream: the header, then records as they come, then END.
  * Output is batched into one buffer and flushed to the sink as it fills,
- * so memory stays bounded whatever the stream's size.
+ * so memory stays bounded whatever the stream's size.  Each record is
+ * sized first, then written in place in the buffer.
  */
 #ifndef XSM_STREAM_STREAM_WRITER_H
 #define XSM_STREAM_STREAM_WRITER_H
 
+#include <memory>
 #include <string>
 
 #include "stream/byte_io.h"
@@ -28,8 +30,13 @@ private:
     ByteSink &sink_;
     EncodeOptions opts_;
     RecordEncoder encoder_;
-    std::string buf_;
+    /* buf_[0, len_) is waiting for the sink. */
+    std::unique_ptr<uint8_t[]> buf_;
+    size_t cap_ = 0, len_ = 0;
     bool sink_failed_ = false;
+
+    /* Room for n more octets in buf_. */
+    bool Reserve(size_t n, std::string *error);
 };
 
 } // namespace xsm
