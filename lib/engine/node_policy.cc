@@ -30,6 +30,8 @@ bool ParseDomid(std::string_view s, int *out)
 std::vector<std::string_view> SplitPath(std::string_view path)
 {
     std::vector<std::string_view> out;
+    /* One allocation: this runs for every node of a stream. */
+    out.reserve(std::count(path.begin(), path.end(), '/') + 1);
     size_t pos = 0;
     while (pos < path.size()) {
         if (path[pos] == '/') {
@@ -117,6 +119,7 @@ std::string NodePolicy::Remap(std::string_view path, unsigned int from, unsigned
     std::vector<std::string_view> comps = SplitPath(path);
     std::string out;
     const std::string to_s = std::to_string(to);
+    out.reserve(path.size() + to_s.size());
     for (size_t i = 0; i < comps.size(); i++) {
         out += '/';
         out += i == a.domid_component ? std::string_view(to_s) : comps[i];
