@@ -12,13 +12,20 @@
 # Prints one line per pair, a table (min and median over the pairs) and a
 # closing line per size.  Absolute times are those of a shared machine;
 # the ratios of a pair are what to compare.
+# The domain holds SIZE nodes under /local/domain/N/data (all that the
+# engine moves: the toolstack's nodes are the toolstack's).
 # Usage: domain_bench.sh BUILD_DIR [PAIRS] [SIZES...]
+# Environment: XSM_BENCH_FILLER (50000) other nodes on the full host,
+# XSM_BENCH_COPY_MAX (1000) largest size with the per-node copy.
 set -eu
 build=$(cd "$1" && pwd)
 pairs=${2:-5}
 shift $(($# > 1 ? 2 : 1))
 sizes=${*:-1000 10000 50000}
 filler=${XSM_BENCH_FILLER:-50000}
+# The per-node copy takes seconds per pair above this size (10,000 nodes:
+# ~25 s on the shared 2-core machine): run it there only on request.
+copy_max=${XSM_BENCH_COPY_MAX:-1000}
 X=$build/xensim/xensim
 B=$build/bin/domain_bench
 XC=/usr/lib/xen-4.17/bin/xenstore-control
@@ -43,21 +50,25 @@ data=$work/data
 domid=10
 tx=""
 
-# A fresh transaction with pending nodes on the guest's current host.
+# A fresh transaction with pending nodes on the guest's current host (the
+# one before ends: restored without its nodes, it can only fail).
 new_tx() { # HOST DOMID
 	local out
-	out=$( { [ -n "$tx" ] && echo "tx-end $tx abort"; echo tx-start; } |
+	out=$( { [ -n "$tx" ] && echo "tx-end $tx"; echo tx-start; } |
 		"$X" guest "$work/$1" "$2")
 	tx=$(echo "$out" | sed -n 's/^tx //p')
-	for k in 1 2 3 4 5; do echo "tx-write $tx /local/domain/$2/data/pending$k v$k"; done |
-		"$X" guest "$work/$1" "$2" >/dev/null
+	out=$(for k in 1 2 3 4 5; do echo "tx-write $tx /local/domain/$2/data/pending$k v$k"; done |
+		"$X" guest "$work/$1" "$2")
+	[ -n "$tx" ] && [ "$(echo "$out" | grep -c '^OK$')" = 5 ] ||
+		{ echo "domain_bench.sh: guest transaction failed: $out" >&2; exit 1; }
 }
 
-# move SIZE KIND SRC DST [nocopy]: the domain from SRC to DST.
+# move SIZE KIND SRC DST: the domain from SRC to DST (KIND "-": not
+# measured, no copy), one pair.
 move() {
-	local size=$1 kind=$2 src=$3 dst=$4 to=$((domid + 1)) port copy mig
+	local size=$1 kind=$2 src=$3 dst=$4 to=$((domid + 1)) port copy="copy - -" mig
 	port=$("$X" domain move "$work/$src" "$work/$dst" $domid --as $to | sed -n 's/^port //p')
-	if [ $# -lt 5 ]; then
+	if [ "$kind" != - ] && [ "$size" -le "$copy_max" ]; then
 		copy=$("$B" copy "$(sock $src)" "$(sock $dst)" $domid $to)
 		"$B" rm "$(sock $dst)" /local/domain/$to
 	fi
@@ -66,20 +77,21 @@ move() {
 	"$B" rm "$(sock $src)" /local/domain/$domid
 	domid=$to
 	new_tx "$dst" $domid
-	if [ $# -lt 5 ]; then
-		set -- $copy $mig
-		# size kind copy_ms nodes downtime save restore save_cpu restore_cpu octets
-		echo "$size $kind $2 $3 $5 $6 $7 $8 $9 ${10}" >>"$data"
-		awk -v c="$2" -v m="$5" -v k="$kind" -v s="$size" -v n="$3" \
-			'BEGIN { printf "  %6d nodes, %-5s destination: copy %9.2f ms, engine %8.2f ms, ratio %6.1fx\n", n, k, c, m, c / m }'
-	fi
+	[ "$kind" = - ] && return
+	set -- $copy $mig
+	# size kind copy_ms downtime save restore save_cpu restore_cpu octets engine_cpu
+	echo "$size $kind $2 $5 $6 $7 $8 $9 ${10} ${11}" >>"$data"
+	awk -v c="$2" -v m="$5" -v k="$kind" -v s="$size" 'BEGIN {
+		printf "  %6d nodes, %-5s destination: engine %8.2f ms", s, k, m
+		if (c != "-") printf ", copy %9.2f ms, ratio %6.1fx", c, c / m
+		printf "\n" }'
 }
 
 for size in $sizes; do
 	"$X" domain create "$work/a" $domid --introduce >/dev/null
 	"$B" populate "$(sock a)" $domid "$size"
 	{
-		for w in $(seq 0 49); do echo "watch /local/domain/$domid/data/g$((w % 10)) tok$w"; done
+		for w in $(seq 0 49); do echo "watch /local/domain/$domid/data/h0/g$((w % 10)) tok$w"; done
 	} | "$X" guest "$work/a" $domid >/dev/null
 	echo "events 50 5000" | "$X" guest "$work/a" $domid >/dev/null
 	tx=""
@@ -96,56 +108,62 @@ for size in $sizes; do
 done
 
 echo
-echo "xenstored without -T on every host; min / median over the pairs;"
+echo "xenstored without -T on every host; min / median over the pairs (a pair:"
+echo "the per-node copy and the engine moving the same tree to the same host);"
 echo "downtime = quiesce on the source to the end of the restore, transfer included;"
-echo "CPU = xenstored's own (schedstat), per node of the domain."
+echo "CPU = what the engine and both xenstoreds ran during the downtime, the"
+echo "downtime of an idle machine (the wall times are those of a shared one)."
 awk -v filler="$filler" '
 function sort(a, n,   i, j, t) {
 	for (i = 2; i <= n; i++)
 		for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 }
-function med(a, n) { sort(a, n); return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-function mn(a, n) { sort(a, n); return a[1] }
+# "min|median" of column col over the rows of size s, destination k
 function stat(col, s, k,   v, n, i) {
 	n = 0
 	for (i = 1; i <= rows; i++)
-		if (S[i] == s && K[i] == k) v[++n] = col == "ratio" ? C[i] / D[i] : V[col, i]
-	cnt = n
-	return sprintf("%s|%s", mn(v, n), med(v, n))
+		if (S[i] == s && K[i] == k && V[col, i] != "-") v[++n] = V[col, i]
+	if (!n) return "-|-"
+	sort(v, n)
+	return v[1] "|" (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2)
+}
+function part(x, i,   p) { split(x, p, "|"); return p[i] }
+function two(x, fmt) {
+	return part(x, 1) == "-" ? "-" : sprintf(fmt " / " fmt, part(x, 1), part(x, 2))
 }
 {
-	rows++; S[rows] = $1; K[rows] = $2; C[rows] = $3; N[$1] = $4; D[rows] = $5
-	V["copy", rows] = $3; V["down", rows] = $5; V["save", rows] = $6; V["rest", rows] = $7
-	V["scpu", rows] = $8 / $4; V["rcpu", rows] = $9 / $4; V["oct", rows] = $10
+	rows++; S[rows] = $1; K[rows] = $2
+	V["copy", rows] = $3; V["down", rows] = $4; V["save", rows] = $5; V["rest", rows] = $6
+	V["scpu", rows] = $7 / $1; V["rcpu", rows] = $8 / $1
+	V["dcpu", rows] = ($7 + $8 + $10) / 1000
+	V["ratio", rows] = $3 == "-" ? "-" : $3 / $4
 	if (!($1 in seen)) { seen[$1] = 1; order[++ns] = $1 }
 }
-function two(x, fmt,   p) { split(x, p, "|"); return sprintf(fmt " / " fmt, p[1], p[2]) }
-function first(x,   p) { split(x, p, "|"); return p[1] }
-function second(x,   p) { split(x, p, "|"); return p[2] }
 END {
-	printf "\n| nodes | destination | per-node copy ms | downtime ms | ratio copy/engine | save ms | restore ms | save CPU us/node | restore CPU us/node |\n"
-	printf "|---|---|---|---|---|---|---|---|---|\n"
+	printf "\n| nodes | destination | per-node copy ms | downtime ms | copy/engine | downtime CPU ms | save ms | restore ms | save CPU us/node | restore CPU us/node |\n"
+	printf "|---|---|---|---|---|---|---|---|---|---|\n"
 	for (i = 1; i <= ns; i++) for (kk = 1; kk <= 2; kk++) {
 		s = order[i]; k = kk == 1 ? "empty" : "full"
-		printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", N[s],
+		printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s,
 			k == "empty" ? "empty" : filler " others",
 			two(stat("copy", s, k), "%.1f"), two(stat("down", s, k), "%.2f"),
-			two(stat("ratio", s, k), "%.1fx"), two(stat("save", s, k), "%.2f"),
-			two(stat("rest", s, k), "%.2f"), two(stat("scpu", s, k), "%.2f"),
-			two(stat("rcpu", s, k), "%.2f")
-		med_down[s, k] = second(stat("down", s, k))
-		med_rcpu[s, k] = second(stat("rest", s, k))
-		min_ratio[s, k] = first(stat("ratio", s, k))
-		med_ratio[s, k] = second(stat("ratio", s, k))
+			two(stat("ratio", s, k), "%.1fx"), two(stat("dcpu", s, k), "%.2f"),
+			two(stat("save", s, k), "%.2f"), two(stat("rest", s, k), "%.2f"),
+			two(stat("scpu", s, k), "%.2f"), two(stat("rcpu", s, k), "%.2f")
 	}
 	base = order[1]
 	printf "\n"
 	for (i = 1; i <= ns; i++) {
 		s = order[i]
-		printf "%d nodes: engine %.1fx (min) / %.1fx (median) faster than the per-node copy, downtime median %.2f ms",
-			N[s], min_ratio[s, "empty"], med_ratio[s, "empty"], med_down[s, "empty"]
-		printf ", %.2fx the %d-node downtime", med_down[s, "empty"] / med_down[base, "empty"], N[base]
-		printf ", restore into a %d-node host %.2fx of an empty one\n", filler,
-			med_rcpu[s, "full"] / med_rcpu[s, "empty"]
+		printf "%d nodes:", s
+		r = stat("ratio", s, "empty")
+		if (part(r, 1) != "-")
+			printf " engine %.1fx (min) / %.1fx (median) the per-node copy,", part(r, 1), part(r, 2)
+		printf " downtime median %.2f ms (CPU %.2f ms)", part(stat("down", s, "empty"), 2),
+			part(stat("dcpu", s, "empty"), 2)
+		if (s != base)
+			printf ", %.1fx the %d-node CPU", part(stat("dcpu", s, "empty"), 2) / part(stat("dcpu", base, "empty"), 2), base
+		printf "; restore into a host with %d others: %.2fx the CPU of an empty one\n", filler,
+			part(stat("rcpu", s, "full"), 2) / part(stat("rcpu", s, "empty"), 2)
 	}
 }' "$data"

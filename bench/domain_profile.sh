@@ -37,19 +37,23 @@ done
 "$X" domain create "$work/a" 10 --introduce >/dev/null
 "$B" populate "$(sock a)" 10 "$size"
 port=$("$X" domain move "$work/a" "$work/b" 10 --as 11 | sed -n 's/^port //p')
-"$B" migrate "$(sock a)" "$(sock b)" 10 11 "$port" "$(cat "$work/a/xenstored.pid")" \
-	"$(cat "$work/b/xenstored.pid")" >/dev/null
+# The engine's own side too, under callgrind as well.
+valgrind --tool=callgrind --callgrind-out-file="$work/engine.out" "$B" migrate \
+	"$(sock a)" "$(sock b)" 10 11 "$port" "$(cat "$work/a/xenstored.pid")" \
+	"$(cat "$work/b/xenstored.pid")" >/dev/null 2>"$work/engine.log"
 for h in a b; do
 	callgrind_control -d "$(cat "$work/$h/xenstored.pid")" >/dev/null
 	"$X" host stop "$work/$h" >/dev/null
 done
 
-for h in a b; do
-	[ $h = a ] && what="save-domain of $size nodes" || what="restore-domain of $size nodes into a host with $filler others"
-	out=$(ls "$work/$h"/callgrind.out.* | head -1)
+for h in a b engine; do
+	[ $h = engine ] && what="the engine (domain_bench migrate: save, transfer, restore)"
+	[ $h = a ] && what="save-domain of $size nodes"
+	[ $h = b ] && what="restore-domain of $size nodes into a host with $filler others"
+	out=$(ls "$work/$h"/callgrind.out.* "$work/$h.out" 2>/dev/null | head -1)
 	total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
 	echo "== $what: $total instructions, $((total / size)) per node"
 	callgrind_annotate --inclusive=yes "$out" 2>/dev/null |
 		awk '/^-+$/ { n++ } n >= 3 && /\(/' | sed 's/ \[[^]]*\]//; s|  [^ ]*/|  |' |
-		awk '!seen[$NF]++' | grep -v -E 'TOTALS|libc_start|below main|0x0|[ :]main$|process_message|do_control$' | head -14
+		awk '!seen[$NF]++' | grep -v -E 'TOTALS|libc_start|below main|0x0|[ :]main$|process_message|do_control$|_dl_start|_start$' | head -${TOP:-14}
 done
