@@ -48,6 +48,8 @@ public:
     }
     void PutBytes(Bytes b)
     {
+        if (b.empty())
+            return; /* an empty view may have no data() at all */
         std::memcpy(p_, b.data(), b.size());
         p_ += b.size();
     }
