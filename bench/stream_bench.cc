@@ -99,10 +99,9 @@ void BM_DecodeValidate(benchmark::State &state)
 }
 BENCHMARK(BM_DecodeValidate)->Unit(benchmark::kMillisecond);
 
-void BM_Encode(benchmark::State &state)
+/* The stream's records (views into it), decoded once. */
+std::vector<Record> Records(const std::string &s)
 {
-    const std::string &s = Stream();
-    /* Decode once; encode the records (views into s) every iteration. */
     std::vector<Record> records;
     MemorySource src(s);
     StreamParser p(src, ReaderOptions{});
@@ -111,16 +110,26 @@ void BM_Encode(benchmark::State &state)
     ParsedRecord rec;
     while (p.Next(&rec, &err) == StreamParser::Status::kRecord)
         records.push_back(rec.record);
+    return records;
+}
 
-    for (auto _ : state) {
-        StringSink sink;
-        StreamWriter w(sink, EncodeOptions{});
-        std::string why;
-        w.WriteHeader(&why);
-        for (const Record &r : records)
-            w.Write(r, &why);
-        benchmark::DoNotOptimize(sink.str().data());
-    }
+void Encode(const std::vector<Record> &records)
+{
+    StringSink sink;
+    StreamWriter w(sink, EncodeOptions{});
+    std::string why;
+    w.WriteHeader(&why);
+    for (const Record &r : records)
+        w.Write(r, &why);
+    benchmark::DoNotOptimize(sink.str().data());
+}
+
+void BM_Encode(benchmark::State &state)
+{
+    const std::string &s = Stream();
+    std::vector<Record> records = Records(s);
+    for (auto _ : state)
+        Encode(records);
     state.SetBytesProcessed(int64_t(state.iterations()) * s.size());
 }
 BENCHMARK(BM_Encode)->Unit(benchmark::kMillisecond);
@@ -158,16 +167,7 @@ void PrintRatios(int rounds)
 {
     const std::string &s = Stream();
     std::vector<char> dst(s.size());
-    std::vector<Record> records;
-    {
-        MemorySource src(s);
-        StreamParser p(src, ReaderOptions{});
-        StreamError err;
-        p.Start(&err);
-        ParsedRecord rec;
-        while (p.Next(&rec, &err) == StreamParser::Status::kRecord)
-            records.push_back(rec.record);
-    }
+    std::vector<Record> records = Records(s);
     double best[3] = {1e9, 1e9, 1e9};
     for (int i = 0; i < rounds; i++) {
         double t0 = CpuSeconds();
@@ -180,13 +180,7 @@ void PrintRatios(int rounds)
         if (!VerifyStream(src, ReaderOptions{}, &sum, &err))
             std::fprintf(stderr, "verify: %s\n", err.ToString().c_str());
         double t2 = CpuSeconds();
-        StringSink sink;
-        StreamWriter w(sink, EncodeOptions{});
-        std::string why;
-        w.WriteHeader(&why);
-        for (const Record &r : records)
-            w.Write(r, &why);
-        benchmark::DoNotOptimize(sink.str().data());
+        Encode(records);
         double t3 = CpuSeconds();
         best[0] = std::min(best[0], t1 - t0);
         best[1] = std::min(best[1], t2 - t1);
