@@ -17,7 +17,19 @@ B=$build/bin/domain_bench
 XC=/usr/lib/xen-4.17/bin/xenstore-control
 work=$(mktemp -d /tmp/xsm-prof.XXXXXX)
 export XSM_STATE_DIR=$work XENSIM_TIMEOUT_MS=120000
-trap 'for h in a b; do "$X" host stop "$work/$h" >/dev/null 2>&1; done; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+# Under valgrind the daemon's command line is valgrind's, which `xensim
+# host stop` does not take for a xenstored: stop them by pid as well.
+stop() {
+	local pid
+	for h in a b; do
+		pid=$(cat "$work/$h/xenstored.pid" 2>/dev/null) || pid=""
+		"$X" host stop "$work/$h" >/dev/null 2>&1
+		[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+		rm -f "$work/$h/xenstored.pid"
+	done
+	return 0
+}
+trap 'stop; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 cat >"$work/wrap" <<WRAP
 #!/bin/sh
@@ -43,8 +55,8 @@ valgrind --tool=callgrind --callgrind-out-file="$work/engine.out" "$B" migrate \
 	"$(cat "$work/b/xenstored.pid")" >/dev/null 2>"$work/engine.log"
 for h in a b; do
 	callgrind_control -d "$(cat "$work/$h/xenstored.pid")" >/dev/null
-	"$X" host stop "$work/$h" >/dev/null
 done
+stop
 
 for h in a b engine; do
 	[ $h = engine ] && what="the engine (domain_bench migrate: save, transfer, restore)"
