@@ -83,7 +83,12 @@ NodePolicy::Area NodePolicy::Classify(std::string_view path, unsigned int domid)
 {
     if (path.empty() || path[0] != '/')
         return {};
-    std::vector<std::string_view> comps = SplitPath(path);
+    return Classify(SplitPath(path), domid);
+}
+
+NodePolicy::Area NodePolicy::Classify(const std::vector<std::string_view> &comps,
+                                      unsigned int domid) const
+{
     const std::string me = std::to_string(domid);
     for (const Template &t : templates_) {
         if (comps.size() < t.comps.size())
@@ -113,10 +118,13 @@ NodePolicy::Area NodePolicy::Classify(std::string_view path, unsigned int domid)
 
 std::string NodePolicy::Remap(std::string_view path, unsigned int from, unsigned int to) const
 {
-    Area a = Classify(path, from);
+    if (path.empty() || path[0] != '/')
+        return std::string(path);
+    /* Split once: this runs for every node of a restored domain. */
+    std::vector<std::string_view> comps = SplitPath(path);
+    Area a = Classify(comps, from);
     if (!a.inside)
         return std::string(path);
-    std::vector<std::string_view> comps = SplitPath(path);
     std::string out;
     const std::string to_s = std::to_string(to);
     out.reserve(path.size() + to_s.size());

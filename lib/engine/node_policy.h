@@ -39,6 +39,8 @@ public:
         size_t domid_component = 0;/* which path component is the domid */
     };
     Area Classify(std::string_view path, unsigned int domid) const;
+    /* The same for a path already split into its components. */
+    Area Classify(const std::vector<std::string_view> &comps, unsigned int domid) const;
 
     /* The path with the domid component of its area changed from -> to. */
     std::string Remap(std::string_view path, unsigned int from, unsigned int to) const;
