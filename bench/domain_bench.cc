@@ -88,7 +88,7 @@ int main(int argc, char **argv)
     xsm::NodePolicy policy;
     std::string why;
     policy.Parse(xsm::NodePolicy::DefaultTemplates(), &why);
-    xsm::XenstoredClient a(src), b(dst);
+    xsm::XenstoredClient a{std::string(argv[2])}, b{std::string(argv[3])};
     unsigned int domid = std::atoi(argv[4]);
     xsm::StringSink stream;
     xsm::XsError e;
