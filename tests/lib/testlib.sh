@@ -7,7 +7,8 @@
 #   testlib_host "$work/a"            # stopped at exit
 #   expect NAME EXPECTED ACTUAL
 #
-# At exit "<passed> <failed>" goes to COUNTS-FILE, whatever happened.
+# At exit "<passed> <failed>" goes to COUNTS-FILE, whatever happened; a
+# suite exiting non-zero with no failure counted gets one.
 
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
@@ -18,7 +19,12 @@ expect() {
 }
 
 testlib_finish() {
-	local h
+	local rc=$? h
+	# Died half-way (or the suite's own verdict was failure): never "0 failed".
+	if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
+		echo "FAIL suite-exit: exited with status $rc before its checks were done"
+		failed=1
+	fi
 	for h in $testlib_hosts; do
 		"$X" host stop "$h" >/dev/null 2>&1
 	done
