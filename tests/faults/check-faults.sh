@@ -189,7 +189,7 @@ expect stopped-mid-restore-status 5 $rc
 expect stopped-mid-restore-message 1 "$(grep -c "^xsmigrate restore: .*no reply from xenstored within $LIMIT s" "$work/err")"
 sleep 0.5	# xenstored reads the abandoned request now: it must find no state
 on "$B" $T xenstore-ls -fp / > "$work/after" 2>&1
-expect stopped-mid-restore-nothing-applied "" "$(diff "$work/before" "$work/after")"
+expect stopped-mid-restore-nothing-applied "" "$(diff "$work/before" "$work/after" 2>&1)"
 no_scratch stopped-mid-restore
 xsm "$B" restore --domid 12 --port "$port" "$work/s12.xsm" 2>"$work/err"
 expect restore-after-stop-works "0 " "$? $(cat "$work/err")"

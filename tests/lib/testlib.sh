@@ -6,6 +6,7 @@
 #   testlib_begin COUNTS-FILE TAG     # $work: scratch dir, removed at exit
 #   testlib_host "$work/a"            # stopped at exit
 #   expect NAME EXPECTED ACTUAL
+#   expect_error NAME WANT-IN-MESSAGE CMD...   # CMD must fail saying so
 #
 # At exit "<passed> <failed>" goes to COUNTS-FILE, whatever happened; a
 # suite exiting non-zero with no failure counted gets one.
@@ -15,6 +16,21 @@ fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 expect() {
 	if [ "$2" = "$3" ]; then pass "$1"
 	else fail "$1" "expected '$(echo "$2" | tr '\n' '|')', got '$(echo "$3" | tr '\n' '|')'"
+	fi
+}
+
+# The command fails and says why, as it should: never "empty output"
+# with its error thrown away, which a dead daemon or a missing binary
+# would pass too.  A timeout (124) is not the failure asked for.
+expect_error() {	# NAME WANT-IN-OUTPUT CMD...
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc != 0 ] && [ $rc != 124 ] && printf '%s\n' "$out" | grep -q -- "$want"; then
+		pass "$name"
+	else
+		fail "$name" "status $rc, output '$(printf '%s' "$out" | tr '\n' '|')'; expected a failure saying '$want'"
 	fi
 }
 
