@@ -7,6 +7,7 @@
 
 #include "engine/domain_state.h"
 #include "engine/temp_file.h"
+#include "stream/format.h"
 
 namespace xsm {
 
@@ -14,6 +15,11 @@ bool DomainSaver::Save(unsigned int domid, ByteSink &out, XsError *e)
 {
     std::string reply;
     const std::string id = std::to_string(domid);
+    /* dom0's ring is the toolstack's own; reserved ids are no domains. */
+    if (domid == 0 || domid >= kDomidFirstReserved) {
+        *e = XsError{EINVAL, "domain " + id + " cannot be saved (dom0 or a reserved id)", true};
+        return false;
+    }
     if (!xs_.Control({"quiesce", id}, &reply, e)) {
         /* Not our quiesce (or not known to be): nothing to undo. */
         if (e->err == EBUSY)
