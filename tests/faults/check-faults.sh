@@ -72,6 +72,23 @@ within() {	# NAME START-MS
 		fail "$1-within-${BOUND}s" "took $t ms"
 }
 
+# Run CMD with its 2nd request to xenstored held back, and meanwhile send
+# SIGNAL to HOST's xenstored: the fault lands after the first request
+# (the quiesce of a save, the quota query of a restore).  Checks the
+# time taken; leaves the status in $rc, stderr in $work/err.
+fault_during() {	# NAME SIGNAL HOST CMD-ARGS...
+	local name=$1 sig=$2 h=$3 t0 pid
+	shift 3
+	pid=$(pid_of "$h")
+	t0=$(now_ms)
+	delayed 2 "$h" "$1" --timeout $LIMIT "${@:2}" 2>"$work/err" &
+	sleep 0.7
+	kill -"$sig" "$pid"
+	wait $!
+	rc=$?
+	within "$name" "$t0"
+}
+
 command -v strace >/dev/null || { fail strace "strace is needed (scripts/setup installs it)"; exit 1; }
 A=$work/a; B=$work/b
 host "$A"; host "$B"
@@ -92,13 +109,7 @@ no_scratch stopped-save
 
 # --- xenstored stopped during a save (after the quiesce) -----------------
 domain "$A" 6
-t0=$(now_ms)
-delayed 2 "$A" save --domid 6 --timeout $LIMIT -o "$work/s6.xsm" 2>"$work/err" &
-sleep 0.7
-kill -STOP "$(pid_of "$A")"
-wait $!
-rc=$?
-within stopped-mid-save "$t0"
+fault_during stopped-mid-save STOP "$A" save --domid 6 -o "$work/s6.xsm"
 expect stopped-mid-save-status 5 $rc
 expect stopped-mid-save-message 1 "$(grep -c "no reply from xenstored within $LIMIT s; xenstored resumes domain 6" "$work/err")"
 kill -CONT "$(pid_of "$A")"
@@ -177,13 +188,7 @@ domain "$A" 12
 xsm "$A" save --domid 12 -o "$work/s12.xsm" 2>"$work/err" || fail save-12 "$(cat "$work/err")"
 port=$("$X" domain move "$A" "$B" 12 | sed -n 's/^port //p')
 on "$B" $T xenstore-ls -fp / > "$work/before" 2>&1
-t0=$(now_ms)
-delayed 2 "$B" restore --domid 12 --port "$port" --timeout $LIMIT "$work/s12.xsm" 2>"$work/err" &
-sleep 0.7
-kill -STOP "$(pid_of "$B")"
-wait $!
-rc=$?
-within stopped-mid-restore "$t0"
+fault_during stopped-mid-restore STOP "$B" restore --domid 12 --port "$port" "$work/s12.xsm"
 kill -CONT "$(pid_of "$B")"
 expect stopped-mid-restore-status 5 $rc
 expect stopped-mid-restore-message 1 "$(grep -c "^xsmigrate restore: .*no reply from xenstored within $LIMIT s" "$work/err")"
@@ -198,13 +203,7 @@ expect restore-after-stop-node v12 "$(echo "read /local/domain/12/data/x" | gues
 C=$work/c
 host "$C"
 domain "$C" 13
-t0=$(now_ms)
-delayed 2 "$C" save --domid 13 --timeout $LIMIT -o "$work/s13.xsm" 2>"$work/err" &
-sleep 0.7
-kill -KILL "$(pid_of "$C")"
-wait $!
-rc=$?
-within killed-mid-save "$t0"
+fault_during killed-mid-save KILL "$C" save --domid 13 -o "$work/s13.xsm"
 expect killed-mid-save-status 5 $rc
 expect killed-mid-save-message 1 "$(grep -c "^xsmigrate save: .*: \(Connection reset by peer\|Broken pipe\|Connection refused\)" "$work/err")"
 expect killed-mid-save-no-output "" "$(ls "$work/s13.xsm" 2>&1 | grep -v 'No such file')"
@@ -215,13 +214,7 @@ host "$D"
 domain "$A" 14
 xsm "$A" save --domid 14 -o "$work/s14.xsm" 2>"$work/err" || fail save-14 "$(cat "$work/err")"
 port=$("$X" domain move "$A" "$D" 14 | sed -n 's/^port //p')
-t0=$(now_ms)
-delayed 2 "$D" restore --domid 14 --port "$port" --timeout $LIMIT "$work/s14.xsm" 2>"$work/err" &
-sleep 0.7
-kill -KILL "$(pid_of "$D")"
-wait $!
-rc=$?
-within killed-mid-restore "$t0"
+fault_during killed-mid-restore KILL "$D" restore --domid 14 --port "$port" "$work/s14.xsm"
 expect killed-mid-restore-status 5 $rc
 expect killed-mid-restore-message 1 "$(grep -c "^xsmigrate restore: .*: \(Connection reset by peer\|Broken pipe\|Connection refused\)" "$work/err")"
 no_scratch killed-mid-restore
