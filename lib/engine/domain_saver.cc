@@ -20,7 +20,7 @@ bool DomainSaver::Save(unsigned int domid, ByteSink &out, XsError *e)
         *e = XsError{EINVAL, "domain " + id + " cannot be saved (dom0 or a reserved id)", true};
         return false;
     }
-    if (!xs_.Control({"quiesce", id}, &reply, e)) {
+    if (!xs_.Control({"quiesce", id, "owned"}, &reply, e)) {
         /* Not our quiesce (or not known to be): nothing to undo. */
         if (e->err == EBUSY)
             e->why = "domain " + id + " is quiesced already (another save holds it): " + e->why;

@@ -87,7 +87,14 @@ expect save-not-quiesced EBUSY "$(ctl "$A" save-domain 5 "$F" /local/domain/5)"
 [ -e "$F" ] && fail save-not-quiesced-no-file "$F written" || pass save-not-quiesced-no-file
 expect quiesce-unknown ENOENT "$(ctl "$A" quiesce 9)"
 expect quiesce OK "$(ctl "$A" quiesce 5)"
-expect quiesce-idempotent OK "$(ctl "$A" quiesce 5)"
+# A quiesce belongs to the save that made it: a second one is refused.
+expect quiesce-twice-ebusy EBUSY "$(ctl "$A" quiesce 5)"
+# An owned quiesce ends with its connection if no save-domain took it over.
+"$X" domain create "$A" 7 --introduce >/dev/null
+expect quiesce-owned OK "$(ctl "$A" quiesce 7 owned)"
+expect quiesce-owned-ends-with-its-connection OK \
+	"$(echo 'write /local/domain/7/alive yes' | guest "$A" 7)"
+expect quiesce-bad-argument EINVAL "$(ctl "$A" quiesce 7 forever)"
 
 # While quiesced: an event for the guest is queued, a request it sends
 # stays on its ring.
