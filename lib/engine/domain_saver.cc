@@ -30,7 +30,8 @@ bool DomainSaver::Save(unsigned int domid, ByteSink &out, XsError *e)
         return true;
     if (e->lost) {
         /* Another request would wait as long; the closed connection resumes it. */
-        e->why += "; xenstored resumes domain " + id + " when it reads the closed connection";
+        if (e->err == ETIMEDOUT)
+            e->why += "; xenstored resumes domain " + id + " when it reads the closed connection";
         return false;
     }
     XsError resume; /* the first error is the one to report */
