@@ -72,6 +72,19 @@ within() {	# NAME START-MS
 		fail "$1-within-${BOUND}s" "took $t ms"
 }
 
+# Nothing a guest did can fail its save: saved on A, valid, restored on B.
+saved() {	# NAME DOMID
+	xsm "$A" save --domid "$2" --timeout $LIMIT -o "$work/s$2.xsm" 2>"$work/err"
+	expect "$1-save" "0 " "$? $(cat "$work/err")"
+	stream_ok "$1-stream" "$work/s$2.xsm" "$2"
+}
+moved() {	# NAME DOMID
+	local port
+	port=$("$X" domain move "$A" "$B" "$2" | sed -n 's/^port //p')
+	xsm "$B" restore --domid "$2" --port "$port" "$work/s$2.xsm" 2>"$work/err"
+	expect "$1-restore" "0 " "$? $(cat "$work/err")"
+}
+
 # Run CMD with its 2nd request to xenstored held back, and meanwhile send
 # SIGNAL to HOST's xenstored: the fault lands after the first request
 # (the quiesce of a save, the quota query of a restore).  Checks the
@@ -141,13 +154,9 @@ for i in range(20000): print("write /local/domain/8/data/k %d" % i)' 2>/dev/null
 	XENSIM_TIMEOUT_MS=1500 "$X" guest "$A" 8 >/dev/null 2>&1 &
 writer=$!
 sleep 0.3
-xsm "$A" save --domid 8 --timeout $LIMIT -o "$work/s8.xsm" 2>"$work/err"
-expect writing-guest-save-status "0 " "$? $(cat "$work/err")"
+saved writing-guest 8
 wait $writer 2>/dev/null
-stream_ok writing-guest-stream "$work/s8.xsm" 8
-port=$("$X" domain move "$A" "$B" 8 | sed -n 's/^port //p')
-xsm "$B" restore --domid 8 --port "$port" "$work/s8.xsm" 2>"$work/err"
-expect writing-guest-restore "0 " "$? $(cat "$work/err")"
+moved writing-guest 8
 k=$(echo "read /local/domain/8/data/k" | guest "$B" 8)
 [ -n "$k" ] && [ "$k" -ge 0 ] 2>/dev/null && pass writing-guest-value-moved ||
 	fail writing-guest-value-moved "'$k'"
@@ -157,31 +166,21 @@ domain "$A" 9
 big=$(head -c 3000 /dev/zero | tr '\0' v)
 out=$(printf 'tx-start\ntx-write 1 /local/domain/9/data/big %s\n' "$big" | guest "$A" 9)
 expect failed-tx-write-setup "$(printf 'tx 1\nENOSPC')" "$out"
-xsm "$A" save --domid 9 --timeout $LIMIT -o "$work/s9.xsm" 2>"$work/err"
-expect failed-tx-write-save "0 " "$? $(cat "$work/err")"
-stream_ok failed-tx-write-stream "$work/s9.xsm" 9
+saved failed-tx-write 9
 
 # --- a full ring ------------------------------------------------------------
 domain "$A" 10
 for i in $(seq 300); do echo "raw-request read /local/domain/10/data/x"; done |
 	XENSIM_TIMEOUT_MS=500 "$X" guest "$A" 10 >/dev/null 2>&1
-xsm "$A" save --domid 10 --timeout $LIMIT -o "$work/s10.xsm" 2>"$work/err"
-expect full-ring-save "0 " "$? $(cat "$work/err")"
-stream_ok full-ring-stream "$work/s10.xsm" 10
-port=$("$X" domain move "$A" "$B" 10 | sed -n 's/^port //p')
-xsm "$B" restore --domid 10 --port "$port" "$work/s10.xsm" 2>"$work/err"
-expect full-ring-restore "0 " "$? $(cat "$work/err")"
+saved full-ring 10
+moved full-ring 10
 
 # --- a half-written request -----------------------------------------------
 domain "$A" 11
 echo "partial-request write /local/domain/11/data/half value" | guest "$A" 11 >/dev/null
 sleep 0.2
-xsm "$A" save --domid 11 --timeout $LIMIT -o "$work/s11.xsm" 2>"$work/err"
-expect half-request-save "0 " "$? $(cat "$work/err")"
-stream_ok half-request-stream "$work/s11.xsm" 11
-port=$("$X" domain move "$A" "$B" 11 | sed -n 's/^port //p')
-xsm "$B" restore --domid 11 --port "$port" "$work/s11.xsm" 2>"$work/err"
-expect half-request-restore "0 " "$? $(cat "$work/err")"
+saved half-request 11
+moved half-request 11
 
 # --- xenstored stopped, then killed, during a restore ----------------------
 domain "$A" 12
