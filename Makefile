@@ -28,6 +28,7 @@ include bench/bench.mk
 -include tests/xensim/xensim.mk
 include tests/integration/integration.mk
 include tests/install/install.mk
+include tests/faults/faults.mk
 -include tests/e2e/e2e.mk
 -include xtf-tests/xtf.mk
 

@@ -161,14 +161,14 @@ std::string DomainRoot(unsigned int domid)
 
 int Migrate(char **argv)
 {
-    xs_handle *src = Open(argv[2]), *dst = Open(argv[3]);
     unsigned int from = std::atoi(argv[4]), to = std::atoi(argv[5]);
     unsigned int port = std::atoi(argv[6]);
     xsm::NodePolicy policy;
     std::string why;
     if (!policy.Parse(xsm::NodePolicy::DefaultTemplates(), &why))
         Die(why);
-    xsm::XenstoredClient a(src), b(dst);
+    /* The engine's own connections, each to one host's socket. */
+    xsm::XenstoredClient a{std::string(argv[2])}, b{std::string(argv[3])};
     xsm::StringSink stream;
     std::set<unsigned int> trusted;
     xsm::RestoreTarget t{to, from, port, 0};

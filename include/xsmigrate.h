@@ -25,9 +25,11 @@ struct xs_handle;
 #define XSM_LAYOUT_DRAFT 1
 
 /*
- * Opens a context.  xsh is the xenstored connection to use (not taken
- * over); with NULL, the default one (XENSTORED_PATH honoured) is opened
- * when first needed.  logger may be NULL (errors are then only kept for
+ * Opens a context.  xsh names the xenstored to use (not taken over):
+ * the context has its own connection to the daemon xs_open(0) reaches
+ * at this call (XENSTORED_PATH honoured), opened when first needed,
+ * because a libxenstore handle cannot give a request a timeout
+ * ($XSM_XENSTORED_TIMEOUT seconds, default 5; see docs/engine.md).  logger may be NULL (errors are then only kept for
  * xsm_last_error()).  flags must be 0.  NULL with errno on failure.
  */
 xsm_ctx *xsm_ctx_open(struct xs_handle *xsh, xentoollog_logger *logger,

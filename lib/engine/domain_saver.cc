@@ -7,18 +7,36 @@
 
 #include "engine/domain_state.h"
 #include "engine/temp_file.h"
+#include "stream/format.h"
 
 namespace xsm {
 
 bool DomainSaver::Save(unsigned int domid, ByteSink &out, XsError *e)
 {
     std::string reply;
-    if (!xs_.Control({"quiesce", std::to_string(domid)}, &reply, e))
+    const std::string id = std::to_string(domid);
+    /* dom0's ring is the toolstack's own; reserved ids are no domains. */
+    if (domid == 0 || domid >= kDomidFirstReserved) {
+        *e = XsError{EINVAL, "domain " + id + " cannot be saved (dom0 or a reserved id)", true};
         return false;
+    }
+    if (!xs_.Control({"quiesce", id, "owned"}, &reply, e)) {
+        /* Not our quiesce (or not known to be): nothing to undo. */
+        if (e->err == EBUSY)
+            e->why = "domain " + id + " is quiesced already (another save holds it): " + e->why;
+        return false;
+    }
     if (SaveQuiesced(domid, out, e))
         return true;
-    XsError ignored; /* the first error is the one to report */
-    Resume(domid, &ignored);
+    if (e->lost) {
+        /* Another request would wait as long; the closed connection resumes it. */
+        if (e->err == ETIMEDOUT)
+            e->why += "; xenstored resumes domain " + id + " when it reads the closed connection";
+        return false;
+    }
+    XsError resume; /* the first error is the one to report */
+    if (!Resume(domid, &resume))
+        e->why += "; and domain " + id + " could not be resumed: " + resume.why;
     return false;
 }
 
@@ -44,8 +62,12 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
     std::vector<std::string> args{"save-domain", std::to_string(domid), tmp.path()};
     args.insert(args.end(), roots.begin(), roots.end());
     std::string reply;
-    if (!xs_.Control(args, &reply, e))
+    if (!xs_.Control(args, &reply, e)) {
+        /* xenstored may still write through the fd's number later: keep it. */
+        if (e->lost)
+            tmp.Keep();
         return false;
+    }
 
     /* Read what xenstored wrote in place, check it, pass it on as it is. */
     struct stat st;
@@ -71,9 +93,10 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
     if (!ok)
         *e = XsError{EPROTO, "xenstored's saved state for domain " + std::to_string(domid) +
                                      " is not usable: " + why};
-    else if (!out.Write(saved))
+    else if (!out.Write(saved)) {
         *e = XsError{errno, std::string("cannot write the stream: ") + std::strerror(errno)};
-    else
+        e->io = true;
+    } else
         saved_ok = true;
     munmap(m, st.st_size);
     return saved_ok;

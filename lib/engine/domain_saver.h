@@ -7,8 +7,13 @@
  *   the caller's sink.
  *
  * The domain stays quiesced after a successful save: its ring now belongs
- * to the receiving side.  If anything fails, it is unquiesced again, so a
- * failed migration leaves the guest running where it was.
+ * to the receiving side.  A quiesce belongs to the save that made it: if
+ * the domain is quiesced already (another save holds it), the save fails
+ * with EBUSY and changes nothing.  If anything fails after our quiesce,
+ * the domain is unquiesced again, so a failed migration leaves the guest
+ * running where it was; when xenstored itself stopped answering, the
+ * dropped connection does that (xenstored resumes a domain whose
+ * quiescing connection went away before the state was handed off).
  */
 #ifndef XSM_ENGINE_DOMAIN_SAVER_H
 #define XSM_ENGINE_DOMAIN_SAVER_H

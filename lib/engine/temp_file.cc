@@ -1,6 +1,8 @@
 #include "engine/temp_file.h"
 
+#include <cerrno>
 #include <cstdlib>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace xsm {
@@ -9,8 +11,6 @@ TempFile::~TempFile()
 {
     if (fd_ >= 0)
         close(fd_);
-    if (!path_.empty())
-        unlink(path_.c_str());
 }
 
 bool TempFile::Create(const char *tag)
@@ -20,11 +20,18 @@ bool TempFile::Create(const char *tag)
         dir = std::getenv("TMPDIR");
     if (!dir || !*dir)
         dir = "/tmp";
-    std::string tmpl = std::string(dir) + "/xsmigrate-" + tag + "-XXXXXX";
-    fd_ = mkstemp(&tmpl[0]);
+    /* Readable by xenstored only through our fd: mode 0600. */
+    fd_ = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+        /* No O_TMPFILE on this file system: name it for an instant only. */
+        std::string tmpl = std::string(dir) + "/xsmigrate-" + tag + "-XXXXXX";
+        fd_ = mkostemp(&tmpl[0], O_CLOEXEC);
+        if (fd_ >= 0)
+            unlink(tmpl.c_str());
+    }
     if (fd_ < 0)
         return false;
-    path_ = tmpl;
+    path_ = "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(fd_);
     return true;
 }
 

@@ -1,7 +1,10 @@
 /*
  * A scratch file for handing a stream to xenstored, which reads and
  * writes its per-domain state through the file system (the CONTROL reply
- * is limited to a page).  Removed when it goes out of scope.
+ * is limited to a page).  The file never has a name: it is created
+ * unlinked (O_TMPFILE, else unlinked right after mkstemp), and xenstored
+ * opens it through this process's /proc/PID/fd/N, so no path of any
+ * failure (a crash, a kill, a stalled daemon) leaves it behind.
  */
 #ifndef XSM_ENGINE_TEMP_FILE_H
 #define XSM_ENGINE_TEMP_FILE_H
@@ -19,8 +22,15 @@ public:
 
     /* In $XSM_STATE_DIR, else $TMPDIR, else /tmp.  False with errno. */
     bool Create(const char *tag);
+    /* The name another process (xenstored) opens it by. */
     const std::string &path() const { return path_; }
     int fd() const { return fd_; }
+    /*
+     * Never close it: after a request timed out, xenstored may still
+     * open path() later, and must not find another file under that fd
+     * number.  Costs one open descriptor per such failure.
+     */
+    void Keep() { fd_ = -1; }
 
 private:
     std::string path_;

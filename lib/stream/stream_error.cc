@@ -11,6 +11,8 @@ std::string StreamError::ToString() const
     std::string s = "offset " + std::to_string(offset) + ": ";
     if (record_index == kHeader) {
         s += "header: ";
+    } else if (!type_known) {
+        s += "record #" + std::to_string(record_index) + ": ";
     } else {
         std::string_view name = RecordTypeName(type);
         s += "record #" + std::to_string(record_index) + " (" + std::string(name);

@@ -19,8 +19,10 @@ struct StreamError {
     uint32_t type = 0;
     std::string reason;
     bool io_error = false;           /* the input could not be read */
+    bool type_known = true;          /* false: the stream ends before it */
 
-    /* "offset N: record #K (TYPE): reason" or "offset N: header: reason" */
+    /* "offset N: record #K (TYPE): reason" or "offset N: header: reason";
+     * "offset N: record #K: reason" when the type was never read. */
     std::string ToString() const;
 };
 

@@ -44,12 +44,21 @@ ConvertStatus ConvertStream(ByteSource &src, ByteSink &sink, const ConvertOption
     eo.len_includes_padding = opts.len_includes_padding;
     StreamWriter writer(sink, eo);
     if (!writer.WriteHeader(why))
-        return ConvertStatus::kCannotConvert;
+        return writer.sink_failed() ? ConvertStatus::kWriteError : ConvertStatus::kCannotConvert;
 
     ParsedRecord rec;
     for (;;) {
         switch (parser.Next(&rec, err)) {
         case StreamParser::Status::kRecord:
+            /* An unknown body's fields are unknown: no byte order to swap. */
+            if (std::holds_alternative<UnknownRecord>(rec.record) &&
+                eo.ctx.endian != parser.context().endian) {
+                *why = StreamError{rec.raw.offset, rec.raw.index, rec.raw.type,
+                                   "a record of unknown type cannot be converted to the "
+                                   "other byte order"}
+                               .ToString();
+                return ConvertStatus::kCannotConvert;
+            }
             if (!writer.Write(rec.record, why)) {
                 if (writer.sink_failed())
                     return ConvertStatus::kWriteError;

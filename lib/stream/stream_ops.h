@@ -35,7 +35,9 @@ struct ConvertOptions {
 enum class ConvertStatus { kOk, kBadInput, kCannotConvert, kWriteError };
 
 /*
- * Re-encodes src into sink record by record.  On kBadInput *err says
+ * Re-encodes src into sink record by record.  A record of unknown type
+ * is kept verbatim, which a change of byte order cannot do: that is
+ * kCannotConvert, not a silent copy.  On kBadInput *err says
  * where the input is wrong; otherwise *why says what could not be
  * written.  The sink may hold a partial stream after a failure: callers
  * writing a file write to a temporary and rename on success.

@@ -71,6 +71,7 @@ StreamReader::Status StreamReader::Fail(StreamError *err, uint64_t offset, std::
     err->offset = offset;
     err->record_index = index_;
     err->type = last_type_;
+    err->type_known = last_type_known_;
     err->reason = std::move(reason);
     err->io_error = read_error_;
     return Status::kError;
@@ -124,7 +125,12 @@ StreamReader::Status StreamReader::Read(RawRecord *rec, StreamError *err)
 
     uint64_t start = offset();
     last_type_ = 0;
+    last_type_known_ = false;
     if (!Fill(kRecordHeaderSize)) {
+        if (avail() >= 4) {
+            last_type_ = Load<uint32_t>(at(), ctx_.endian);
+            last_type_known_ = true;
+        }
         if (avail() == 0 && !read_error_)
             return Fail(err, start, "stream ends without an END record");
         return Fail(err, start, "stream ends inside a record header");
@@ -132,6 +138,7 @@ StreamReader::Status StreamReader::Read(RawRecord *rec, StreamError *err)
     uint32_t type = Load<uint32_t>(at(), ctx_.endian);
     uint32_t len = Load<uint32_t>(at() + 4, ctx_.endian);
     last_type_ = type;
+    last_type_known_ = true;
     if (len > opts_.max_record_len)
         return Fail(err, start + 4, "len " + std::to_string(len) + " exceeds the limit of " +
                                             std::to_string(opts_.max_record_len));

@@ -78,6 +78,7 @@ private:
 
     int64_t index_ = 0;
     uint32_t last_type_ = 0;
+    bool last_type_known_ = false;  /* a cut header may not hold it */
     bool seen_end_ = false;
 };
 

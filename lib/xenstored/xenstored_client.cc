@@ -5,69 +5,86 @@
 #include <cstring>
 #include <sstream>
 
-/* xenstore.h has no C++ guards of its own. */
-extern "C" {
-#include <xenstore.h>
-}
+#include <xen/io/xs_wire.h>
 
 namespace xsm {
 
-XenstoredClient::~XenstoredClient()
+namespace {
+
+std::string Joined(const std::vector<std::string> &args, size_t from)
 {
-    if (owned_)
-        xs_close(h_);
+    std::string data;
+    for (size_t i = from; i < args.size(); i++) {
+        data += args[i];
+        data.push_back('\0');
+    }
+    return data;
 }
 
-bool XenstoredClient::Handle(XsError *e)
+/* "a\0b\0" -> {a, b} */
+void SplitNul(const std::string &s, size_t from, std::vector<std::string> *out)
 {
-    if (h_)
-        return true;
-    h_ = xs_open(0);
-    if (!h_) {
-        *e = XsError{errno, std::string("cannot connect to xenstored: ") + std::strerror(errno)};
-        return false;
+    while (from < s.size()) {
+        size_t end = s.find('\0', from);
+        if (end == std::string::npos)
+            end = s.size();
+        out->push_back(s.substr(from, end - from));
+        from = end + 1;
     }
-    owned_ = true;
-    return true;
+}
+
+} // namespace
+
+std::string XenstoredClient::DefaultPath()
+{
+    const char *env = std::getenv("XENSTORED_PATH");
+    return env ? env : "";
+}
+
+bool XenstoredClient::Talk(uint32_t type, const std::string &payload, const std::string &what,
+                           std::string *reply, int *xs_errno, XsError *e)
+{
+    std::string why;
+    if (conn_.Talk(type, payload, timeout_ms_, reply, xs_errno, &why))
+        return true;
+    int err = errno;
+    *e = XsError{err, what + ": " + why};
+    e->lost = true;
+    return false;
 }
 
 bool XenstoredClient::Control(const std::vector<std::string> &args, std::string *reply,
                               XsError *e)
 {
-    if (!Handle(e))
+    /* XS_CONTROL: the command, then its arguments, each NUL-terminated. */
+    std::string what = "xenstored \"" + args[0] + "\"";
+    int err = 0;
+    if (!Talk(XS_CONTROL, Joined(args, 0), what, reply, &err, e))
         return false;
-    std::string data;
-    for (size_t i = 1; i < args.size(); i++) {
-        data += args[i];
-        data.push_back('\0');
+    if (err == EINVAL && !Knows(args[0])) {
+        *e = XsError{ENOSYS, "xenstored has no \"" + args[0] +
+                                     "\" command: it needs the xsmigrate patch series "
+                                     "(libxl-patches/series)"};
+        return false;
     }
-    char *r = xs_control_command(h_, args[0].c_str(), data.empty() ? nullptr : &data[0],
-                                 static_cast<unsigned int>(data.size()));
-    if (!r) {
-        int err = errno;
-        if (err == EINVAL && !Knows(args[0])) {
-            *e = XsError{ENOSYS, "xenstored has no \"" + args[0] +
-                                         "\" command: it needs the xsmigrate patch series "
-                                         "(libxl-patches/series)"};
-            return false;
-        }
+    if (err) {
         *e = XsError{err, "xenstored refused \"" + args[0] + "\": " + std::strerror(err)};
         return false;
     }
-    *reply = r;
-    std::free(r);
+    /* A reply is a string; drop its terminating NUL. */
+    reply->resize(std::strlen(reply->c_str()));
     return true;
 }
 
 /* An unknown CONTROL command is EINVAL too: "help" tells them apart. */
 bool XenstoredClient::Knows(const std::string &cmd)
 {
-    char *help = xs_control_command(h_, "help", nullptr, 0);
-    if (!help)
+    std::string help;
+    int err = 0;
+    XsError ignored;
+    if (!Talk(XS_CONTROL, std::string("help", 5), "help", &help, &err, &ignored) || err)
         return true; /* cannot tell: report the original error */
-    std::string text(help);
-    std::free(help);
-    std::istringstream lines(text);
+    std::istringstream lines(help.c_str());
     std::string line;
     while (std::getline(lines, line)) {
         if (line.compare(0, cmd.size(), cmd) == 0 &&
@@ -80,18 +97,57 @@ bool XenstoredClient::Knows(const std::string &cmd)
 bool XenstoredClient::Directory(const std::string &path, std::vector<std::string> *out,
                                 XsError *e)
 {
-    if (!Handle(e))
+    std::string reply;
+    int err = 0;
+    std::string req = path + '\0';
+    if (!Talk(XS_DIRECTORY, req, "cannot list " + path, &reply, &err, e))
         return false;
-    unsigned int n = 0;
-    char **d = xs_directory(h_, XBT_NULL, path.c_str(), &n);
-    if (!d) {
-        int err = errno;
+    out->clear();
+    if (!err) {
+        SplitNul(reply, 0, out);
+        return true;
+    }
+    if (err != E2BIG) {
         *e = XsError{err, "cannot list " + path + ": " + std::strerror(err)};
         return false;
     }
-    out->assign(d, d + n);
-    std::free(d);
-    return true;
+    /*
+     * Too many children for one message: XS_DIRECTORY_PART, as
+     * libxenstore does.  Each part starts with the node's generation
+     * and the last ends with an empty name; a change restarts.
+     */
+    for (int attempt = 0; attempt < 8; attempt++) {
+        std::string gen;
+        out->clear();
+        size_t off = 0;
+        for (;;) {
+            std::string part;
+            req = path + '\0' + std::to_string(off) + '\0';
+            if (!Talk(XS_DIRECTORY_PART, req, "cannot list " + path, &part, &err, e))
+                return false;
+            if (err) {
+                *e = XsError{err, "cannot list " + path + ": " + std::strerror(err)};
+                return false;
+            }
+            size_t g = part.find('\0');
+            if (g == std::string::npos)
+                break;
+            if (!gen.empty() && part.compare(0, g, gen) != 0)
+                break; /* changed under us: start again */
+            gen = part.substr(0, g);
+            bool last = part.size() >= 2 && part[part.size() - 1] == '\0' &&
+                        part[part.size() - 2] == '\0';
+            std::vector<std::string> names;
+            SplitNul(last ? part.substr(0, part.size() - 1) : part, g + 1, &names);
+            for (const std::string &n : names)
+                off += n.size() + 1;
+            out->insert(out->end(), names.begin(), names.end());
+            if (last)
+                return true;
+        }
+    }
+    *e = XsError{EAGAIN, "cannot list " + path + ": it keeps changing"};
+    return false;
 }
 
 /*

@@ -1,8 +1,11 @@
 /*
  * Talking to xenstored: the CONTROL commands of the xsmigrate patch
  * series (quiesce, save-domain, restore-domain) and the few plain
- * requests the engine needs, over an ordinary libxenstore handle.
- * Knows nothing of the stream format or of libxl.
+ * requests the engine needs.  Every request has a timeout (see
+ * wire_connection.h): on expiry it fails with ETIMEDOUT and the
+ * connection is dropped, which xenstored takes as the client giving up
+ * (an unsaved quiesce it made is undone).  Knows nothing of the stream
+ * format or of libxl.
  */
 #ifndef XSM_XENSTORED_XENSTORED_CLIENT_H
 #define XSM_XENSTORED_XENSTORED_CLIENT_H
@@ -10,6 +13,8 @@
 #include <map>
 #include <string>
 #include <vector>
+
+#include "xenstored/wire_connection.h"
 
 struct xs_handle;
 
@@ -21,17 +26,29 @@ struct XsError {
     std::string why;
     /* Refused by our own checks before xenstored saw anything. */
     bool refused = false;
+    /* The connection failed or timed out (and was dropped). */
+    bool lost = false;
+    /* Reading or writing the caller's stream failed, not xenstored. */
+    bool io = false;
 };
 
 class XenstoredClient {
 public:
-    /* Uses h (not owned); with h == nullptr, opens the default
-     * connection (honouring XENSTORED_PATH) on first use and closes it
-     * when destroyed. */
-    explicit XenstoredClient(xs_handle *h) : h_(h) {}
-    ~XenstoredClient();
-    XenstoredClient(const XenstoredClient &) = delete;
-    XenstoredClient &operator=(const XenstoredClient &) = delete;
+    /* The default daemon, as xs_open(0) finds it (XENSTORED_PATH). */
+    XenstoredClient() = default;
+    /*
+     * A caller's libxenstore handle cannot bound a request in time, so
+     * it is not used: the client opens its own connection to the daemon
+     * xs_open(0) reaches now (XENSTORED_PATH as set at construction),
+     * which is the one libxl's handle talks to.
+     */
+    explicit XenstoredClient(xs_handle *) : conn_(DefaultPath()) {}
+    /* The daemon listening on socket (or device) path. */
+    explicit XenstoredClient(const std::string &path) : conn_(path) {}
+
+    /* Per request; default DefaultXenstoredTimeoutMs(). */
+    void set_timeout_ms(int ms) { timeout_ms_ = ms; }
+    int timeout_ms() const { return timeout_ms_; }
 
     /* XS_CONTROL with NUL-separated arguments; the reply, or false. */
     bool Control(const std::vector<std::string> &args, std::string *reply, XsError *e);
@@ -43,11 +60,14 @@ public:
     bool Quotas(std::map<std::string, long> *out, XsError *e);
 
 private:
-    bool Handle(XsError *e);
+    static std::string DefaultPath();
+    /* False with *e for a transport failure; else *xs_errno is the daemon's. */
+    bool Talk(uint32_t type, const std::string &payload, const std::string &what,
+              std::string *reply, int *xs_errno, XsError *e);
     bool Knows(const std::string &cmd);
 
-    xs_handle *h_;
-    bool owned_ = false;
+    WireConnection conn_;
+    int timeout_ms_ = DefaultXenstoredTimeoutMs();
 };
 
 } // namespace xsm

@@ -52,14 +52,15 @@ int main(int argc, char **argv)
     }
     domid = atoi(argv[3]);
     port = atoi(argv[4]);
+    /* A context reaches the daemon xs_open(0) would at the time it is opened. */
     src = open_store(argv[1]);
+    sctx = xsm_ctx_open(src, NULL, 0);
     dst = open_store(argv[2]);
+    dctx = xsm_ctx_open(dst, NULL, 0);
     if (!src || !dst) {
         perror("xs_open");
         return 2;
     }
-    sctx = xsm_ctx_open(src, NULL, 0);
-    dctx = xsm_ctx_open(dst, NULL, 0);
     fd = mkstemp(path);
     if (!sctx || !dctx || fd < 0) {
         perror("setup");

@@ -6,8 +6,10 @@
 #   testlib_begin COUNTS-FILE TAG     # $work: scratch dir, removed at exit
 #   testlib_host "$work/a"            # stopped at exit
 #   expect NAME EXPECTED ACTUAL
+#   expect_error NAME WANT-IN-MESSAGE CMD...   # CMD must fail saying so
 #
-# At exit "<passed> <failed>" goes to COUNTS-FILE, whatever happened.
+# At exit "<passed> <failed>" goes to COUNTS-FILE, whatever happened; a
+# suite exiting non-zero with no failure counted gets one.
 
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
@@ -17,8 +19,28 @@ expect() {
 	fi
 }
 
+# The command fails and says why, as it should: never "empty output"
+# with its error thrown away, which a dead daemon or a missing binary
+# would pass too.  A timeout (124) is not the failure asked for.
+expect_error() {	# NAME WANT-IN-OUTPUT CMD...
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc != 0 ] && [ $rc != 124 ] && printf '%s\n' "$out" | grep -q -- "$want"; then
+		pass "$name"
+	else
+		fail "$name" "status $rc, output '$(printf '%s' "$out" | tr '\n' '|')'; expected a failure saying '$want'"
+	fi
+}
+
 testlib_finish() {
-	local h
+	local rc=$? h
+	# Died half-way (or the suite's own verdict was failure): never "0 failed".
+	if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
+		echo "FAIL suite-exit: exited with status $rc before its checks were done"
+		failed=1
+	fi
 	for h in $testlib_hosts; do
 		"$X" host stop "$h" >/dev/null 2>&1
 	done

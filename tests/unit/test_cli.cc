@@ -8,8 +8,11 @@
 
 #include <algorithm>
 
+#include <sys/stat.h>
+
 #include "cli_runner.h"
 #include "spec_vectors.h"
+#include "vector_builder.h"
 
 using namespace xsm_test;
 
@@ -139,8 +142,8 @@ TEST_F(Cli, VerifyValidAndInvalid)
     WriteFile(tmp / "bad.xsm", s);
     r = RunCli({"verify", tmp / "bad.xsm"});
     EXPECT_EQ(r.status, 1);
-    EXPECT_EQ(r.err, "offset " + std::to_string(s.size()) +
-                             ": record #8 (END): stream ends without an END record\n");
+    EXPECT_EQ(r.err, "xsmigrate verify: offset " + std::to_string(s.size()) +
+                             ": record #8: stream ends without an END record\n");
 
     /* The same through a pipe. */
     r = RunCli({"verify", "-"}, tmp / "bad.xsm");
@@ -154,7 +157,8 @@ TEST_F(Cli, VerifyWarnsButAcceptsNonZeroPadding)
     WriteFile(tmp / "p.xsm", s);
     CliResult r = RunCli({"verify", tmp / "p.xsm"});
     EXPECT_EQ(r.status, 0);
-    EXPECT_EQ(r.err, "warning: offset 70: record #1 (CONNECTION_DATA): non-zero padding octet\n");
+    EXPECT_EQ(r.err, "xsmigrate verify: warning: offset 70: record #1 (CONNECTION_DATA): "
+                     "non-zero padding octet\n");
 }
 
 TEST_F(Cli, InvalidStreamGetsOneLineEvenWithWarnings)
@@ -166,7 +170,7 @@ TEST_F(Cli, InvalidStreamGetsOneLineEvenWithWarnings)
     CliResult r = RunCli({"verify", tmp / "pw.xsm"});
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_EQ(r.err.rfind("offset ", 0), 0u) << r.err;
+    EXPECT_EQ(r.err.rfind("xsmigrate verify: offset ", 0), 0u) << r.err;
 }
 
 TEST_F(Cli, ConvertWritesTheTargetFormat)
@@ -210,6 +214,123 @@ TEST_F(Cli, UsageAndIoErrorsHaveTheirOwnStatus)
     EXPECT_NE(r.err.find("cannot open"), std::string::npos);
     EXPECT_EQ(RunCli({"verify", "/"}).status, 3);
     EXPECT_EQ(RunCli({"--help"}).status, 0);
+}
+
+/* Runs a shell command line; its exit status (128 + N for signal N). */
+int Shell(const std::string &cmd)
+{
+    int st = std::system(cmd.c_str());
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+std::string CliPath() { return std::getenv("XSM_CLI"); }
+
+TEST_F(Cli, DomidsAreDecimalAndSaveRefusesDom0AndReservedIds)
+{
+    /* Nothing listens there: a parsed domid would reach "xenstored" (5). */
+    setenv("XENSTORED_PATH", (tmp / "no-socket").c_str(), 1);
+    for (const char *bad : {"010", "0x10", " 12", "+1", "12 ", "-1", "", "0", "32752",
+                            "65535", "99999999999"}) {
+        CliResult r = RunCli({"save", "--domid", bad});
+        EXPECT_EQ(r.status, 2) << "save --domid '" << bad << "': " << r.err;
+        r = RunCli({"resume", "--domid", bad});
+        EXPECT_EQ(r.status, 2) << "resume --domid '" << bad << "': " << r.err;
+    }
+    for (const char *good : {"1", "10", "32751"}) {
+        CliResult r = RunCli({"save", "--domid", good, "-o", tmp / "s.xsm"});
+        EXPECT_EQ(r.status, 5) << "save --domid " << good << ": " << r.err;
+        EXPECT_NE(r.err.find("xsmigrate save: "), std::string::npos) << r.err;
+    }
+    unsetenv("XENSTORED_PATH");
+}
+
+TEST_F(Cli, EveryWriteErrorIsAnIoError)
+{
+    WriteFile(tmp / "ok.xsm", FullStreamV1(false));
+    std::string cli = CliPath(), in = tmp / "ok.xsm";
+    EXPECT_EQ(Shell(cli + " dump " + in + " > /dev/full 2>/dev/null"), 3);
+    EXPECT_EQ(Shell(cli + " dump --json " + in + " > /dev/full 2>/dev/null"), 3);
+    EXPECT_EQ(Shell(cli + " convert " + in + " - > /dev/full 2>/dev/null"), 3);
+    EXPECT_EQ(Shell(cli + " convert " + in + " /dev/full 2>/dev/null"), 3);
+    /* A closed pipe is an error too, not a silent death by SIGPIPE. */
+    std::string big = tmp / "big.xsm";
+    std::string s = Header(1, false);
+    for (int i = 0; i < 20000; i++)
+        s += Rec(false, 0x100, "");
+    WriteFile(big, s + End(false));
+    Shell("{ " + cli + " dump " + big + " 2>/dev/null; echo $? > " + tmp / "rc" +
+          "; } | head -c 1 >/dev/null");
+    EXPECT_EQ(ReadFile(tmp / "rc"), "3\n");
+}
+
+TEST_F(Cli, OutputToAnythingButARegularFileIsWrittenInPlace)
+{
+    std::string s = FullStreamV1(false);
+    WriteFile(tmp / "in.xsm", s);
+    /* A symlink stays a symlink; its target gets the stream. */
+    ASSERT_EQ(symlink((tmp / "target.xsm").c_str(), (tmp / "link.xsm").c_str()), 0);
+    CliResult r = RunCli({"convert", tmp / "in.xsm", tmp / "link.xsm"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    struct stat st;
+    ASSERT_EQ(lstat((tmp / "link.xsm").c_str(), &st), 0);
+    EXPECT_TRUE(S_ISLNK(st.st_mode));
+    EXPECT_EQ(ReadFile(tmp / "target.xsm"), s);
+    /* A FIFO stays a FIFO; its reader gets the stream. */
+    std::string fifo = tmp / "fifo";
+    ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+    EXPECT_EQ(Shell("cat " + fifo + " > " + tmp / "from-fifo" + " & " + CliPath() + " convert " +
+                    tmp / "in.xsm" + " " + fifo + "; rc=$?; wait; exit $rc"),
+              0);
+    ASSERT_EQ(lstat(fifo.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISFIFO(st.st_mode));
+    EXPECT_EQ(ReadFile(tmp / "from-fifo"), s);
+    /* A device: no PATH.XXXXXX next to it, and it is still the device. */
+    r = RunCli({"convert", tmp / "in.xsm", "/dev/null"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    ASSERT_EQ(stat("/dev/null", &st), 0);
+    EXPECT_TRUE(S_ISCHR(st.st_mode));
+}
+
+TEST_F(Cli, ConvertRefusesToSwapAnUnknownBody)
+{
+    /* A reserved record type with a body: its fields are unknown. */
+    std::string s = Header(1, false) + Rec(false, 0x100, "abcdefgh") + End(false);
+    WriteFile(tmp / "u.xsm", s);
+    CliResult r = RunCli({"convert", "--endian", "big", tmp / "u.xsm", tmp / "be.xsm"});
+    EXPECT_EQ(r.status, 4) << r.err;
+    EXPECT_NE(r.err.find("xsmigrate convert: offset 16: record #0 (UNKNOWN 0x00000100): "),
+              std::string::npos)
+            << r.err;
+    EXPECT_EQ(access((tmp / "be.xsm").c_str(), F_OK), -1);
+    /* Same byte order: kept verbatim. */
+    r = RunCli({"convert", tmp / "u.xsm", tmp / "le.xsm"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(ReadFile(tmp / "le.xsm"), s);
+}
+
+TEST_F(Cli, ATruncatedRecordIsNamedByItsOwnType)
+{
+    std::string node = Rec(false, 5 /* NODE_DATA */, std::string(16, 'x'));
+    std::string s = Header(1, false) + node.substr(0, 6);
+    WriteFile(tmp / "cut.xsm", s);
+    CliResult r = RunCli({"verify", tmp / "cut.xsm"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.err, "xsmigrate verify: offset 16: record #0 (NODE_DATA): stream ends inside "
+                     "a record header\n");
+}
+
+TEST_F(Cli, VerifyPrintsTheFirstWarningsAndCountsTheRest)
+{
+    std::string s = Header(1, false);
+    for (int i = 0; i < 1000; i++)
+        s += Rec(false, 0x100, "");
+    WriteFile(tmp / "w.xsm", s + End(false));
+    CliResult r = RunCli({"verify", tmp / "w.xsm"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 21) << r.err;
+    EXPECT_NE(r.err.find("xsmigrate verify: warning: 980 more warnings (1000 in all)\n"),
+              std::string::npos)
+            << r.err;
 }
 
 } // namespace

@@ -72,7 +72,7 @@ TEST(Validation, EndMissing)
 {
     std::string s = kHead + Node();
     EXPECT_EQ(ErrorOf(s), "offset " + std::to_string(s.size()) +
-                                  ": record #1 (END): stream ends without an END record");
+                                  ": record #1: stream ends without an END record");
 }
 
 TEST(Validation, EndNotLast)
@@ -92,7 +92,7 @@ TEST(Validation, RecordRunsPastTheEnd)
 TEST(Validation, TruncatedRecordHeader)
 {
     std::string s = kHead + std::string("\x05\x00\x00", 3);
-    EXPECT_EQ(ErrorOf(s), "offset 16: record #0 (END): stream ends inside a record header");
+    EXPECT_EQ(ErrorOf(s), "offset 16: record #0: stream ends inside a record header");
 }
 
 TEST(Validation, LenTooLargeForLimit)

@@ -87,7 +87,14 @@ expect save-not-quiesced EBUSY "$(ctl "$A" save-domain 5 "$F" /local/domain/5)"
 [ -e "$F" ] && fail save-not-quiesced-no-file "$F written" || pass save-not-quiesced-no-file
 expect quiesce-unknown ENOENT "$(ctl "$A" quiesce 9)"
 expect quiesce OK "$(ctl "$A" quiesce 5)"
-expect quiesce-idempotent OK "$(ctl "$A" quiesce 5)"
+# A quiesce belongs to the save that made it: a second one is refused.
+expect quiesce-twice-ebusy EBUSY "$(ctl "$A" quiesce 5)"
+# An owned quiesce ends with its connection if no save-domain took it over.
+"$X" domain create "$A" 7 --introduce >/dev/null
+expect quiesce-owned OK "$(ctl "$A" quiesce 7 owned)"
+expect quiesce-owned-ends-with-its-connection OK \
+	"$(echo 'write /local/domain/7/alive yes' | guest "$A" 7)"
+expect quiesce-bad-argument EINVAL "$(ctl "$A" quiesce 7 forever)"
 
 # While quiesced: an event for the guest is queued, a request it sends
 # stays on its ring.
@@ -95,7 +102,7 @@ on "$A" xenstore-write /local/domain/5/data/x v2
 req=$(echo 'raw-request write /local/domain/5/data/raw r' | guest "$A" 5)
 req=${req#req }
 sleep 0.3
-expect quiesced-request-not-processed "" "$(on "$A" xenstore-read /local/domain/5/data/raw 2>/dev/null)"
+expect_error quiesced-request-not-processed "couldn't read path" on "$A" xenstore-read /local/domain/5/data/raw
 
 expect save-domain OK "$(ctl "$A" save-domain 5 "$F" /local/domain/5)"
 if "$XSM" verify "$F" >"$work/verify.out" 2>&1; then pass save-verifies
@@ -168,7 +175,7 @@ expect guest-after-move "$(printf '/local/domain/5/data/x tok\n/local/domain/5/d
 expect ring-reply-read-once 1 "$(grep -c "dropping reply to request $req " "$work/guest.err")"
 on "$B" xenstore-write /local/domain/5/data/x b
 expect restored-watch-fires "/local/domain/5/data/x tok" "$(echo 'events 1 2000' | guest "$B" 5)"
-expect no-spurious-events "" "$(echo 'events' | guest "$B" 5)"
+expect no-spurious-events "" "$(echo 'events' | guest "$B" 5 || echo "guest failed: $?")"
 
 # --- unquiesce on A: a failed save resumes the guest --------------------
 "$X" domain create "$A" 6 --introduce >/dev/null
@@ -178,7 +185,7 @@ expect save-no-paths OK "$(ctl "$A" save-domain 6 "$work/dom6.xsm")"
 "$XSM" dump --json "$work/dom6.xsm" > "$work/dump6.json" 2>&1
 expect save-no-paths-no-nodes 0 "$(grep -o '"conn-id":0' "$work/dump6.json" | wc -l)"
 sleep 0.2
-expect quiesced-6-waits "" "$(on "$A" xenstore-read /local/domain/6/q 2>/dev/null)"
+expect_error quiesced-6-waits "couldn't read path" on "$A" xenstore-read /local/domain/6/q
 expect unquiesce OK "$(ctl "$A" unquiesce 6)"
 for _ in $(seq 100); do
 	[ "$(on "$A" xenstore-read /local/domain/6/q 2>/dev/null)" = 1 ] && break

@@ -164,16 +164,22 @@ void guest_poll(struct guest *g)
 				m.hdr.req_id);
 }
 
-uint32_t guest_send(struct guest *g, uint32_t type, uint32_t tx,
-		    const void *body, size_t len)
+uint32_t guest_send_part(struct guest *g, uint32_t type, uint32_t tx,
+			 const void *body, size_t len, size_t sent)
 {
 	struct xsd_sockmsg hdr = { .type = type, .req_id = g->next_req++,
 				   .tx_id = tx, .len = len };
 	int64_t deadline = now_ms() + xensim_timeout_ms();
 
 	ring_write(g, &hdr, sizeof(hdr), deadline);
-	ring_write(g, body, len, deadline);
+	ring_write(g, body, sent, deadline);
 	return hdr.req_id;
+}
+
+uint32_t guest_send(struct guest *g, uint32_t type, uint32_t tx,
+		    const void *body, size_t len)
+{
+	return guest_send_part(g, type, tx, body, len, len);
 }
 
 /* Returns 0 or the errno of an XS_ERROR reply. */

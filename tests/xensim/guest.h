@@ -33,6 +33,9 @@ void guest_close(struct guest *g);
 void guest_poll(struct guest *g);
 uint32_t guest_send(struct guest *g, uint32_t type, uint32_t tx,
 		    const void *body, size_t len);
+/* Header and only the first sent octets of the body: a half-written request. */
+uint32_t guest_send_part(struct guest *g, uint32_t type, uint32_t tx,
+			 const void *body, size_t len, size_t sent);
 int guest_request(struct guest *g, uint32_t type, uint32_t tx,
 		  const void *body, size_t len, struct xs_msg *reply);
 unsigned int guest_wait_events(struct guest *g, unsigned int n, int timeout);

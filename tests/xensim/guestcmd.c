@@ -7,6 +7,7 @@
  *   tx-start | tx-read ID P | tx-write ID P V | tx-end ID [abort]
  *   events [N] [TIMEOUT_MS]       wait for N events (default: those queued)
  *   raw-request COMMAND...        send a request, leave its reply on the ring
+ *   partial-request COMMAND...    send its header and half its body only
  */
 #include <ctype.h>
 #include <errno.h>
@@ -175,7 +176,7 @@ static void run(struct guest *g, char *line)
 	struct xs_msg reply;
 	struct request r;
 	char *s = line, *cmd = word(&s);
-	bool raw = false;
+	bool raw = false, partial = false;
 	int rc;
 
 	if (!cmd || cmd[0] == '#')
@@ -184,7 +185,8 @@ static void run(struct guest *g, char *line)
 		events(g, s);
 		return;
 	}
-	if (!strcmp(cmd, "raw-request")) {
+	if (!strcmp(cmd, "raw-request") || !strcmp(cmd, "partial-request")) {
+		partial = !strcmp(cmd, "partial-request");
 		raw = true;
 		cmd = word(&s);
 	}
@@ -194,7 +196,8 @@ static void run(struct guest *g, char *line)
 		return;
 	}
 	if (raw) {
-		printf("req %u\n", guest_send(g, r.type, r.tx, r.body, r.len));
+		printf("req %u\n", guest_send_part(g, r.type, r.tx, r.body, r.len,
+						   partial ? r.len / 2 : r.len));
 		return;
 	}
 	rc = guest_request(g, r.type, r.tx, r.body, r.len, &reply);

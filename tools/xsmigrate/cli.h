@@ -6,6 +6,7 @@
 #define XSM_TOOLS_CLI_H
 
 #include <cstdio>
+#include <string>
 
 #include "stream/stream_error.h"
 #include "stream/format.h"
@@ -22,20 +23,34 @@ enum Exit {
     kXenstored = 5,      /* xenstored unreachable or refused */
 };
 
+/*
+ * Every message has one shape, "xsmigrate CMD: what: why"; why is
+ * "CMD: what...".
+ */
 int Usage(const char *why);
+/* Prints "xsmigrate CMD: msg", returns status. */
+int Fail(const char *cmd, int status, const std::string &msg);
 bool ParseLayout(const char *s, Layout *out);
 /* Prints err on stderr; kIo for a read error, else kInvalid. */
-int Report(const StreamError &err);
-void PrintWarning(const StreamError &w);
-/* A domid argument: decimal, below DOMID_FIRST_RESERVED. */
+int Report(const char *cmd, const StreamError &err);
+void PrintWarning(const char *cmd, const StreamError &w);
+/* A domid argument: plain decimal ("0", "12"; not "012", "0x1", " 1",
+ * "+1"), below DOMID_FIRST_RESERVED. */
 bool ParseDomid(const char *s, unsigned int *out);
 bool ParseUnsigned(const char *s, unsigned long long max, unsigned long long *out);
+/* A timeout in seconds (may be fractional, > 0) as milliseconds. */
+bool ParseSeconds(const char *s, int *ms);
+
+/* Std fds opened onto /dev/null if closed; SIGPIPE ignored.  First thing in main. */
+void PrepareProcess();
+bool StdFdWasClosed(int fd);
 
 int Dump(int argc, char **argv);
 int Verify(int argc, char **argv);
 int Convert(int argc, char **argv);
 int Save(int argc, char **argv);
 int Restore(int argc, char **argv);
+int Resume(int argc, char **argv);
 
 } // namespace xsm
 

@@ -1,6 +1,6 @@
 /*
- * xsmigrate save and restore: one domain's xenstore state out of and
- * into xenstored, through the engine (lib/engine).
+ * xsmigrate save, restore and resume: one domain's xenstore state out of
+ * and into xenstored, through the engine (lib/engine).
  */
 #include <getopt.h>
 
@@ -19,21 +19,18 @@ namespace xsm {
 
 namespace {
 
-int XenstoredFailure(const char *what, const XsError &e)
+/* Exit 5 only for xenstored itself; our refusals are 1, the caller's files 3. */
+int EngineFailure(const char *cmd, const XsError &e)
 {
-    std::fprintf(stderr, "xsmigrate %s: %s\n", what, e.why.c_str());
-    /* The engine's own refusals (malformed or hostile stream) are not xenstored's. */
-    if (e.refused)
-        return kInvalid;
-    return kXenstored;
+    return Fail(cmd, e.refused ? kInvalid : e.io ? kIo : kXenstored, e.why);
 }
 
-bool MakePolicy(const std::vector<std::string> &templates, NodePolicy *policy)
+bool MakePolicy(const char *cmd, const std::vector<std::string> &templates, NodePolicy *policy)
 {
     std::string why;
     if (policy->Parse(templates.empty() ? NodePolicy::DefaultTemplates() : templates, &why))
         return true;
-    std::fprintf(stderr, "xsmigrate: %s\n", why.c_str());
+    Fail(cmd, kUsage, why);
     return false;
 }
 
@@ -41,64 +38,76 @@ bool MakePolicy(const std::vector<std::string> &templates, NodePolicy *policy)
 
 int Save(int argc, char **argv)
 {
+    static const char kCmd[] = "save";
     static const option opts[] = {{"domid", required_argument, nullptr, 'd'},
                                   {"output", required_argument, nullptr, 'o'},
                                   {"node", required_argument, nullptr, 'n'},
+                                  {"timeout", required_argument, nullptr, 'T'},
                                   {nullptr, 0, nullptr, 0}};
     unsigned int domid = 0;
     bool have_domid = false;
     std::string out_path = "-";
     std::vector<std::string> templates;
+    int timeout_ms = DefaultXenstoredTimeoutMs();
     int c;
     while ((c = getopt_long(argc, argv, "+o:", opts, nullptr)) != -1) {
-        if (c == 'd' && ParseDomid(optarg, &domid))
+        /* Saving dom0 would quiesce the toolstack's own ring. */
+        if (c == 'd' && ParseDomid(optarg, &domid) && domid != 0)
             have_domid = true;
         else if (c == 'o')
             out_path = optarg;
         else if (c == 'n')
             templates.push_back(optarg);
+        else if (c == 'T' && ParseSeconds(optarg, &timeout_ms))
+            continue;
         else
-            return Usage("save: bad option");
+            return Usage("save: bad option (--domid is decimal, not 0 or reserved)");
     }
     if (!have_domid || optind != argc)
         return Usage("save: --domid N expected, and no other argument");
     NodePolicy policy;
-    if (!MakePolicy(templates, &policy))
+    if (!MakePolicy(kCmd, templates, &policy))
         return kUsage;
 
+    /* A stream for a closed stdout would be lost with the guest quiesced. */
+    if (out_path == "-" && StdFdWasClosed(1))
+        return Fail(kCmd, kIo, "standard output: cannot write: it is closed");
     OutputFile out;
     std::string why;
-    if (!out.Open(out_path, &why)) {
-        std::fprintf(stderr, "xsmigrate: %s\n", why.c_str());
-        return kIo;
-    }
-    XenstoredClient xs(nullptr);
+    if (!out.Open(out_path, &why))
+        return Fail(kCmd, kIo, why);
+    XenstoredClient xs;
+    xs.set_timeout_ms(timeout_ms);
     FdSink sink(out.fd());
     XsError e;
-    if (!DomainSaver(xs, policy).Save(domid, sink, &e))
-        return XenstoredFailure("save", e);
+    DomainSaver saver(xs, policy);
+    if (!saver.Save(domid, sink, &e))
+        return EngineFailure(kCmd, e);
     if (!out.Commit(&why)) {
         /* The state is out of xenstored but not on disk: let the guest go on here. */
-        DomainSaver(xs, policy).Resume(domid, &e);
-        std::fprintf(stderr, "xsmigrate: %s\n", why.c_str());
-        return kIo;
+        if (!saver.Resume(domid, &e))
+            why += "; and domain " + std::to_string(domid) + " could not be resumed: " + e.why;
+        return Fail(kCmd, kIo, why);
     }
     return kOk;
 }
 
 int Restore(int argc, char **argv)
 {
+    static const char kCmd[] = "restore";
     static const option opts[] = {{"domid", required_argument, nullptr, 'd'},
                                   {"from-domid", required_argument, nullptr, 'f'},
                                   {"port", required_argument, nullptr, 'p'},
                                   {"gfn", required_argument, nullptr, 'g'},
                                   {"trust-domid", required_argument, nullptr, 't'},
                                   {"node", required_argument, nullptr, 'n'},
+                                  {"timeout", required_argument, nullptr, 'T'},
                                   {nullptr, 0, nullptr, 0}};
     RestoreTarget t;
     bool have_domid = false, have_from = false, have_port = false;
     std::set<unsigned int> trusted;
     std::vector<std::string> templates;
+    int timeout_ms = DefaultXenstoredTimeoutMs();
     unsigned long long v;
     unsigned int d;
     int c;
@@ -115,6 +124,8 @@ int Restore(int argc, char **argv)
             trusted.insert(d);
         else if (c == 'n')
             templates.push_back(optarg);
+        else if (c == 'T' && ParseSeconds(optarg, &timeout_ms))
+            continue;
         else
             return Usage("restore: bad option");
     }
@@ -123,19 +134,48 @@ int Restore(int argc, char **argv)
     if (!have_from)
         t.from_domid = t.domid;
     NodePolicy policy;
-    if (!MakePolicy(templates, &policy))
+    if (!MakePolicy(kCmd, templates, &policy))
         return kUsage;
 
     InputFile in;
     std::string why;
-    if (!in.Open(optind < argc ? argv[optind] : "-", &why)) {
-        std::fprintf(stderr, "xsmigrate: %s\n", why.c_str());
-        return kIo;
-    }
-    XenstoredClient xs(nullptr);
+    if (!in.Open(optind < argc ? argv[optind] : "-", &why))
+        return Fail(kCmd, kIo, why);
+    XenstoredClient xs;
+    xs.set_timeout_ms(timeout_ms);
     XsError e;
     if (!DomainRestorer(xs, policy, trusted).Restore(in.source(), false, t, &e))
-        return XenstoredFailure("restore", e);
+        return EngineFailure(kCmd, e);
+    return kOk;
+}
+
+/* Serve a domain again that a failed save (killed, say) left quiesced. */
+int Resume(int argc, char **argv)
+{
+    static const char kCmd[] = "resume";
+    static const option opts[] = {{"domid", required_argument, nullptr, 'd'},
+                                  {"timeout", required_argument, nullptr, 'T'},
+                                  {nullptr, 0, nullptr, 0}};
+    unsigned int domid = 0;
+    bool have_domid = false;
+    int timeout_ms = DefaultXenstoredTimeoutMs();
+    int c;
+    while ((c = getopt_long(argc, argv, "+", opts, nullptr)) != -1) {
+        if (c == 'd' && ParseDomid(optarg, &domid) && domid != 0)
+            have_domid = true;
+        else if (c == 'T' && ParseSeconds(optarg, &timeout_ms))
+            continue;
+        else
+            return Usage("resume: bad option");
+    }
+    if (!have_domid || optind != argc)
+        return Usage("resume: --domid N expected, and no other argument");
+    XenstoredClient xs;
+    xs.set_timeout_ms(timeout_ms);
+    NodePolicy unused;
+    XsError e;
+    if (!DomainSaver(xs, unused).Resume(domid, &e))
+        return EngineFailure(kCmd, e);
     return kOk;
 }
 

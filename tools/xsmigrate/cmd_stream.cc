@@ -1,6 +1,7 @@
 /* xsmigrate dump, verify and convert: the stream as a file. */
 #include <getopt.h>
 
+#include <cerrno>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@ namespace xsm {
 
 int Dump(int argc, char **argv)
 {
+    static const char kCmd[] = "dump";
     static const option opts[] = {{"json", no_argument, nullptr, 'j'},
                                   {"layout", required_argument, nullptr, 'l'},
                                   {nullptr, 0, nullptr, 0}};
@@ -34,32 +36,33 @@ int Dump(int argc, char **argv)
 
     InputFile in;
     std::string why;
-    if (!in.Open(argv[optind], &why)) {
-        std::fprintf(stderr, "xsmigrate: %s\n", why.c_str());
-        return kIo;
-    }
+    if (!in.Open(argv[optind], &why))
+        return Fail(kCmd, kIo, why);
     StreamParser parser(in.source(), ro);
-    parser.OnWarning(PrintWarning);
+    parser.OnWarning([](const StreamError &w) { PrintWarning(kCmd, w); });
     auto printer = json ? MakeJsonPrinter(stdout) : MakeTextPrinter(stdout);
     StreamError err;
-    if (!parser.Start(&err))
-        return Report(err);
-    printer->Begin(parser.context());
-    ParsedRecord rec;
-    for (;;) {
-        StreamParser::Status s = parser.Next(&rec, &err);
-        if (s == StreamParser::Status::kRecord) {
+    StreamParser::Status s = StreamParser::Status::kError;
+    if (parser.Start(&err)) {
+        printer->Begin(parser.context());
+        ParsedRecord rec;
+        while ((s = parser.Next(&rec, &err)) == StreamParser::Status::kRecord)
             printer->Print(rec);
-            continue;
-        }
         printer->End();
-        std::fflush(stdout);
-        return s == StreamParser::Status::kDone ? kOk : Report(err);
     }
+    /* What was printed must have been written, whatever the stream was. */
+    if (std::fflush(stdout) != 0 || std::ferror(stdout))
+        return Fail(kCmd, kIo, std::string("standard output: cannot write: ") +
+                                       (errno ? std::strerror(errno) : "write error"));
+    return s == StreamParser::Status::kDone ? kOk : Report(kCmd, err);
 }
+
+/* Warnings printed by verify; the rest are only counted (bounded memory). */
+constexpr uint64_t kVerifyWarningsShown = 20;
 
 int Verify(int argc, char **argv)
 {
+    static const char kCmd[] = "verify";
     static const option opts[] = {{"layout", required_argument, nullptr, 'l'},
                                   {nullptr, 0, nullptr, 0}};
     ReaderOptions ro;
@@ -73,24 +76,28 @@ int Verify(int argc, char **argv)
 
     InputFile in;
     std::string why;
-    if (!in.Open(argv[optind], &why)) {
-        std::fprintf(stderr, "xsmigrate: %s\n", why.c_str());
-        return kIo;
-    }
+    if (!in.Open(argv[optind], &why))
+        return Fail(kCmd, kIo, why);
     /* An invalid stream gets exactly one line: warnings only count for a valid one. */
     std::vector<StreamError> warnings;
     StreamSummary sum;
     StreamError err;
-    if (!VerifyStream(in.source(), ro, &sum, &err,
-                      [&](const StreamError &w) { warnings.push_back(w); }))
-        return Report(err);
+    if (!VerifyStream(in.source(), ro, &sum, &err, [&](const StreamError &w) {
+            if (warnings.size() < kVerifyWarningsShown)
+                warnings.push_back(w);
+        }))
+        return Report(kCmd, err);
     for (const StreamError &w : warnings)
-        PrintWarning(w);
+        PrintWarning(kCmd, w);
+    if (sum.warnings > warnings.size())
+        Fail(kCmd, kOk, "warning: " + std::to_string(sum.warnings - warnings.size()) +
+                                " more warnings (" + std::to_string(sum.warnings) + " in all)");
     return kOk;
 }
 
 int Convert(int argc, char **argv)
 {
+    static const char kCmd[] = "convert";
     static const option opts[] = {{"endian", required_argument, nullptr, 'e'},
                                   {"version", required_argument, nullptr, 'v'},
                                   {"layout", required_argument, nullptr, 'l'},
@@ -120,28 +127,22 @@ int Convert(int argc, char **argv)
     InputFile in;
     OutputFile out;
     std::string why;
-    if (!in.Open(argv[optind], &why) || !out.Open(argv[optind + 1], &why)) {
-        std::fprintf(stderr, "xsmigrate: %s\n", why.c_str());
-        return kIo;
-    }
+    if (!in.Open(argv[optind], &why) || !out.Open(argv[optind + 1], &why))
+        return Fail(kCmd, kIo, why);
     FdSink sink(out.fd());
     StreamError err;
     switch (ConvertStream(in.source(), sink, co, &err, &why)) {
     case ConvertStatus::kOk:
         break;
     case ConvertStatus::kBadInput:
-        return Report(err);
+        return Report(kCmd, err);
     case ConvertStatus::kCannotConvert:
-        std::fprintf(stderr, "%s\n", why.c_str());
-        return kCannotConvert;
+        return Fail(kCmd, kCannotConvert, why);
     case ConvertStatus::kWriteError:
-        std::fprintf(stderr, "xsmigrate: %s\n", why.c_str());
-        return kIo;
+        return Fail(kCmd, kIo, argv[optind + 1] + std::string(": cannot write: ") + why);
     }
-    if (!out.Commit(&why)) {
-        std::fprintf(stderr, "xsmigrate: %s\n", why.c_str());
-        return kIo;
-    }
+    if (!out.Commit(&why))
+        return Fail(kCmd, kIo, why);
     return kOk;
 }
 

@@ -25,7 +25,7 @@ bool InputFile::Open(const std::string &path, std::string *why)
     } else {
         fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd_ < 0) {
-            *why = "cannot open " + path + ": " + std::strerror(errno);
+            *why = path + ": cannot open: " + std::strerror(errno);
             return false;
         }
     }
@@ -40,7 +40,7 @@ bool InputFile::Open(const std::string &path, std::string *why)
             return true;
         }
     } else if (fstat(fd_, &st) == 0 && S_ISDIR(st.st_mode)) {
-        *why = "cannot read " + path + ": is a directory";
+        *why = path + ": cannot read: " + std::strerror(EISDIR);
         return false;
     }
     source_ = std::make_unique<FdSource>(fd_);

@@ -22,6 +22,9 @@ const char kUsageText[] =
         "       xsmigrate save --domid N [-o FILE] [--node TEMPLATE]...\n"
         "       xsmigrate restore --domid N [--from-domid M] --port P [--gfn G]\n"
         "                         [--trust-domid D]... [--node TEMPLATE]... [FILE]\n"
+        "       xsmigrate resume --domid N\n"
+        "  save, restore, resume: [--timeout SECONDS] per xenstored request\n"
+        "  (default $XSM_XENSTORED_TIMEOUT, else 5).\n"
         "  IN, FILE: a stream file, or - for standard input; OUT: a file, or -.\n"
         "  --layout: CONNECTION_DATA layout (xen: as xenstored writes it, the\n"
         "  default; draft: the v4 design's).  For convert, --layout is the\n"
@@ -32,7 +35,7 @@ const char kUsageText[] =
 int Usage(const char *why)
 {
     if (why)
-        std::fprintf(stderr, "xsmigrate: %s\n", why);
+        std::fprintf(stderr, "xsmigrate %s\n", why);
     std::fputs(kUsageText, stderr);
     return kUsage;
 }
@@ -63,28 +66,48 @@ bool ParseUnsigned(const char *s, unsigned long long max, unsigned long long *ou
 
 bool ParseDomid(const char *s, unsigned int *out)
 {
-    unsigned long long v;
-    if (!ParseUnsigned(s, kDomidFirstReserved - 1, &v))
+    /* strtoul would take " 12", "+1", "0x10", and "010" as 8. */
+    size_t n = std::strlen(s);
+    if (n == 0 || n > 5 || std::strspn(s, "0123456789") != n || (s[0] == '0' && n > 1))
+        return false;
+    unsigned long v = std::strtoul(s, nullptr, 10);
+    if (v >= kDomidFirstReserved)
         return false;
     *out = static_cast<unsigned int>(v);
     return true;
 }
 
-int Report(const StreamError &err)
+bool ParseSeconds(const char *s, int *ms)
 {
-    std::fprintf(stderr, "%s\n", err.ToString().c_str());
-    return err.io_error ? kIo : kInvalid;
+    char *end = nullptr;
+    double v = std::strtod(s, &end);
+    if (!*s || *end || !(v > 0) || v > 86400)
+        return false;
+    *ms = static_cast<int>(v * 1000 + 0.5) ?: 1;
+    return true;
 }
 
-void PrintWarning(const StreamError &w)
+int Fail(const char *cmd, int status, const std::string &msg)
 {
-    std::fprintf(stderr, "warning: %s\n", w.ToString().c_str());
+    std::fprintf(stderr, "xsmigrate %s: %s\n", cmd, msg.c_str());
+    return status;
+}
+
+int Report(const char *cmd, const StreamError &err)
+{
+    return Fail(cmd, err.io_error ? kIo : kInvalid, err.ToString());
+}
+
+void PrintWarning(const char *cmd, const StreamError &w)
+{
+    std::fprintf(stderr, "xsmigrate %s: warning: %s\n", cmd, w.ToString().c_str());
 }
 
 } // namespace xsm
 
 int main(int argc, char **argv)
 {
+    xsm::PrepareProcess();
     if (argc < 2)
         return xsm::Usage(nullptr);
     std::string cmd = argv[1];
@@ -105,5 +128,7 @@ int main(int argc, char **argv)
         return xsm::Save(argc, argv);
     if (cmd == "restore")
         return xsm::Restore(argc, argv);
-    return xsm::Usage(("unknown command '" + cmd + "'").c_str());
+    if (cmd == "resume")
+        return xsm::Resume(argc, argv);
+    return xsm::Usage((cmd + ": unknown command").c_str());
 }

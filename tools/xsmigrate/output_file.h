@@ -1,62 +1,28 @@
 /*
- * A command-line output: a file written through a temporary file renamed
- * into place, so that a failure never leaves half a stream behind; or
- * standard output for "-".
+ * A command-line output.  A regular file (or a new one) is written
+ * through a temporary file renamed into place, so that a failure never
+ * leaves half a stream behind.  Anything else that exists (a device, a
+ * FIFO, a symlink) is written in place: renaming over it would replace
+ * /dev/null or the link itself.  "-" is standard output.
  */
 #ifndef XSM_TOOLS_OUTPUT_FILE_H
 #define XSM_TOOLS_OUTPUT_FILE_H
 
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 
 namespace xsm {
 
 class OutputFile {
 public:
-    ~OutputFile()
-    {
-        if (fd_ >= 0 && path_ != "-")
-            close(fd_);
-        if (!tmp_.empty())
-            unlink(tmp_.c_str());
-    }
-    bool Open(const std::string &path, std::string *why)
-    {
-        path_ = path;
-        if (path == "-") {
-            fd_ = 1;
-            return true;
-        }
-        tmp_ = path + ".XXXXXX";
-        fd_ = mkstemp(&tmp_[0]);
-        if (fd_ < 0) {
-            *why = "cannot create " + tmp_ + ": " + std::strerror(errno);
-            tmp_.clear();
-            return false;
-        }
-        return true;
-    }
-    bool Commit(std::string *why)
-    {
-        if (path_ == "-")
-            return true;
-        if (fsync(fd_) < 0 || close(fd_) < 0) {
-            fd_ = -1;
-            *why = "cannot write " + path_ + ": " + std::strerror(errno);
-            return false;
-        }
-        fd_ = -1;
-        if (rename(tmp_.c_str(), path_.c_str()) < 0) {
-            *why = "cannot rename " + tmp_ + " to " + path_ + ": " + std::strerror(errno);
-            return false;
-        }
-        tmp_.clear();
-        return true;
-    }
+    OutputFile() = default;
+    ~OutputFile();
+    OutputFile(const OutputFile &) = delete;
+    OutputFile &operator=(const OutputFile &) = delete;
+
+    /* False with *why ("PATH: reason") if it cannot be opened. */
+    bool Open(const std::string &path, std::string *why);
+    /* Everything written reached the file (synced, closed, renamed). */
+    bool Commit(std::string *why);
     int fd() const { return fd_; }
 
 private:

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * The engine's own xenstored connection: every request ends within its
+ * timeout, errors come back as errno values, and replies that are not
+ * the request's are skipped.  A socketpair stands in for the daemon.
+ */
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include <xen/io/xs_wire.h>
+
+#include "cli_runner.h"
+#include "xenstored/wire_connection.h"
+#include "xenstored/xenstored_client.h"
+
+namespace {
+
+using xsm::WireConnection;
+
+/* A listening socket at a path; a "daemon" thread serves one client. */
+class FakeDaemon {
+public:
+    explicit FakeDaemon(const std::string &path) : path_(path)
+    {
+        fd_ = socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un a{};
+        a.sun_family = AF_UNIX;
+        std::strncpy(a.sun_path, path.c_str(), sizeof(a.sun_path) - 1);
+        bind(fd_, reinterpret_cast<sockaddr *>(&a), sizeof(a));
+        listen(fd_, 1);
+    }
+    ~FakeDaemon()
+    {
+        if (t_.joinable())
+            t_.join();
+        close(fd_);
+    }
+    /* Reads one request; sends the given replies (header + body each). */
+    void Serve(std::vector<std::pair<xsd_sockmsg, std::string>> replies, bool echo_id = true)
+    {
+        t_ = std::thread([this, replies, echo_id] {
+            int c = accept(fd_, nullptr, nullptr);
+            xsd_sockmsg req{};
+            if (read(c, &req, sizeof(req)) != sizeof(req))
+                return;
+            std::string body(req.len, '\0');
+            if (req.len)
+                (void)!read(c, &body[0], req.len);
+            for (auto r : replies) {
+                if (echo_id && r.first.req_id == 0)
+                    r.first.req_id = req.req_id;
+                r.first.len = r.second.size();
+                (void)!write(c, &r.first, sizeof(r.first));
+                (void)!write(c, r.second.data(), r.second.size());
+            }
+            /* Hold the connection until the client closes it. */
+            char b;
+            while (read(c, &b, 1) > 0)
+                ;
+            close(c);
+        });
+    }
+
+private:
+    std::string path_;
+    int fd_;
+    std::thread t_;
+};
+
+xsd_sockmsg Hdr(uint32_t type, uint32_t id = 0)
+{
+    xsd_sockmsg h{};
+    h.type = type;
+    h.req_id = id;
+    return h;
+}
+
+TEST(WireConnection, AStalledDaemonTimesOut)
+{
+    xsm_test::TempDir tmp;
+    FakeDaemon d(tmp / "sock");
+    d.Serve({}); /* reads the request, never answers */
+    WireConnection c(tmp / "sock");
+    std::string reply, why;
+    int xs_errno = -1;
+    auto t0 = std::chrono::steady_clock::now();
+    EXPECT_FALSE(c.Talk(XS_CONTROL, std::string("quiesce\0" "5\0", 10), 300, &reply, &xs_errno,
+                        &why));
+    EXPECT_EQ(errno, ETIMEDOUT);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - t0)
+                      .count();
+    EXPECT_GE(ms, 290);
+    EXPECT_LT(ms, 2000);
+    EXPECT_EQ(why, "no reply from xenstored within 0.3 s");
+}
+
+TEST(WireConnection, ErrorsAndStrayRepliesAreSortedOut)
+{
+    xsm_test::TempDir tmp;
+    FakeDaemon d(tmp / "sock");
+    /* A watch event and a late reply to an earlier request come first. */
+    d.Serve({{Hdr(XS_WATCH_EVENT, 0xffff), std::string("p\0t\0", 4)},
+             {Hdr(XS_CONTROL, 0xfffe), "OK"},
+             {Hdr(XS_ERROR), std::string("EBUSY\0", 6)}});
+    WireConnection c(tmp / "sock");
+    std::string reply, why;
+    int xs_errno = 0;
+    ASSERT_TRUE(c.Talk(XS_CONTROL, std::string("quiesce\0" "5\0", 10), 2000, &reply, &xs_errno,
+                       &why))
+            << why;
+    EXPECT_EQ(xs_errno, EBUSY);
+    EXPECT_EQ(reply, "");
+}
+
+TEST(WireConnection, NoDaemonIsAClearError)
+{
+    xsm_test::TempDir tmp;
+    xsm::XenstoredClient xs(tmp / "none");
+    std::string reply;
+    xsm::XsError e;
+    EXPECT_FALSE(xs.Control({"quiesce", "5"}, &reply, &e));
+    EXPECT_EQ(e.err, ENOENT);
+    EXPECT_TRUE(e.lost);
+    EXPECT_NE(e.why.find("cannot connect to xenstored at " + tmp / "none"), std::string::npos)
+            << e.why;
+}
+
+} // namespace
