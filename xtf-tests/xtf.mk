@@ -37,5 +37,3 @@ $(XTF_OUT)/%: $(XTF_OUT)/obj/tests/%/main.c.o $(XTF_RT_OBJ) $(XTF_DIR)/runtime/l
 
 .PHONY: xtf-tests
 xtf-tests: $(XTF_GUESTS)
-
-ALL_TARGETS += xtf-tests
