@@ -12,7 +12,7 @@
 
 #include "engine/domain_state.h"
 #include "engine/state_checker.h"
-#include "stream/record_printer.h"
+#include "record_printer.h"
 #include "stream/stream_ops.h"
 
 namespace {

@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "input_file.h"
 #include "output_file.h"
-#include "stream/record_printer.h"
+#include "record_printer.h"
 #include "stream/stream_ops.h"
 
 namespace xsm {

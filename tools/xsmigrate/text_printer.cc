@@ -4,7 +4,7 @@
  */
 #include <cinttypes>
 
-#include "stream/record_printer.h"
+#include "record_printer.h"
 
 namespace xsm {
 

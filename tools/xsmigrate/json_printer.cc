@@ -5,7 +5,7 @@
  */
 #include <yajl/yajl_gen.h>
 
-#include "stream/record_printer.h"
+#include "record_printer.h"
 
 namespace xsm {
 namespace {
