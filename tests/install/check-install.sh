@@ -51,32 +51,9 @@ case $needed in
 *) pass needed-libs ;;
 esac
 
-cat > "$dest/user.c" <<'EOC'
-#include <fcntl.h>
-#include <stdio.h>
-#include <xsmigrate.h>
-
-int main(int argc, char **argv)
-{
-    struct xsm_stream_info info;
-    xsm_ctx *ctx = xsm_ctx_open(NULL, NULL, 0);
-    int fd = open(argv[1], O_RDONLY);
-
-    XSM_INIT(info);
-    if (!ctx || fd < 0 || xsm_stream_verify(ctx, fd, XSM_LAYOUT_XEN, 0, &info)) {
-        fprintf(stderr, "%s\n", ctx ? xsm_last_error(ctx) : "no context");
-        return 1;
-    }
-    printf("version %u %s records %llu\n", info.version,
-           info.endian == XSM_ENDIAN_BIG ? "big" : "little",
-           (unsigned long long)info.records);
-    xsm_ctx_close(ctx);
-    return argc != 2;
-}
-EOC
 export PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_PATH="$lib/pkgconfig"
 want="version 1 little records 9"
-if cc -std=c99 -Wall -Werror -o "$dest/user" "$dest/user.c" \
+if cc -std=c99 -Wall -Werror -o "$dest/user" tests/install/user.c \
 	$(pkg-config --cflags --libs xsmigrate) 2> "$dest/cc.err"; then
 	pass c-program-builds
 else
@@ -87,7 +64,7 @@ out=$(LD_LIBRARY_PATH="$lib" "$dest/user" tests/vectors/v1-le-xen.xsm 2>&1)
 
 # Static: the archive, and what pkg-config --static says it needs beyond it.
 static_libs=$(pkg-config --static --libs xsmigrate | sed 's/-lxsmigrate//')
-if cc -std=c99 -Wall -Werror -o "$dest/user-static" "$dest/user.c" \
+if cc -std=c99 -Wall -Werror -o "$dest/user-static" tests/install/user.c \
 	$(pkg-config --cflags xsmigrate) "$lib/libxsmigrate.a" $static_libs 2> "$dest/cc.err"; then
 	pass c-program-links-static
 else
@@ -97,6 +74,17 @@ out=$("$dest/user-static" tests/vectors/v1-le-xen.xsm 2>&1)
 [ "$out" = "$want" ] && pass c-static-program-runs || fail c-static-program-runs "$out"
 ldd "$dest/user-static" | grep -q libxsmigrate &&
 	fail static-is-static "$(ldd "$dest/user-static")" || pass static-is-static
+
+# The installed completion, with bash-completion's helpers stubbed.
+complete_words() {	# WORDS...: what completes the last one
+	bash -c '_init_completion() { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]};
+		words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
+		_filedir() { COMPREPLY=(FILE); }
+		. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _xsmigrate; echo "${COMPREPLY[*]}"' \
+		"$dest$bashcompdir/xsmigrate" "$@"
+}
+got="$(complete_words xsmigrate con)|$(complete_words xsmigrate convert --endian '')|$(complete_words xsmigrate restore --tr)"
+[ "$got" = "convert|big little|--trust-domid" ] && pass bash-completion || fail bash-completion "$got"
 
 make --no-print-directory uninstall DESTDIR="$dest" > "$dest.log" 2>&1 &&
 	pass make-uninstall || fail make-uninstall "$(tail -5 "$dest.log")"

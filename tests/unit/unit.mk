@@ -4,7 +4,8 @@ UNIT_SRCS  := $(sort $(wildcard tests/unit/*.cc))
 UNIT_OBJS  := $(patsubst %.cc,$(BUILD)/obj/%.o,$(UNIT_SRCS))
 UNIT_BIN   := $(BUILD)/bin/unit_tests
 
-$(UNIT_OBJS): XSM_EXTRA_CFLAGS += $(GTEST_CFLAGS) $(YAJL_CFLAGS) -DXSM_SOURCE_DIR='"$(CURDIR)"'
+$(UNIT_OBJS): XSM_EXTRA_CFLAGS += $(GTEST_CFLAGS) $(YAJL_CFLAGS) -DXSM_SOURCE_DIR='"$(CURDIR)"' \
+	-DXSM_PACKAGE_VERSION='"$(PACKAGE_VERSION)"'
 
 $(UNIT_BIN): $(UNIT_OBJS) $(XSM_STATIC) $(XSM_SHLIB)
 	@mkdir -p $(@D)

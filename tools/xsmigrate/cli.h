@@ -23,6 +23,13 @@ enum Exit {
 };
 
 int Usage(const char *why);
+/* help.cc: the synopsis of every command, --version and help. */
+void PrintUsage(FILE *out);
+bool PrintCommandHelp(const char *cmd, FILE *out);
+/* True if argv[1..] (before any "--") has -h or --help. */
+bool AsksForHelp(int argc, char **argv);
+int Help(int argc, char **argv);
+int Version();
 bool ParseLayout(const char *s, Layout *out);
 /* Prints err on stderr; kIo for a read error, else kInvalid. */
 int Report(const StreamError &err);
