@@ -22,7 +22,7 @@ export XSM_CACHE
 ALL_TARGETS   :=
 CHECK_TARGETS :=
 
-ifeq ($(wildcard config.mk),)
+ifeq ($(filter clean distclean,$(MAKECMDGOALS))$(wildcard config.mk),)
 $(error run ./configure first (or scripts/setup, which installs what configure needs))
 endif
 
@@ -38,6 +38,7 @@ include fuzz/fuzz.mk
 -include tests/xensim/xensim.mk
 include tests/integration/integration.mk
 include tests/install/install.mk
+include tests/deb/deb.mk
 -include tests/e2e/e2e.mk
 -include xtf-tests/xtf.mk
 endif
