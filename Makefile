@@ -39,6 +39,7 @@ include fuzz/fuzz.mk
 include tests/integration/integration.mk
 include tests/install/install.mk
 include tests/deb/deb.mk
+include tests/licence/licence.mk
 -include tests/e2e/e2e.mk
 -include xtf-tests/xtf.mk
 endif

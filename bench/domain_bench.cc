@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Save plus restore of one domain's xenstore state through the engine,
  * next to what libxl does for emulator state today: a copy with one

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-only
 # Save + restore of a domain with 1,000 nodes and 50 watches through the
 # engine, next to a per-node copy of the same nodes (xs_directory /
 # xs_read / xs_get_permissions per node), against real xenstored on two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Codec throughput on a live-update sized stream (200k nodes, 500
  * connections with watches and transactions), next to a plain memcpy of

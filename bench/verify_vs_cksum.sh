@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # `xsmigrate verify` of a ~14 MB stream next to `cksum` of the same file,
 # both from the page cache, best of N runs each; prints the ratio.
 # Usage: verify_vs_cksum.sh BUILD_DIR [RUNS]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # libFuzzer target for the reader (clang, ASan+UBSan), run for a bounded
 # time by `make check` from the vectors checked in under tests/vectors (the seed corpus).
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * The C ABI as libxl sees it: the shared object exports xsm_* and nothing
  * else, errors come back as errno plus a logged reason, and an embedded

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-only
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * xsmigrate --version, help [CMD], CMD --help, and the man page: what a
  * Xen admin reaches for first, and the man page listing every command,

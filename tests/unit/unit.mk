@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # GoogleTest unit tests of the library, plain and under ASan+UBSan.
 
 UNIT_SRCS  := $(sort $(wildcard tests/unit/*.cc))

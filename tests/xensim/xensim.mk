@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/xensim: a simulated hypervisor, upstream xenstored linked against it,
 # and the `xensim` command driving both.  Included by the top-level Makefile;
 # every name defined here starts with XENSIM_/xensim- (or check-xensim).

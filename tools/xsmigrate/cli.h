@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * What the xsmigrate subcommands share: exit statuses, usage, option
  * parsing helpers and error reporting.

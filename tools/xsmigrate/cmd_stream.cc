@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xsmigrate dump, verify and convert: the stream as a file. */
 #include <getopt.h>
 

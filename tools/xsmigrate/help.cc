@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: LGPL-2.1-only
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * xsmigrate --version, help [CMD] and CMD --help: the synopsis of every
  * command in one table, so usage, help and the man page's SYNOPSIS

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * JSON rendering with yajl.  Field names are the spec's, in kebab case;
  * text that is not UTF-8 is given as "<name>-hex" instead, and connection

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * xsmigrate: inspect, check and convert xenstore migration streams, and
  * save and restore one domain's xenstore state.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Human- and machine-readable renderings of a stream: every field of
  * every record, as `xsmigrate dump` prints them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * One line per record, for people: "#K @OFFSET TYPE field=value ...".
  * Strings are quoted with C escapes so that NULs and control octets show.
