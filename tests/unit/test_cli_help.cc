@@ -48,6 +48,18 @@ TEST(CliHelp, UnknownCommandIsAUsageError)
     EXPECT_EQ(RunCli({"frobnicate", "--help"}).status, 2);
 }
 
+/* The man pages' headers name the version being built. */
+TEST(CliHelp, ManPagesNameThisVersion)
+{
+    for (const char *page : {"/docs/xsmigrate.1", "/docs/xenstored-domain-state.7"}) {
+        std::string man = ReadFile(std::string(XSM_SOURCE_DIR) + page);
+        std::string th = man.substr(man.find(".TH "));
+        th = th.substr(0, th.find('\n'));
+        EXPECT_NE(th.find("\"xsmigrate " XSM_PACKAGE_VERSION "\""), std::string::npos)
+                << page << ": " << th << " (configure.ac says " XSM_PACKAGE_VERSION ")";
+    }
+}
+
 /* Every long option in the usage and every getenv() is in the man page. */
 TEST(CliHelp, ManPageListsEveryOptionAndVariable)
 {
