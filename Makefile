@@ -68,7 +68,8 @@ endif
 
 .PHONY: clean
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/lib $(BUILD)/bin $(BUILD)/tests $(BUILD)/check
+	rm -rf $(BUILD)/obj $(BUILD)/lib $(BUILD)/bin $(BUILD)/tests $(BUILD)/check \
+		$(BUILD)/deb $(BUILD)/install-check $(BUILD)/install-check.log
 
 .PHONY: distclean
 distclean:
