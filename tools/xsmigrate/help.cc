@@ -34,11 +34,11 @@ const CommandHelp kCommands[] = {
      "reserved record types) do not fail it.\n"},
     {"convert",
      "[--endian big|little] [--version 1|2] [--layout xen|draft]\n"
-     "                  [--from-layout xen|draft] [--len padded|exact] IN OUT",
+     "                         [--from-layout xen|draft] [--len padded|exact] IN OUT",
      "Re-encodes IN into OUT in another byte order, version or\n"
      "CONNECTION_DATA layout; OUT is replaced only when the whole stream\n"
      "converted.  A lossy conversion is refused (exit status 4).\n"},
-    {"save", "--domid N [-o FILE] [--node TEMPLATE]...",
+    {"save", "--domid N [-o FILE] [--node TEMPLATE]... [--timeout SECONDS]",
      "Quiesces domain N in xenstored and writes its xenstore state\n"
      "(connection, watches, transactions, nodes, permissions) to FILE or\n"
      "standard output.  The domain stays quiesced; `xsmigrate resume` gives\n"
@@ -46,13 +46,14 @@ const CommandHelp kCommands[] = {
      "xenstored (libxl-patches/).\n"},
     {"restore",
      "--domid N [--from-domid M] --port P [--gfn G]\n"
-     "                  [--trust-domid D]... [--node TEMPLATE]... [FILE]",
+     "                         [--trust-domid D]... [--node TEMPLATE]...\n"
+     "                         [--timeout SECONDS] [FILE]",
      "Checks a saved state (FILE or standard input) as coming from an\n"
      "untrusted sender, then restores it as domain N, whose store event\n"
      "channel is P and ring page G; paths and permissions are rewritten\n"
      "from domid M to N.  Nothing is applied if the check fails.  Needs the\n"
      "patched xenstored.\n"},
-    {"resume", "--domid N",
+    {"resume", "--domid N [--timeout SECONDS]",
      "Lets xenstored serve domain N again after a save whose migration was\n"
      "abandoned (the guest stays on this host).\n"},
     {"help", "[COMMAND]", "Prints the usage, or one command's.\n"},
@@ -64,8 +65,9 @@ const char kOptionsText[] =
         "  default; draft: the v4 design's).  For convert, --layout is the\n"
         "  output's and --from-layout the input's.\n"
         "  save, restore and resume reach xenstored as libxenstore does\n"
-        "  (XENSTORED_PATH).  xsmigrate COMMAND --help: one command's help;\n"
-        "  man xsmigrate: all of it.\n";
+        "  (XENSTORED_PATH) and wait --timeout SECONDS for each of its replies\n"
+        "  (default $XSM_XENSTORED_TIMEOUT, else 5).\n"
+        "  xsmigrate COMMAND --help: one command's help; man xsmigrate: all.\n";
 
 const CommandHelp *Find(const char *name)
 {
@@ -120,7 +122,7 @@ int Help(int argc, char **argv)
     if (argc > 2)
         return Usage("help: one command expected");
     if (!PrintCommandHelp(argv[1], stdout))
-        return Usage((std::string("help: unknown command '") + argv[1] + "'").c_str());
+        return Usage((std::string("help: ") + argv[1] + ": unknown command").c_str());
     return kOk;
 }
 
