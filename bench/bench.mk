@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # Google Benchmark: codec throughput next to memcpy of the same octets.
 
 BENCH_BIN := $(BUILD)/bin/stream_bench

@@ -1,16 +1,18 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # libFuzzer target for the reader (clang, ASan+UBSan), run for a bounded
 # time by `make check` from the vectors checked in under tests/vectors (the seed corpus).
 
 FUZZ_BIN     := $(BUILD)/fuzz/stream_fuzzer
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS    := fuzz/stream_fuzzer.cc $(sort $(wildcard lib/stream/*.cc)) \
-                lib/engine/domain_state.cc lib/engine/state_checker.cc lib/engine/node_policy.cc
+                lib/engine/domain_state.cc lib/engine/state_checker.cc lib/engine/node_policy.cc \
+                tools/xsmigrate/json_printer.cc tools/xsmigrate/text_printer.cc
 
-$(FUZZ_BIN): $(FUZZ_SRCS) $(wildcard lib/stream/*.h lib/engine/*.h)
+$(FUZZ_BIN): $(FUZZ_SRCS) $(wildcard lib/stream/*.h lib/engine/*.h tools/xsmigrate/*.h)
 	@mkdir -p $(@D)
 	@test -n "$(FUZZ_CXX)" || { echo "fuzz: no clang++ (apt-get install clang-14 libclang-rt-14-dev)"; exit 1; }
 	$(FUZZ_CXX) -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all $(XSM_CPPFLAGS) -o $@ $(FUZZ_SRCS) $(YAJL_LIBS)
+		-fno-sanitize-recover=all $(XSM_CPPFLAGS) -Itools/xsmigrate $(YAJL_CFLAGS) -o $@ $(FUZZ_SRCS) $(YAJL_LIBS)
 
 .PHONY: fuzz check-fuzz
 fuzz: $(FUZZ_BIN)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Feeds arbitrary octets to the reader in both layouts, through both the
  * in-memory and the streaming path, and re-encodes what it accepts; then
@@ -12,7 +13,7 @@
 
 #include "engine/domain_state.h"
 #include "engine/state_checker.h"
-#include "stream/record_printer.h"
+#include "record_printer.h"
 #include "stream/stream_ops.h"
 
 namespace {

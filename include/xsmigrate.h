@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * libxsmigrate: the xenstore migration stream, for libxl and other C callers.
  *
@@ -9,6 +10,7 @@
 #define XSMIGRATE_H
 
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,29 +41,50 @@ void xsm_ctx_close(xsm_ctx *ctx);
 /* The reason for the last failure on ctx, or "" if none. */
 const char *xsm_last_error(const xsm_ctx *ctx);
 
+/*
+ * Extensible structures.  The caller zeroes one and sets size to
+ * sizeof(struct ...) as its header declares it (XSM_INIT() does both).
+ * A later library may append fields: it reads or fills only the first
+ * size octets, so old callers keep working without a new soname; a
+ * larger size than the library knows is accepted when the octets it does
+ * not know are zero (E2BIG otherwise).
+ */
+#define XSM_INIT(s) (memset(&(s), 0, sizeof(s)), (s).size = sizeof(s))
+
+/* Filled by xsm_stream_verify(). */
 struct xsm_stream_info {
-    uint32_t version;
-    int big_endian;
+    uint32_t size;        /* set by the caller: sizeof(struct xsm_stream_info) */
+    uint32_t version;     /* the stream's header version (1, 2) */
+    uint32_t endian;      /* XSM_ENDIAN_LITTLE or XSM_ENDIAN_BIG */
+    uint32_t pad0;        /* zero */
     uint64_t records;     /* END included */
     uint64_t warnings;    /* non-zero padding, reserved record types */
     uint64_t length;      /* octets, header included */
 };
 
+/* Byte orders: a stream's, or the one asked of xsm_stream_convert(). */
+#define XSM_ENDIAN_AS_INPUT 0
+#define XSM_ENDIAN_LITTLE   1
+#define XSM_ENDIAN_BIG      2
+
 /*
  * Reads a whole stream from fd and checks every record.  EINVAL: the
  * stream is invalid (xsm_last_error() names offset, record and reason);
- * EIO: it could not be read.  With XSM_EMBEDDED, nothing after the END
+ * EIO: it could not be read; E2BIG: see XSM_INIT().  With XSM_EMBEDDED, nothing after the END
  * record is read (the fd carries a larger stream, such as libxl's).
  */
 #define XSM_EMBEDDED 0x1
 int xsm_stream_verify(xsm_ctx *ctx, int fd, int layout, unsigned int flags,
                       struct xsm_stream_info *info);
 
+/* Read by xsm_stream_convert(). */
 struct xsm_convert_opts {
-    int layout_in;        /* XSM_LAYOUT_* */
-    int layout_out;
-    uint32_t version;     /* 0: as the input */
-    int endian;           /* 0: as the input, 1: little, 2: big */
+    uint32_t size;        /* set by the caller: sizeof(struct xsm_convert_opts) */
+    uint32_t layout_in;   /* XSM_LAYOUT_* */
+    uint32_t layout_out;  /* XSM_LAYOUT_* */
+    uint32_t version;     /* 0: as the input; else 1 or 2 */
+    uint32_t endian;      /* XSM_ENDIAN_* */
+    uint32_t pad0;        /* zero */
 };
 
 /*

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * The extern "C" shim: contexts and errors.  The stream and domain calls
  * are in c_api_stream.cc and c_api_domain.cc.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* The extern "C" shim over the engine: per-domain save and restore. */
 #include "c_api_internal.h"
 #include "engine/domain_restorer.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * What the extern "C" shim files share: the context behind xsm_ctx and
  * the one way errors leave the library (errno + logged reason).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # xtf-tests: XTF-style PV test guests, built with plain gcc/ld against this
 # project's small runtime (xtf-tests/runtime).  Included by the top-level
 # Makefile; everything goes to $(BUILD)/xtf-tests/.
@@ -37,5 +38,3 @@ $(XTF_OUT)/%: $(XTF_OUT)/obj/tests/%/main.c.o $(XTF_RT_OBJ) $(XTF_DIR)/runtime/l
 
 .PHONY: xtf-tests
 xtf-tests: $(XTF_GUESTS)
-
-ALL_TARGETS += xtf-tests

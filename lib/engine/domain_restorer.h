@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Restore: put one domain's xenstore state back into xenstored.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Save: take one domain's xenstore state out of xenstored as a stream.
  *

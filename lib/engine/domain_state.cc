@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 #include "engine/domain_state.h"
 
 #include "stream/stream_parser.h"

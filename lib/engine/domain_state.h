@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * One domain's xenstore state, owned: what a per-domain stream carries.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * What a receiving host accepts from a sender it cannot trust.
  *

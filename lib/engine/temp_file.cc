@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 #include "engine/temp_file.h"
 
 #include <cerrno>

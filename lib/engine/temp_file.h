@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * A scratch file for handing a stream to xenstored, which reads and
  * writes its per-domain state through the file system (the CONTROL reply

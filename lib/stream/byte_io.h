@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Where stream octets come from and go to: a file descriptor (a file, a
  * pipe, or libxl's migration stream, which we must not read past) or

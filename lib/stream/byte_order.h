@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Loads and stores of fixed-width integers in the stream's byte order.
  * Memory is accessed with memcpy: stream buffers carry no alignment promise.

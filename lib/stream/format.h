@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * The xenstore migration stream: constants shared by reader and writer.
  *

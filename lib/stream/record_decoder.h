@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Turns one record body into a Record, checking everything that can be
  * checked inside that record alone: field lengths against `len`, strings

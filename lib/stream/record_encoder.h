@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Turns a Record into its octets: record header, body, zero padding.
  * Writes `len` the way xenstored does (padding included) unless asked to

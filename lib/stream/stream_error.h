@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * What went wrong in a stream, and where: the byte offset, the record's
  * index and type, and the reason.  Warnings (non-zero padding, reserved

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Whole-stream operations shared by the CLI and the C API: verify a
  * stream, and convert one between byte orders, versions and layouts.

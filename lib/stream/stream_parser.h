@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Reading a stream for what it means: framing (StreamReader), record
  * decoding (RecordDecoder) and cross-record checks (StreamValidator) in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Record framing: reads the header, then one record at a time, from any
  * ByteSource, in bounded memory.  It knows lengths and offsets, not what

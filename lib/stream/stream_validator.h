@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Rules that span records: conn-ids are non-zero and unique, watches and
  * transactions name an earlier connection, pending nodes name an earlier

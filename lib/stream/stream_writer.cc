@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 #include "stream/stream_writer.h"
 
 #include <cerrno>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Writes a stream: the header, then records as they come, then END.
  * Output is batched into one buffer and flushed to the sink as it fills,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Talking to xenstored: the CONTROL commands of the xsmigrate patch
  * series (quiesce, save-domain, restore-domain) and the few plain

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # tests/e2e: real Xen 4.17 + dom0 under QEMU (TCG), running the xtf-tests
 # guests.  Included by the top-level Makefile.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # Build the dom0 initramfs for the e2e run from the packages installed on
 # this machine (busybox-static, xen-utils-4.17, xenstore-utils,
 # linux-image-amd64) plus the project's build outputs when present.

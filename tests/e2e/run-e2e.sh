@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # End-to-end test on real Xen: boot Xen 4.17 + a Debian dom0 kernel under
 # QEMU (TCG, no KVM needed) with a generated initramfs, run
 # tests/e2e/scenario.sh inside dom0 and collect its results from the serial

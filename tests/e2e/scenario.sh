@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # Runs in dom0.  Starts the Xen daemons and runs the checks; one line per
 # check: "E2E: PASS name" / "E2E: FAIL name: why" / "E2E: XFAIL name: facts".
 e2e() { echo "E2E: $*"; }

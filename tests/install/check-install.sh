@@ -1,64 +1,96 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # What a distribution package gets from `make install DESTDIR=...`: the
-# versioned shared library with its soname links, the static library, the
-# header, the pkg-config file, the command and its man page; and a C
-# program (libxl is C) that builds against them with pkg-config alone and
-# runs.  Usage: check-install.sh COUNTS-FILE
+# shared library under its ABI file name with its soname links, the static
+# library, the header, the pkg-config file, the command, its man pages and
+# bash completion; a C program (libxl is C) that builds against them with
+# pkg-config alone and runs, linked dynamically and statically; and
+# `make uninstall` removing all of it.  Works for any --libdir (multiarch)
+# and any version: both are read from config.mk and lib/lib.mk, not assumed.
+# Usage: check-install.sh COUNTS-FILE SCRATCH-DIR (under the build tree)
 set -u
 counts=$1
-dest=$(mktemp -d /tmp/xsm-install.XXXXXX)
-trap 'rm -rf "$dest"' EXIT
+dest=$2
+rm -rf "$dest" && mkdir -p "$dest" || exit 1
 passed=0
 failed=0
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
 
-prefix=$(sed -n 's/^prefix *:= *//p' config.mk)
+var() { make --no-print-directory -s print-"$1"; }
+libdir=$(var libdir)
+bindir=$(var bindir)
+mandir=$(var mandir)
+includedir=$(var includedir)
+bashcompdir=$(var bashcompdir)
+so_file=$(var XSM_SO_FILE)
+soname=$(var XSM_SONAME)
+
 make --no-print-directory install DESTDIR="$dest" > "$dest.log" 2>&1 &&
 	pass make-install || fail make-install "$(tail -5 "$dest.log")"
-rm -f "$dest.log"
-lib=$dest$prefix/lib
+lib=$dest$libdir
 
-for f in lib/libxsmigrate.so.0.1.0 lib/libxsmigrate.a include/xsmigrate.h \
-	lib/pkgconfig/xsmigrate.pc bin/xsmigrate share/man/man1/xsmigrate.1; do
-	[ -f "$dest$prefix/$f" ] && pass "installed-$(basename "$f")" ||
-		fail "installed-$(basename "$f")" "missing $prefix/$f"
+for f in "$libdir/$so_file" "$libdir/libxsmigrate.a" "$includedir/xsmigrate.h" \
+	"$libdir/pkgconfig/xsmigrate.pc" "$bindir/xsmigrate" "$mandir/man1/xsmigrate.1" \
+	"$mandir/man7/xenstored-domain-state.7" "$bashcompdir/xsmigrate"; do
+	[ -f "$dest$f" ] && pass "installed $f" || fail "installed $f" "missing"
 done
-[ "$(readlink "$lib/libxsmigrate.so.0")" = libxsmigrate.so.0.1.0 ] &&
-	[ "$(readlink "$lib/libxsmigrate.so")" = libxsmigrate.so.0 ] &&
+case $so_file in
+$soname.*) pass so-file-follows-soname ;;
+*) fail so-file-follows-soname "$so_file is not $soname.MINOR.PATCH" ;;
+esac
+[ "$(readlink "$lib/$soname")" = "$so_file" ] &&
+	[ "$(readlink "$lib/libxsmigrate.so")" = "$soname" ] &&
 	pass soname-links || fail soname-links "$(ls -l "$lib")"
-soname=$(objdump -p "$lib/libxsmigrate.so.0.1.0" 2>/dev/null | awk '/SONAME/ {print $2}')
-[ "$soname" = libxsmigrate.so.0 ] && pass soname || fail soname "SONAME is '$soname'"
+got=$(objdump -p "$lib/$so_file" 2>/dev/null | awk '/SONAME/ {print $2}')
+[ "$got" = "$soname" ] && pass soname || fail soname "SONAME is '$got'"
+# libxl loads it: nothing beyond what the toolstack already has.
+needed=$(objdump -p "$lib/$so_file" | awk '/NEEDED/ {print $2}' | sort | tr '\n' ' ')
+case $needed in
+*yajl*|*gtest*|*benchmark*) fail needed-libs "links $needed" ;;
+*) pass needed-libs ;;
+esac
 
-cat > "$dest/user.c" <<'EOC'
-#include <fcntl.h>
-#include <stdio.h>
-#include <xsmigrate.h>
-
-int main(int argc, char **argv)
-{
-    struct xsm_stream_info info;
-    xsm_ctx *ctx = xsm_ctx_open(NULL, NULL, 0);
-    int fd = open(argv[1], O_RDONLY);
-
-    if (!ctx || fd < 0 || xsm_stream_verify(ctx, fd, XSM_LAYOUT_XEN, 0, &info)) {
-        fprintf(stderr, "%s\n", ctx ? xsm_last_error(ctx) : "no context");
-        return 1;
-    }
-    printf("version %u records %llu\n", info.version, (unsigned long long)info.records);
-    xsm_ctx_close(ctx);
-    return argc != 2;
-}
-EOC
 export PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_PATH="$lib/pkgconfig"
-if cc -std=c99 -Wall -Werror -o "$dest/user" "$dest/user.c" \
+want="version 1 little records 9"
+if cc -std=c99 -Wall -Werror -o "$dest/user" tests/install/user.c \
 	$(pkg-config --cflags --libs xsmigrate) 2> "$dest/cc.err"; then
 	pass c-program-builds
 else
 	fail c-program-builds "$(cat "$dest/cc.err")"
 fi
 out=$(LD_LIBRARY_PATH="$lib" "$dest/user" tests/vectors/v1-le-xen.xsm 2>&1)
-[ "$out" = "version 1 records 9" ] && pass c-program-runs || fail c-program-runs "$out"
+[ "$out" = "$want" ] && pass c-program-runs || fail c-program-runs "$out"
+
+# Static: the archive, and what pkg-config --static says it needs beyond it.
+static_libs=$(pkg-config --static --libs xsmigrate | sed 's/-lxsmigrate//')
+if cc -std=c99 -Wall -Werror -o "$dest/user-static" tests/install/user.c \
+	$(pkg-config --cflags xsmigrate) "$lib/libxsmigrate.a" $static_libs 2> "$dest/cc.err"; then
+	pass c-program-links-static
+else
+	fail c-program-links-static "$(cat "$dest/cc.err")"
+fi
+out=$("$dest/user-static" tests/vectors/v1-le-xen.xsm 2>&1)
+[ "$out" = "$want" ] && pass c-static-program-runs || fail c-static-program-runs "$out"
+ldd "$dest/user-static" | grep -q libxsmigrate &&
+	fail static-is-static "$(ldd "$dest/user-static")" || pass static-is-static
+
+# The installed completion, with bash-completion's helpers stubbed.
+complete_words() {	# WORDS...: what completes the last one
+	bash -c '_init_completion() { cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]};
+		words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
+		_filedir() { COMPREPLY=(FILE); }
+		. "$0"; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _xsmigrate; echo "${COMPREPLY[*]}"' \
+		"$dest$bashcompdir/xsmigrate" "$@"
+}
+got="$(complete_words xsmigrate con)|$(complete_words xsmigrate convert --endian '')|$(complete_words xsmigrate restore --tr)"
+[ "$got" = "convert|big little|--trust-domid" ] && pass bash-completion || fail bash-completion "$got"
+
+make --no-print-directory uninstall DESTDIR="$dest" > "$dest.log" 2>&1 &&
+	pass make-uninstall || fail make-uninstall "$(tail -5 "$dest.log")"
+left=$(find "$dest" \( -type f -o -type l \) ! -name 'user*' ! -name 'cc.err' | sed "s|^$dest||")
+[ -z "$left" ] && pass uninstall-removes-all || fail uninstall-removes-all "left: $left"
+rm -f "$dest.log"
 
 echo "$passed $failed" > "$counts"
 [ "$failed" = 0 ]

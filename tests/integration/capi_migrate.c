@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * The C API as libxl would use it, against real xenstored: save a domain
  * on one host into the middle of a larger stream (a header before it, a

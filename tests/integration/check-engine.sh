@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-only
 # Per-domain save and restore against real xenstored (the patched daemon
 # on tests/xensim's simulated hypervisor), driven as an admin would: the
 # xsmigrate save / restore commands on two hosts A and B.

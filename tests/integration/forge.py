@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-only
 """Forge hostile variants of a saved domain stream, as a compromised sender
 would, for the refusal tests.  Byte-level on purpose: it must not depend on
 the codec under test.  The stream is xenstored's (little-endian host order).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # Per-domain save and restore against real (patched) xenstored on the
 # simulated host: the xsmigrate save/restore commands, end to end.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # What the shell test suites share (sourced, not run): a scratch directory,
 # PASS/FAIL lines and their counts, and simulated hosts that are always
 # stopped.  A suite sets X (the xensim command), then:

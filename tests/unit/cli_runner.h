@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Runs the real xsmigrate binary (path in $XSM_CLI) and captures its output. */
 #ifndef XSM_TESTS_CLI_RUNNER_H
 #define XSM_TESTS_CLI_RUNNER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Small helpers shared by the unit tests: parse a whole in-memory stream. */
 #ifndef XSM_TESTS_PARSE_HELPERS_H
 #define XSM_TESTS_PARSE_HELPERS_H

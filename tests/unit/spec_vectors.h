@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * One stream holding every record type, built by hand from the spec's
  * tables in either byte order and CONNECTION_DATA layout.  Used by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * The C ABI as libxl sees it: the shared object exports xsm_* and nothing
  * else, errors come back as errno plus a logged reason, and an embedded
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include "cli_runner.h"
 #include "spec_vectors.h"
@@ -56,10 +58,12 @@ TEST(CApi, VerifyReportsInfo)
     ASSERT_NE(ctx, nullptr);
     std::string s = FullStreamV2(true);
     int fd = FdWith(s);
-    xsm_stream_info info{};
+    xsm_stream_info info;
+    XSM_INIT(info);
     ASSERT_EQ(xsm_stream_verify(ctx, fd, XSM_LAYOUT_XEN, 0, &info), 0) << xsm_last_error(ctx);
+    EXPECT_EQ(info.size, sizeof(info));
     EXPECT_EQ(info.version, 2u);
-    EXPECT_EQ(info.big_endian, 1);
+    EXPECT_EQ(info.endian, unsigned(XSM_ENDIAN_BIG));
     EXPECT_EQ(info.records, 12u);
     EXPECT_EQ(info.length, s.size());
     close(fd);
@@ -112,7 +116,10 @@ TEST(CApi, ConvertBetweenFds)
     xsm_ctx *ctx = xsm_ctx_open(nullptr, nullptr, 0);
     int in = FdWith(FullStreamV1(false));
     int out = FdWith("");
-    xsm_convert_opts o{XSM_LAYOUT_XEN, XSM_LAYOUT_DRAFT, 0, 2};
+    xsm_convert_opts o;
+    XSM_INIT(o);
+    o.layout_out = XSM_LAYOUT_DRAFT;
+    o.endian = XSM_ENDIAN_BIG;
     ASSERT_EQ(xsm_stream_convert(ctx, in, out, &o), 0) << xsm_last_error(ctx);
     std::string want = FullStreamV1(true, ConnLayout::Draft);
     std::string got(want.size() + 16, '\0');
@@ -122,11 +129,65 @@ TEST(CApi, ConvertBetweenFds)
 
     /* Lossy: ENOTSUP. */
     int in2 = FdWith(FullStreamV2(false));
-    xsm_convert_opts v1{XSM_LAYOUT_XEN, XSM_LAYOUT_XEN, 1, 0};
+    xsm_convert_opts v1;
+    XSM_INIT(v1);
+    v1.version = 1;
     EXPECT_EQ(xsm_stream_convert(ctx, in2, out, &v1), -1);
     EXPECT_EQ(errno, ENOTSUP);
     close(in);
     close(in2);
+    close(out);
+    xsm_ctx_close(ctx);
+}
+
+/*
+ * The public structs grow without a new soname: a caller built against a
+ * later header passes a larger size, accepted when the octets this
+ * library does not know are zero; an older, smaller one is refused.
+ */
+TEST(CApi, ExtensibleStructsFollowTheSizeRule)
+{
+    xsm_ctx *ctx = xsm_ctx_open(nullptr, nullptr, 0);
+    struct {
+        xsm_stream_info info;
+        uint64_t newer_field;
+    } big;
+    std::memset(&big, 0xff, sizeof(big));
+    big.info.size = sizeof(big);
+    int fd = FdWith(FullStreamV1(false));
+    ASSERT_EQ(xsm_stream_verify(ctx, fd, XSM_LAYOUT_XEN, 0, &big.info), 0) << xsm_last_error(ctx);
+    EXPECT_EQ(big.info.version, 1u);
+    EXPECT_EQ(big.info.endian, unsigned(XSM_ENDIAN_LITTLE));
+    EXPECT_EQ(big.newer_field, 0u) << "octets the library does not know are zeroed";
+    close(fd);
+
+    xsm_stream_info small;
+    XSM_INIT(small);
+    small.size = 8;
+    fd = FdWith(FullStreamV1(false));
+    EXPECT_EQ(xsm_stream_verify(ctx, fd, XSM_LAYOUT_XEN, 0, &small), -1);
+    EXPECT_EQ(errno, EINVAL);
+    close(fd);
+
+    struct {
+        xsm_convert_opts opts;
+        uint32_t newer_field;
+    } opts;
+    std::memset(&opts, 0, sizeof(opts));
+    opts.opts.size = sizeof(opts);
+    int in = FdWith(FullStreamV1(false));
+    int out = FdWith("");
+    EXPECT_EQ(xsm_stream_convert(ctx, in, out, &opts.opts), 0) << xsm_last_error(ctx);
+    close(in);
+    opts.newer_field = 1;
+    in = FdWith(FullStreamV1(false));
+    EXPECT_EQ(xsm_stream_convert(ctx, in, out, &opts.opts), -1);
+    EXPECT_EQ(errno, E2BIG);
+    opts.newer_field = 0;
+    opts.opts.size = 0;
+    EXPECT_EQ(xsm_stream_convert(ctx, in, out, &opts.opts), -1);
+    EXPECT_EQ(errno, EINVAL);
+    close(in);
     close(out);
     xsm_ctx_close(ctx);
 }

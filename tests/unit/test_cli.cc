@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * The xsmigrate command as users and scripts see it: output shapes, exit
  * statuses, the one-line error of verify, and convert's files.

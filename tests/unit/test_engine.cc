@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * The engine's pure parts: which nodes belong to a domain, what a
  * receiving host refuses from an untrusted stream, how a state is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Every record type, decoded from octets built by hand from the spec's
  * tables, in both byte orders (and both CONNECTION_DATA layouts).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Decoding then encoding is byte-exact, and conversions between byte
  * orders and layouts produce exactly the octets built by hand for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Reading from file descriptors: pipes deliver a record in pieces, an
  * embedded stream must leave what follows END unread, and a lying len

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Every validation rule has a stream that breaks it; each rejection must
  * name the byte offset, the record index and type, and the reason.

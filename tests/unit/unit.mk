@@ -1,15 +1,17 @@
+# SPDX-License-Identifier: LGPL-2.1-only
 # GoogleTest unit tests of the library, plain and under ASan+UBSan.
 
 UNIT_SRCS  := $(sort $(wildcard tests/unit/*.cc))
 UNIT_OBJS  := $(patsubst %.cc,$(BUILD)/obj/%.o,$(UNIT_SRCS))
 UNIT_BIN   := $(BUILD)/bin/unit_tests
 
-$(UNIT_OBJS): XSM_EXTRA_CFLAGS += $(GTEST_CFLAGS) -DXSM_SOURCE_DIR='"$(CURDIR)"'
+$(UNIT_OBJS): XSM_EXTRA_CFLAGS += $(GTEST_CFLAGS) $(YAJL_CFLAGS) -DXSM_SOURCE_DIR='"$(CURDIR)"' \
+	-DXSM_PACKAGE_VERSION='"$(PACKAGE_VERSION)"'
 
 $(UNIT_BIN): $(UNIT_OBJS) $(XSM_STATIC) $(XSM_SHLIB)
 	@mkdir -p $(@D)
 	$(CXX) $(LDFLAGS) $(SAN_FLAGS) -o $@ $(UNIT_OBJS) $(XSM_STATIC) \
-		$(XSM_LIB_LIBS) $(GTEST_LIBS) -lgtest_main -ldl
+		$(XSM_LIB_LIBS) $(YAJL_LIBS) $(GTEST_LIBS) -lgtest_main -ldl
 
 .PHONY: unit-tests
 unit-tests: $(UNIT_BIN) $(XSM_CLI)
@@ -28,7 +30,7 @@ check-sanitize:
 	@mkdir -p $(BUILD)/check
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/asan SAN_FLAGS="$(XSM_SAN_FLAGS)" unit-tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	XSM_CLI=$(CURDIR)/$(BUILD)/asan/bin/xsmigrate XSM_SHLIB=$(CURDIR)/$(BUILD)/asan/lib/libxsmigrate.so.$(PACKAGE_VERSION) \
+	XSM_CLI=$(CURDIR)/$(BUILD)/asan/bin/xsmigrate XSM_SHLIB=$(CURDIR)/$(BUILD)/asan/lib/$(XSM_SO_FILE) \
 		scripts/run-gtest $(BUILD)/asan/bin/unit_tests $(BUILD)/check/sanitize.counts
 
 CHECK_TARGETS += check-unit check-sanitize

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Hand-built stream octets for the tests, written field by field from the
  * spec's tables.  Deliberately independent of lib/: a vector produced by

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Tests of the xsmigrate xenstored patches (libxl-patches/series): the
 # quiesce, unquiesce, save-domain and restore-domain CONTROL commands, on
 # two simulated hosts A and B running xenstored-patched.

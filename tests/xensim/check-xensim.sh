@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Tests of the simulated Xen host: real xenstored (Debian's 4.17 source)
 # over tests/xensim's simulated hypervisor, driven by build/xensim/xensim.
 #

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xensim domain create|destroy|shutdown|move: the toolstack's and the
  * hypervisor's side of a domain's life, as far as xenstore sees it.

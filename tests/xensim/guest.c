@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xensim guest DIR DOMID: the xenstore client of a guest kernel, speaking
  * the ring protocol of xen/io/xs_wire.h on the domain's ring page.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xensim guest: ring client state (guest.c) and commands (guestcmd.c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xensim guest DIR DOMID: one command per stdin line, one result line each
  * (`events` prints one line per event).  Errors print their errno name.

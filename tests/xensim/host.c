@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xensim host start|stop|live-update: a simulated host and its xenstored.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xensim: simulated hypervisor state shared by all processes of a host.
  * See hv.h for the layout.  Functions return -1 and set errno on error,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xensim: the slice of a hypervisor that xenstored needs, simulated over a
  * per-host state directory.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xensim: simulated event channels (per-domain port tables in HOST/hv/dom/
  * ID/port) and their delivery to listening processes.  See hv.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xensim host live-update: drive xenstored's own live update and keep the
  * migration stream it writes for its successor.

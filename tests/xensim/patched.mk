@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/xensim/patched.mk: tests of the patched xenstored (libxl-patches/
 # series: quiesce, unquiesce, save-domain, restore-domain), on two
 # simulated hosts.  Included by tests/xensim/xensim.mk.

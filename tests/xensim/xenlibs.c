@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xensim: the libxenctrl, libxenevtchn and libxengnttab entry points that
  * xenstored uses (check with `nm -u` on its objects), implemented over the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xensim: drive a simulated Xen host (see docs/xensim.md).
  *

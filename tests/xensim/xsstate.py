@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Print a xenstore migration stream (tools/xenstore/include/xenstore_state.h,
 as xenstored's live update writes it) one record per line, for the xensim
 tests to grep.  Deliberately independent of the project's codec: it checks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * What the xsmigrate subcommands share: exit statuses, usage, option
  * parsing helpers and error reporting.
@@ -30,6 +31,13 @@ enum Exit {
 int Usage(const char *why);
 /* Prints "xsmigrate CMD: msg", returns status. */
 int Fail(const char *cmd, int status, const std::string &msg);
+/* help.cc: the synopsis of every command, --version and help. */
+void PrintUsage(FILE *out);
+bool PrintCommandHelp(const char *cmd, FILE *out);
+/* True if argv[1..] (before any "--") has -h or --help. */
+bool AsksForHelp(int argc, char **argv);
+int Help(int argc, char **argv);
+int Version();
 bool ParseLayout(const char *s, Layout *out);
 /* Prints err on stderr; kIo for a read error, else kInvalid. */
 int Report(const char *cmd, const StreamError &err);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * xsmigrate save, restore and resume: one domain's xenstore state out of
  * and into xenstored, through the engine (lib/engine).

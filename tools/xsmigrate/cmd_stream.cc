@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* xsmigrate dump, verify and convert: the stream as a file. */
 #include <getopt.h>
 
@@ -9,7 +10,7 @@
 #include "cli.h"
 #include "input_file.h"
 #include "output_file.h"
-#include "stream/record_printer.h"
+#include "record_printer.h"
 #include "stream/stream_ops.h"
 
 namespace xsm {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * A command-line input: a regular file is mapped and read in place (the
  * fast path for verify), anything else (a pipe, "-") is streamed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * xsmigrate: inspect, check and convert xenstore migration streams, and
  * save and restore one domain's xenstore state.
@@ -12,31 +13,11 @@
 
 namespace xsm {
 
-namespace {
-const char kUsageText[] =
-        "usage: xsmigrate dump [--json] [--layout xen|draft] FILE|-\n"
-        "       xsmigrate verify [--layout xen|draft] FILE|-\n"
-        "       xsmigrate convert [--endian big|little] [--version 1|2]\n"
-        "                         [--layout xen|draft] [--from-layout xen|draft]\n"
-        "                         [--len padded|exact] IN OUT\n"
-        "       xsmigrate save --domid N [-o FILE] [--node TEMPLATE]...\n"
-        "       xsmigrate restore --domid N [--from-domid M] --port P [--gfn G]\n"
-        "                         [--trust-domid D]... [--node TEMPLATE]... [FILE]\n"
-        "       xsmigrate resume --domid N\n"
-        "  save, restore, resume: [--timeout SECONDS] per xenstored request\n"
-        "  (default $XSM_XENSTORED_TIMEOUT, else 5).\n"
-        "  IN, FILE: a stream file, or - for standard input; OUT: a file, or -.\n"
-        "  --layout: CONNECTION_DATA layout (xen: as xenstored writes it, the\n"
-        "  default; draft: the v4 design's).  For convert, --layout is the\n"
-        "  output's and --from-layout the input's.\n"
-        "  save and restore reach xenstored as libxenstore does (XENSTORED_PATH).\n";
-} // namespace
-
 int Usage(const char *why)
 {
     if (why)
         std::fprintf(stderr, "xsmigrate %s\n", why);
-    std::fputs(kUsageText, stderr);
+    PrintUsage(stderr);
     return kUsage;
 }
 
@@ -112,9 +93,16 @@ int main(int argc, char **argv)
         return xsm::Usage(nullptr);
     std::string cmd = argv[1];
     if (cmd == "-h" || cmd == "--help") {
-        std::fputs(xsm::kUsageText, stdout);
+        xsm::PrintUsage(stdout);
         return 0;
     }
+    if (cmd == "--version" || cmd == "version")
+        return xsm::Version();
+    if (cmd == "help")
+        return xsm::Help(argc - 1, argv + 1);
+    /* xsmigrate CMD --help, for every command. */
+    if (xsm::AsksForHelp(argc - 1, argv + 1) && xsm::PrintCommandHelp(cmd.c_str(), stdout))
+        return 0;
     /* getopt_long sees "xsmigrate CMD ..." as the command's own argv. */
     argc--;
     argv++;

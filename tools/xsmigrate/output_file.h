@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * A command-line output.  A regular file (or a new one) is written
  * through a temporary file renamed into place, so that a failure never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * xsmigrate's minimal XTF-compatible runtime: umbrella header.
  *

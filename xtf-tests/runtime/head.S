@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * 64-bit PV entry point, Xen ELF notes and the hypercall page.
  * Xen enters at _start with %rsi = start_info (virtual address).

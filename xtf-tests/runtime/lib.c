@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* Freestanding string helpers and a small vsnprintf for the runtime. */
 #include <xtf.h>
 

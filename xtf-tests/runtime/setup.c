@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * 64-bit PV guest runtime: start of day, shared_info, p2m frame lists for
  * the toolstack's save code, time, event channel polling, suspend/resume,

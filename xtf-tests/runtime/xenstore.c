@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Xenstore client for the runtime: speaks the xenstore wire protocol
  * (docs/misc/xenstore.txt, xen/include/public/io/xs_wire.h) over the

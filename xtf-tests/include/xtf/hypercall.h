@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Hypercall wrappers, 64-bit PV: call into the hypercall page Xen filled
  * in (XEN_ELFNOTE_HYPERCALL_PAGE).  Names follow XTF's.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 #ifndef XTF_LIB_H
 #define XTF_LIB_H
 

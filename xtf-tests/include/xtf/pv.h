@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /* PV-guest specifics of the runtime (start_info, shared_info, suspend). */
 #ifndef XTF_PV_H
 #define XTF_PV_H

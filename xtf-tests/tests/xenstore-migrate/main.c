@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /**
  * @file tests/xenstore-migrate/main.c
  * @ref test-xenstore-migrate

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * JSON rendering with yajl.  Field names are the spec's, in kebab case;
  * text that is not UTF-8 is given as "<name>-hex" instead, and connection
@@ -5,7 +6,7 @@
  */
 #include <yajl/yajl_gen.h>
 
-#include "stream/record_printer.h"
+#include "record_printer.h"
 
 namespace xsm {
 namespace {

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * Human- and machine-readable renderings of a stream: every field of
  * every record, as `xsmigrate dump` prints them.
  */
-#ifndef XSM_STREAM_RECORD_PRINTER_H
-#define XSM_STREAM_RECORD_PRINTER_H
+#ifndef XSM_TOOLS_RECORD_PRINTER_H
+#define XSM_TOOLS_RECORD_PRINTER_H
 
 #include <cstdio>
 #include <memory>

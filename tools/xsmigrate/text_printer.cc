@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * One line per record, for people: "#K @OFFSET TYPE field=value ...".
  * Strings are quoted with C escapes so that NULs and control octets show.
  */
 #include <cinttypes>
 
-#include "stream/record_printer.h"
+#include "record_printer.h"
 
 namespace xsm {
 

@@ -1,0 +1,61 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-only
+# Every source file names its licence in an SPDX-License-Identifier line
+# near its top (after a #! line): GPL-2.0-only for what is linked with
+# xenstored's sources (tests/xensim/) or changes Xen's GPL files
+# (libxl-patches/, whose README carries the line for the patches, as
+# `patch` must read them unchanged); LGPL-2.1-only for everything else.
+# Files that are not source (data, generated, licence texts) are listed
+# below by name, so a new kind of file fails until it is classified.
+# Usage: check-licence.sh COUNTS-FILE
+set -u
+counts=$1
+passed=0
+failed=0
+
+expected() {
+	case $1 in
+	tests/xensim/*|libxl-patches/*) echo GPL-2.0-only ;;
+	*) echo LGPL-2.1-only ;;
+	esac
+}
+
+# Not source: binary stream vectors, generated files, licence texts,
+# prose whose licence COPYING states, packaging metadata without comments.
+skipped() {
+	case $1 in
+	*.xsm|configure|aclocal.m4|COPYING*|README|NEWS|.gitignore) return 0 ;;
+	libxl-patches/*.patch|libxl-patches/series) return 0 ;;
+	debian/changelog|debian/control|debian/copyright|debian/source/format) return 0 ;;
+	debian/*.install|debian/*.docs|debian/*.symbols) return 0 ;;
+	esac
+	return 1
+}
+
+if git rev-parse --git-dir >/dev/null 2>&1; then
+	files=$(git ls-files -co --exclude-standard)
+else
+	files=$(find . -path ./build -prune -o -type f -print | sed 's|^\./||')
+fi
+for f in $files; do
+	[ -f "$f" ] || continue
+	skipped "$f" && continue
+	want=$(expected "$f")
+	got=$(head -n 3 "$f" | sed -n 's/.*SPDX-License-Identifier: *\([A-Za-z0-9.+-]*\).*/\1/p' | head -n 1)
+	if [ "$got" = "$want" ]; then
+		passed=$((passed + 1))
+	elif [ -z "$got" ]; then
+		echo "FAIL $f: no SPDX-License-Identifier line in its first 3 lines (want $want)"
+		failed=$((failed + 1))
+	else
+		echo "FAIL $f: SPDX-License-Identifier $got, want $want"
+		failed=$((failed + 1))
+	fi
+done
+[ -f libxl-patches/README ] && [ "$(expected libxl-patches/README)" = GPL-2.0-only ] || {
+	echo "FAIL libxl-patches/README: missing (it carries the patches' licence)"
+	failed=$((failed + 1))
+}
+echo "licence: $passed files with the right SPDX line, $failed without"
+echo "$passed $failed" > "$counts"
+[ "$failed" = 0 ]
