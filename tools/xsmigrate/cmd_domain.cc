@@ -94,7 +94,10 @@ int Restore(int argc, char **argv)
                                   {"gfn", required_argument, nullptr, 'g'},
                                   {"trust-domid", required_argument, nullptr, 't'},
                                   {"node", required_argument, nullptr, 'n'},
+                                  /* h3: issue 9's trusted mode */
+                                  {"trusted-stream", no_argument, nullptr, 'T'},
                                   {nullptr, 0, nullptr, 0}};
+    bool trusted_stream = false;
     RestoreTarget t;
     bool have_domid = false, have_from = false, have_port = false;
     std::set<unsigned int> trusted;
@@ -115,6 +118,8 @@ int Restore(int argc, char **argv)
             trusted.insert(d);
         else if (c == 'n')
             templates.push_back(optarg);
+        else if (c == 'T')
+            trusted_stream = true;
         else
             return Usage("restore: bad option");
     }
@@ -134,7 +139,7 @@ int Restore(int argc, char **argv)
     }
     XenstoredClient xs(nullptr);
     XsError e;
-    if (!DomainRestorer(xs, policy, trusted).Restore(in.source(), false, t, &e))
+    if (!DomainRestorer(xs, policy, trusted, trusted_stream).Restore(in.source(), false, t, &e))
         return XenstoredFailure("restore", e);
     return kOk;
 }

@@ -21,7 +21,7 @@ const char kUsageText[] =
         "                         [--len padded|exact] IN OUT\n"
         "       xsmigrate save --domid N [-o FILE] [--node TEMPLATE]...\n"
         "       xsmigrate restore --domid N [--from-domid M] --port P [--gfn G]\n"
-        "                         [--trust-domid D]... [--node TEMPLATE]... [FILE]\n"
+        "                         [--trust-domid D]... [--trusted-stream] [--node TEMPLATE]... [FILE]\n"
         "  IN, FILE: a stream file, or - for standard input; OUT: a file, or -.\n"
         "  --layout: CONNECTION_DATA layout (xen: as xenstored writes it, the\n"
         "  default; draft: the v4 design's).  For convert, --layout is the\n"
