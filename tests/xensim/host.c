@@ -118,7 +118,12 @@ void write_text(const char *path, const char *text)
 		die("cannot write %s: %s", path, strerror(errno));
 }
 
-static int host_start(const struct hv_host *h, int stock)
+/*
+ * trace: run xenstored with -T (one write(2) per message octet: fine for
+ * finding bugs, but a daemon as deployed runs without it, so benchmarks
+ * pass --no-trace).
+ */
+static int host_start(const struct hv_host *h, int stock, int trace_on)
 {
 	struct hv_port pt = { .kind = HV_PORT_UNBOUND, .remote_dom = 0 };
 	char p[PATH_MAX], bin[PATH_MAX], buf[64];
@@ -177,7 +182,10 @@ static int host_start(const struct hv_host *h, int stock)
 		setenv("XENSTORED_RUNDIR", run, 1);
 		setenv("XENSTORED_PATH", sock, 1);
 		/* -N: we are its parent and know its pid; -T: trace for bugs. */
-		execl(bin, bin, "-N", "-T", trace, (char *)NULL);
+		if (trace_on)
+			execl(bin, bin, "-N", "-T", trace, (char *)NULL);
+		else
+			execl(bin, bin, "-N", (char *)NULL);
 		fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
 		_exit(127);
 	}
@@ -246,8 +254,18 @@ int cmd_host(int argc, char **argv)
 	int i, force = 0;
 
 	if (argc >= 2 && !strcmp(argv[0], "start")) {
+		int stock = 0, trace_on = !getenv("XENSIM_NO_TRACE");
+
+		for (i = 2; i < argc; i++) {
+			if (!strcmp(argv[i], "--stock"))
+				stock = 1;
+			else if (!strcmp(argv[i], "--no-trace"))
+				trace_on = 0;
+			else
+				die("host start: unknown option %s", argv[i]);
+		}
 		host_open(&h, argv[1], 1);
-		return host_start(&h, argc > 2 && !strcmp(argv[2], "--stock"));
+		return host_start(&h, stock, trace_on);
 	}
 	if (argc == 2 && !strcmp(argv[0], "stop")) {
 		host_open(&h, argv[1], 0);
@@ -277,6 +295,6 @@ int cmd_host(int argc, char **argv)
 		}
 		return host_live_update(&h, capture, force, filter);
 	}
-	die("usage: xensim host start DIR [--stock] | stop DIR | "
+	die("usage: xensim host start DIR [--stock] [--no-trace] | stop DIR | "
 	    "live-update DIR --capture FILE [--force] [--filter CMD]");
 }

@@ -1,7 +1,7 @@
 /*
  * xensim: drive a simulated Xen host (see docs/xensim.md).
  *
- *   xensim host start DIR [--stock] | stop DIR | live-update DIR ...
+ *   xensim host start DIR [--stock] [--no-trace] | stop DIR | live-update DIR ...
  *   xensim domain create DIR DOMID [--introduce] | destroy DIR DOMID
  *   xensim domain shutdown DIR DOMID [REASON] | move SRC DST DOMID [--as N]
  *   xensim guest DIR DOMID        (commands on stdin)
@@ -156,7 +156,7 @@ int xs_sock_request(const struct hv_host *h, uint32_t type, uint32_t tx,
 
 static void usage(void)
 {
-	fputs("usage: xensim host start DIR [--stock]\n"
+	fputs("usage: xensim host start DIR [--stock] [--no-trace]\n"
 	      "       xensim host stop DIR\n"
 	      "       xensim host live-update DIR --capture FILE [--force]\n"
 	      "                                   [--filter CMD]\n"
