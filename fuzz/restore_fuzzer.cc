@@ -153,13 +153,7 @@ DomainState Generate(Gen &g)
 
 const NodePolicy &Policy()
 {
-    static const NodePolicy p = [] {
-        NodePolicy q;
-        std::string why;
-        q.Parse(NodePolicy::DefaultTemplates(), &why);
-        return q;
-    }();
-    return p;
+    return NodePolicy::Default();
 }
 
 /* The receiving host: a toolstack's home for the guest (as domain 9). */

@@ -86,15 +86,22 @@ $PY "$here/forge.py" hostile "$work/s.xsm" "$work/forged" 2>"$work/forge.err" &&
 	[ "$(wc -l < "$work/forged/index")" -ge 60 ] && pass forged-streams ||
 	{ fail forged-streams "$(cat "$work/forge.err")"; exit 1; }
 
-# --- on B: a bystander domain, then one fresh domain per forgery ---------
-must "$X" domain create "$B" 3 --introduce >/dev/null &&
-	[ "$(guest "$B" 3 <<<"write /local/domain/3/mine alive")" = OK ] &&
-	pass bystander || { fail bystander "$(cat "$work/must.err")"; exit 1; }
+# --- on B and C: two lanes of forgeries, each host with a bystander -----
+C=$work/c
+L=0	# lane tag in scratch file names
+testlib_host "$C"
+"$X" host start "$C" --no-trace >/dev/null || { fail host-c "$(cat "$C/xenstored.log")"; exit 1; }
+for h in "$B" "$C"; do
+	must "$X" domain create "$h" 3 --introduce >/dev/null &&
+		[ "$(guest "$h" 3 <<<"write /local/domain/3/mine alive")" = OK ] ||
+		{ fail bystander "$(cat "$work/must.err")"; exit 1; }
+done
+pass bystander
 
 # The receiving toolstack's part: domain D exists, not yet introduced, and
 # its home holds what this host's toolstack writes (as xensim's introduce).
-# Done for all the domains of the loop at once: a process costs here.
-toolstack() {	# DOMID... : creates them, prints "DOMID PORT" per domain
+# Done for all the domains of a lane at once: a process costs here.
+toolstack() {	# DOMID... : creates them on $B, prints "DOMID PORT" per domain
 	local d port lines="" made=""
 	for d in "$@"; do
 		read -r _ port < <("$X" domain create "$B" "$d") && [ -n "$port" ] || return 1
@@ -104,17 +111,17 @@ toolstack() {	# DOMID... : creates them, prints "DOMID PORT" per domain
 	must $PY "$here/toolstack.py" "$B/run/socket" <<<"$lines" && echo -n "$made"
 }
 
-snapshot() {	# VAR: the whole store as xenstore-ls -fp / prints it
+snapshot() {	# VAR: $B's whole store as xenstore-ls -fp / prints it
 	local -n into=$1
-	into=$(XENSTORED_PATH=$B/run/socket $T xenstore-ls -fp / 2>"$work/ls.err") &&
-		[ -n "$into" ] && [ ! -s "$work/ls.err" ]
+	into=$(XENSTORED_PATH=$B/run/socket $T xenstore-ls -fp / 2>"$work/ls$L.err") &&
+		[ -n "$into" ] && [ ! -s "$work/ls$L.err" ]
 }
 
 # The genuine stream restores domain D; the guest sees its state.
 genuine() {	# DOMID PORT [keep]
 	local d=$1 out
-	xsm "$B" restore --domid "$d" --from-domid 5 --port "$2" "$work/s.xsm" 2>"$work/genuine.err" ||
-		{ echo "restore: $(<"$work/genuine.err")"; return 1; }
+	xsm "$B" restore --domid "$d" --from-domid 5 --port "$2" "$work/s.xsm" 2>"$work/genuine$L.err" ||
+		{ echo "restore: $(<"$work/genuine$L.err")"; return 1; }
 	out=$(printf 'read /local/domain/%s/data/x\ngetperms /local/domain/%s/data/x\ntx-end 1\n' "$d" "$d" |
 		guest "$B" "$d")
 	[ "$out" = $'1\n'"n$d r0"$'\nEAGAIN' ] || { echo "guest $d after restore: $out"; return 1; }
@@ -122,45 +129,69 @@ genuine() {	# DOMID PORT [keep]
 	[ -n "${3:-}" ] || "$X" domain destroy "$B" "$d" || echo "destroy $d failed"
 }
 
-mapfile -t forged < <(grep -E -- "^(${HOSTILE_ONLY:-.*})"$'\t' "$work/forged/index")
+# One lane: host $B, lane tag $L, domains from FIRST, one per forgery
+# (index lines on stdin), plus EXTRA spare ones.  PASS/FAIL lines out.
+lane() {	# FIRST EXTRA
+	local first=$1 line name reason options d port rc err why msg t0 t1 t2 t3 t4 before after
+	local -a forged ports
+	mapfile -t forged
+	while read -r d port; do ports[d]=$port; done < <(toolstack $(seq $first $((first + ${#forged[@]} + $2 - 1))))
+	[ ${#ports[@]} -eq $((${#forged[@]} + $2)) ] ||
+		{ echo "FAIL receiving-toolstack-$L: $(<"$work/must.err")"; return 1; }
+	d=$first
+	for line in "${forged[@]}"; do
+		IFS=$'\t' read -r name reason options <<<"$line"
+		port=${ports[d]}
+		t0=$EPOCHREALTIME
+		snapshot before || { echo "FAIL $name: xenstore-ls before: $(<"$work/ls$L.err")"; continue; }
+		t1=$EPOCHREALTIME
+		# shellcheck disable=SC2086 # options are words
+		xsm "$B" restore --domid $d --from-domid 5 --port "$port" $options \
+			"$work/forged/$name.xsm" >"$work/out$L" 2>"$work/err$L"
+		rc=$?
+		t2=$EPOCHREALTIME
+		snapshot after || { echo "FAIL $name: xenstore-ls after: $(<"$work/ls$L.err")"; continue; }
+		t3=$EPOCHREALTIME
+		err=$(<"$work/err$L")
+		why=""
+		[ $rc = 1 ] || why="status $rc;"
+		[[ $err =~ record\ \#[0-9]+\ .*offset\ [0-9]+|offset\ [0-9]+:\ record\ \#[0-9]+ ]] ||
+			why="$why no record and offset;"
+		[[ $err =~ $reason ]] || why="$why reason not /$reason/;"
+		[ -s "$work/out$L" ] && why="$why stdout not empty;"
+		[ "$before" = "$after" ] ||
+			why="$why store changed: $(diff <(echo "$before") <(echo "$after") | head -n 4 | tr '\n' '|');"
+		[ "$(guest "$B" 3 <<<"read /local/domain/3/mine")" = alive ] || why="$why bystander not served;"
+		t4=$EPOCHREALTIME
+		msg=$(genuine $d "$port") || why="$why then: $msg"
+		[ -n "${HOSTILE_TIMES:-}" ] && echo "times $t0 $t1 $t2 $t3 $t4 $EPOCHREALTIME"
+		if [ -z "$why" ]; then echo "PASS $name"; else echo "FAIL $name: $why ${err:0:300}" | tr '\n' ' '; echo; fi
+		d=$((d + 1))
+	done
+}
+
+grep -E -- "^(${HOSTILE_ONLY:-.*})"$'\t' "$work/forged/index" > "$work/selected"
+half=$(( ($(wc -l < "$work/selected") + 1) / 2 ))
 first=21
-ports=()
-while read -r d port; do ports[d]=$port; done < <(toolstack $(seq $first $((first + ${#forged[@]} + 3))))
-[ ${#ports[@]} -eq $((${#forged[@]} + 4)) ] && pass receiving-toolstack ||
-	{ fail receiving-toolstack "$(<"$work/must.err")"; exit 1; }
+extra=$((first + half))	# B's spare domains, for the modes below
+( L=1; lane $first 0 < <(head -n $half "$work/selected") ) > "$work/lane1" 2>&1 &
+( L=2; B=$C; lane $first 0 < <(tail -n +$((half + 1)) "$work/selected") ) > "$work/lane2" 2>&1 &
+wait
+while read -r verdict name rest; do
+	case $verdict in
+	PASS) pass "$name" ;;
+	FAIL) fail "${name%:}" "$rest" ;;
+	times) echo "times $name $rest" ;;
+	*) fail lane-output "$verdict $name $rest" ;;
+	esac
+done < <(cat "$work/lane1" "$work/lane2")
+[ "$(grep -c '^[PF]' "$work/lane1" "$work/lane2" | awk -F: '{n += $2} END {print n}')" = \
+	"$(wc -l < "$work/selected")" ] && pass every-forgery-ran || fail every-forgery-ran "lanes cut short"
 
-d=$first
-for line in "${forged[@]}"; do
-	IFS=$'\t' read -r name reason options <<<"$line"
-	port=${ports[d]}
-	t0=$EPOCHREALTIME
-	snapshot before || { fail "$name" "xenstore-ls before: $(<"$work/ls.err")"; continue; }
-	t1=$EPOCHREALTIME
-	# shellcheck disable=SC2086 # options are words
-	xsm "$B" restore --domid $d --from-domid 5 --port "$port" $options \
-		"$work/forged/$name.xsm" >"$work/out" 2>"$work/err"
-	rc=$?
-	t2=$EPOCHREALTIME
-	snapshot after || { fail "$name" "xenstore-ls after: $(<"$work/ls.err")"; continue; }
-	t3=$EPOCHREALTIME
-	err=$(<"$work/err")
-	why=""
-	[ $rc = 1 ] || why="status $rc;"
-	[[ $err =~ record\ \#[0-9]+\ .*offset\ [0-9]+|offset\ [0-9]+:\ record\ \#[0-9]+ ]] ||
-		why="$why no record and offset;"
-	[[ $err =~ $reason ]] || why="$why reason not /$reason/;"
-	[ -s "$work/out" ] && why="$why stdout not empty;"
-	[ "$before" = "$after" ] ||
-		why="$why store changed: $(diff <(echo "$before") <(echo "$after") | head -n 4 | tr '\n' '|');"
-	[ "$(guest "$B" 3 <<<"read /local/domain/3/mine")" = alive ] || why="$why bystander not served;"
-	t4=$EPOCHREALTIME
-	msg=$(genuine $d "$port") || why="$why then: $msg"
-	[ -n "${HOSTILE_TIMES:-}" ] && echo "times $t0 $t1 $t2 $t3 $t4 $EPOCHREALTIME"
-	if [ -z "$why" ]; then pass "$name"; else fail "$name" "$why ${err:0:300}"; fi
-	d=$((d + 1))
-done
-
+d=$extra
 # --- untrusted versus trusted mode, on the genuine stream ----------------
+ports=()
+while read -r dd port; do ports[dd]=$port; done < <(toolstack $extra $((extra + 1)) $((extra + 2)))
 port=${ports[d]}
 on "$B" xenstore-write /local/domain/0/backend/vif/$d/0/state 1 >/dev/null
 genuine $d "$port" keep >"$work/msg" && pass untrusted-restore || fail untrusted-restore "$(cat "$work/msg")"

@@ -15,13 +15,7 @@ namespace {
 
 const NodePolicy &Policy()
 {
-    static const NodePolicy p = [] {
-        NodePolicy q;
-        std::string why;
-        q.Parse(NodePolicy::DefaultTemplates(), &why);
-        return q;
-    }();
-    return p;
+    return NodePolicy::Default();
 }
 
 NodeState Node(std::string path, std::vector<Perm> perms, std::string value = "v")
