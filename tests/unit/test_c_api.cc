@@ -93,6 +93,10 @@ TEST(CApi, BadArgumentsAndUnreadableFd)
     EXPECT_EQ(xsm_stream_verify(ctx, -1, XSM_LAYOUT_XEN, 0, nullptr), -1);
     EXPECT_EQ(errno, EIO);
     EXPECT_EQ(xsm_stream_verify(nullptr, 0, XSM_LAYOUT_XEN, 0, nullptr), -1);
+    EXPECT_EQ(xsm_set_trusted_stream(nullptr, 1), -1);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_EQ(xsm_set_trusted_stream(ctx, 1), 0);
+    EXPECT_EQ(xsm_set_trusted_stream(ctx, 0), 0);
     xsm_ctx_close(ctx);
 }
 
