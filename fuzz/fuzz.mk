@@ -28,7 +28,8 @@ fuzz: $(FUZZ_BINS)
 
 # One bounded run: TARGET SECONDS CORPUS-DIR [SEEDS]; new inputs go to a
 # scratch directory, never into the checked-in corpus.
-FUZZ_RUN = $(BUILD)/fuzz/$(1) -max_total_time=$(2) -timeout=10 -rss_limit_mb=2048 \
+# Inputs up to 8 KiB soon: a generated domain needs a few hundred octets.
+FUZZ_RUN = $(BUILD)/fuzz/$(1) -max_total_time=$(2) -timeout=10 -rss_limit_mb=2048 -max_len=8192 -len_control=10 \
 	-artifact_prefix=$(BUILD)/fuzz/artifacts/ -print_final_stats=1 $(3) $(4) \
 	> $(BUILD)/fuzz/$(1).log 2>&1
 
