@@ -121,9 +121,14 @@ int xsm_domain_resume(xsm_ctx *ctx, uint32_t domid);
  * from_domid is its domid in the stream (paths, permissions and the
  * connection are rewritten); store_port and store_gfn are the guest's
  * xenstore event channel and ring page on this host.  The stream is
- * checked first as coming from an untrusted sender: EINVAL for a
- * malformed stream, EPERM for one reaching beyond the domain (nodes
- * outside its set, permissions for third domains, quotas); nothing is
+ * checked while it is read as coming from an untrusted sender: only nodes
+ * the guest could have created itself on this host are restored (nodes
+ * the guest does not own, such as name, vm, domid, store/... and backend
+ * areas, are left to this host's toolstack; control/shutdown and
+ * device/suspend/event-channel are reset), and everything is bounded by
+ * xenstored's quotas.  EINVAL for a malformed or oversized stream,
+ * EPERM for one reaching beyond the domain (nodes outside its set or
+ * not its own to create, permissions for third domains); nothing is
  * applied then.  Every open transaction ends with EAGAIN; every watch
  * is re-armed.
  */
@@ -140,6 +145,15 @@ int xsm_set_node_templates(xsm_ctx *ctx, const char *const *templates,
 /* Lets permissions in restored nodes name domain domid as well (a driver
  * domain serving the guest's devices). */
 int xsm_trust_domid(xsm_ctx *ctx, uint32_t domid);
+
+/*
+ * trusted != 0: streams restored with ctx come from a host the caller
+ * controls (an administrator moving a guest between their own hosts):
+ * nodes owned by dom0 or a backend are restored from the stream as well,
+ * and existing nodes on this host are replaced.  Paths, permissions and
+ * bounds are still checked.  Off by default.
+ */
+int xsm_set_trusted_stream(xsm_ctx *ctx, int trusted);
 
 #ifdef __cplusplus
 }

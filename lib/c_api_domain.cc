@@ -49,7 +49,7 @@ XSM_EXPORT int xsm_domain_restore(xsm_ctx *ctx, uint32_t domid, uint32_t from_do
         xsm::RestoreTarget t{domid, from_domid, store_port, store_gfn};
         xsm::FdSource src(fd);
         xsm::XsError e;
-        bool ok = xsm::DomainRestorer(ctx->xs, ctx->policy, ctx->trusted)
+        bool ok = xsm::DomainRestorer(ctx->xs, ctx->policy, ctx->trusted, ctx->trusted_stream)
                           .Restore(src, true, t, &e);
         return Result(ctx, ok, e);
     });
@@ -77,6 +77,14 @@ XSM_EXPORT int xsm_trust_domid(xsm_ctx *ctx, uint32_t domid)
         if (!ValidDomid(domid))
             return xsm::CApiFail(ctx, EINVAL, "xsm_trust_domid: bad domid");
         ctx->trusted.insert(domid);
+        return xsm::CApiOk(ctx);
+    });
+}
+
+XSM_EXPORT int xsm_set_trusted_stream(xsm_ctx *ctx, int trusted)
+{
+    return xsm::CApiGuard(ctx, [&] {
+        ctx->trusted_stream = trusted != 0;
         return xsm::CApiOk(ctx);
     });
 }

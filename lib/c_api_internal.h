@@ -25,6 +25,7 @@ struct xsm_ctx {
     xsm::XenstoredClient xs;
     xsm::NodePolicy policy;
     std::set<unsigned int> trusted;
+    bool trusted_stream = false;   /* xsm_set_trusted_stream() */
 };
 
 namespace xsm {

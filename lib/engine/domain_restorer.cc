@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 #include "engine/domain_restorer.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "engine/domain_state.h"
+#include "engine/restore_rule.h"
 #include "engine/state_checker.h"
 #include "engine/temp_file.h"
 
@@ -13,24 +15,41 @@ namespace xsm {
 bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget &t,
                              XsError *e)
 {
-    ReaderOptions ro;
-    ro.embedded = embedded;
-    DomainState state;
-    std::string why;
-    if (!ReadDomainState(src, ro, &state, &why)) {
-        *e = XsError{EINVAL, "refused: " + why, true};
-        return false;
-    }
-
+    /* The limits first: the stream is bounded while it is read. */
     std::map<std::string, long> quotas;
     if (!xs_.Quotas(&quotas, e))
         return false;
+    const XenstoredLimits limits = XenstoredLimits::From(quotas);
     CheckOptions co;
     co.domid = t.from_domid;
     co.trusted = trusted_;
-    if (!CheckDomainState(state, policy_, XenstoredLimits::From(quotas), co, &why)) {
-        *e = XsError{EPERM, "refused: " + why, true};
+    co.trusted_stream = trusted_stream_;
+    StateChecker checker(policy_, limits, co);
+
+    ReaderOptions ro;
+    ro.embedded = embedded;
+    ro.max_record_len = static_cast<uint32_t>(std::min<uint64_t>(limits.StreamMax(), ro.max_record_len));
+    DomainState state;
+    std::string why;
+    if (!ReadDomainState(src, ro, &state, &why, &checker)) {
+        *e = XsError{checker.beyond_domain() ? EPERM : EINVAL, "refused: " + why, true};
         return false;
+    }
+    if (!trusted_stream_) {
+        auto lookup = [this](const std::string &path,
+                             std::vector<XenstoredClient::Permission> *perms, XsError *le) {
+            bool exists = false;
+            if (!xs_.Permissions(path, perms, &exists, le))
+                return false;
+            if (!exists)
+                perms->clear();
+            return true;
+        };
+        if (!CheckAgainstHost(state, policy_, co, t.domid, lookup, e)) {
+            if (e->refused)
+                e->why = "refused: " + e->why;
+            return false;
+        }
     }
     if (t.from_domid != t.domid)
         RemapDomid(&state, policy_, t.from_domid, t.domid);

@@ -2,8 +2,10 @@
 /*
  * Restore: put one domain's xenstore state back into xenstored.
  *
- *   read the stream (from libxl's fd: nothing past END) -> check it as
- *   coming from an untrusted sender (engine/state_checker.h) -> rewrite it
+ *   read the stream (from libxl's fd: nothing past END), checking every
+ *   record as it arrives as coming from an untrusted sender
+ *   (engine/state_checker.h: syntax, bounds, the one rule) -> judge the
+ *   nodes to take against this host (engine/restore_rule.h) -> rewrite it
  *   for the new domid -> restore-domain, which introduces the domain with
  *   its connection, watches and transactions (each forced to EAGAIN) and
  *   writes its nodes, all in one step.
@@ -31,9 +33,10 @@ struct RestoreTarget {
 
 class DomainRestorer {
 public:
+    /* trusted_stream: an administrator's own stream (engine/restore_rule.h). */
     DomainRestorer(XenstoredClient &xs, const NodePolicy &policy,
-                   const std::set<unsigned int> &trusted)
-        : xs_(xs), policy_(policy), trusted_(trusted) {}
+                   const std::set<unsigned int> &trusted, bool trusted_stream = false)
+        : xs_(xs), policy_(policy), trusted_(trusted), trusted_stream_(trusted_stream) {}
 
     /* embedded: src goes on after END (libxl's stream). */
     bool Restore(ByteSource &src, bool embedded, const RestoreTarget &t, XsError *e);
@@ -42,6 +45,7 @@ private:
     XenstoredClient &xs_;
     const NodePolicy &policy_;
     const std::set<unsigned int> &trusted_;
+    bool trusted_stream_;
 };
 
 } // namespace xsm

@@ -20,11 +20,19 @@ struct Collector {
     Origin at;
     bool have_conn = false;
     std::string *why;
+    StateFilter *filter;
 
     bool Refuse(const std::string &reason)
     {
         *why = at.Describe() + ": " + reason;
         return false;
+    }
+    /* A filter's refusal, named by the record. */
+    bool Filtered(bool ok)
+    {
+        if (!ok)
+            *why = at.Describe() + ": " + *why;
+        return ok;
     }
 
     bool operator()(const EndRecord &) { return true; }
@@ -59,17 +67,22 @@ struct Collector {
         c.in_data.assign(r.in_data);
         c.out_data.assign(r.out_data);
         c.at = at;
-        return true;
+        return !filter || Filtered(filter->Connection(c, why));
     }
     bool operator()(const WatchRecord &r)
     {
-        s->watches.push_back(
-                WatchState{std::string(r.wpath), std::string(r.token), r.extended, r.depth, at});
+        WatchState w{std::string(r.wpath), std::string(r.token), r.extended, r.depth, at};
+        if (filter && !Filtered(filter->Watch(w, why)))
+            return false;
+        s->watches.push_back(std::move(w));
         return true;
     }
     bool operator()(const TransactionRecord &r)
     {
-        s->transactions.push_back(TransactionState{r.tx_id, at});
+        TransactionState t{r.tx_id, at};
+        if (filter && !Filtered(filter->Transaction(t, why)))
+            return false;
+        s->transactions.push_back(t);
         return true;
     }
     bool operator()(const NodeRecord &r)
@@ -82,7 +95,11 @@ struct Collector {
         n.tx_id = r.pending() ? r.tx_id : 0;
         n.access = r.access;
         n.at = at;
-        s->nodes.push_back(std::move(n));
+        bool keep = true;
+        if (filter && !Filtered(filter->Node(n, &keep, why)))
+            return false;
+        if (keep)
+            s->nodes.push_back(std::move(n));
         return true;
     }
 };
@@ -90,7 +107,7 @@ struct Collector {
 } // namespace
 
 bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *out,
-                     std::string *why)
+                     std::string *why, StateFilter *filter)
 {
     StreamParser parser(src, opts);
     StreamError err;
@@ -99,12 +116,14 @@ bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *ou
         return false;
     }
     out->ctx = parser.context();
-    Collector c{out, {}, false, why};
+    Collector c{out, {}, false, why, filter};
     ParsedRecord rec;
     for (;;) {
         switch (parser.Next(&rec, &err)) {
         case StreamParser::Status::kRecord:
             c.at = Origin{rec.raw.index, rec.raw.offset, rec.raw.type};
+            if (filter && !c.Filtered(filter->Record(c.at, rec.raw.len, why)))
+                return false;
             if (!std::visit(c, rec.record))
                 return false;
             break;

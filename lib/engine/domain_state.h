@@ -72,13 +72,31 @@ struct DomainState {
 };
 
 /*
+ * Sees every element as it is read, before it is kept, so that a hostile
+ * stream is refused (and its cost bounded) while reading, not after.
+ * Each returns false with a reason (the caller adds the record).
+ */
+class StateFilter {
+public:
+    virtual ~StateFilter() = default;
+    /* Every record, with its length, once read (at most max_record_len). */
+    virtual bool Record(const Origin &at, uint32_t len, std::string *why) = 0;
+    virtual bool Connection(const ConnectionState &c, std::string *why) = 0;
+    virtual bool Watch(const WatchState &w, std::string *why) = 0;
+    virtual bool Transaction(const TransactionState &t, std::string *why) = 0;
+    /* *keep = false: a valid node that is not restored, dropped at once. */
+    virtual bool Node(const NodeState &n, bool *keep, std::string *why) = 0;
+};
+
+/*
  * Reads a per-domain stream: exactly one ring CONNECTION_DATA, its
  * watches, transactions and nodes.  Anything else (GLOBAL_DATA, a socket
  * or second connection, unknown record types) is refused: such a stream
- * is a live-update image or from something we do not understand.
+ * is a live-update image or from something we do not understand.  With a
+ * filter, each element passes it before it is kept.
  */
 bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *out,
-                     std::string *why);
+                     std::string *why, StateFilter *filter = nullptr);
 
 /* Writes the state as a stream in opts' format (END included). */
 bool WriteDomainState(const DomainState &s, ByteSink &sink, const EncodeOptions &opts,

@@ -53,6 +53,17 @@ std::vector<std::string> NodePolicy::DefaultTemplates()
     return {"/local/domain/$DOMID", "/local/domain/*/backend/*/$DOMID"};
 }
 
+const NodePolicy &NodePolicy::Default()
+{
+    static const NodePolicy p = [] {
+        NodePolicy q;
+        std::string why;
+        q.Parse(DefaultTemplates(), &why);
+        return q;
+    }();
+    return p;
+}
+
 bool NodePolicy::Parse(const std::vector<std::string> &templates, std::string *why)
 {
     templates_.clear();

@@ -30,6 +30,8 @@ namespace xsm {
 class NodePolicy {
 public:
     static std::vector<std::string> DefaultTemplates();
+    /* A policy of the default templates. */
+    static const NodePolicy &Default();
 
     /* Templates are absolute and name $DOMID exactly once. */
     bool Parse(const std::vector<std::string> &templates, std::string *why);

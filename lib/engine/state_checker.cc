@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 #include "engine/state_checker.h"
 
-#include <unordered_set>
+#include "engine/xs_syntax.h"
+#include "stream/format.h"
 
 namespace xsm {
 
@@ -18,113 +19,197 @@ XenstoredLimits XenstoredLimits::From(const std::map<std::string, long> &quotas)
     take("transactions", &l.transactions);
     take("node-size", &l.node_size);
     take("permissions", &l.permissions);
+    take("path-max", &l.path_max);
+    take("memory", &l.memory);
     return l;
 }
 
-namespace {
+bool StateChecker::Charge(uint64_t octets, const char *what, std::string *why)
+{
+    counts_.memory += octets;
+    if (counts_.memory <= static_cast<uint64_t>(limits_.memory))
+        return true;
+    *why = std::string(what) + " take the domain to " + std::to_string(counts_.memory) +
+           " octets, more than xenstored's memory quota " + std::to_string(limits_.memory);
+    return false;
+}
 
-class Checker {
-public:
-    Checker(const NodePolicy &p, const XenstoredLimits &l, const CheckOptions &o, std::string *why)
-        : policy_(p), limits_(l), opts_(o), why_(why) {}
+bool StateChecker::Record(const Origin &at, uint32_t len, std::string *why)
+{
+    const uint64_t end = at.offset + kRecordHeaderSize + len;
+    if (end <= limits_.StreamMax())
+        return true;
+    *why = "the stream reaches octet " + std::to_string(end) + ", more than the " +
+           std::to_string(limits_.StreamMax()) + " a domain's state can take";
+    return false;
+}
 
-    bool Refuse(const Origin &at, const std::string &reason)
-    {
-        *why_ = at.Describe() + ": " + reason;
+bool StateChecker::Connection(const ConnectionState &c, std::string *why)
+{
+    if (c.domid != opts_.domid || c.tdomid != kDomidInvalid)
+        beyond_domain_ = true;
+    if (c.domid != opts_.domid) {
+        *why = "the connection is domain " + std::to_string(c.domid) + "'s, not domain " +
+               std::to_string(opts_.domid) + "'s";
         return false;
     }
+    if (c.tdomid != kDomidInvalid) {
+        *why = "the connection acts for domain " + std::to_string(c.tdomid) +
+               " (SET_TARGET), which a domain's state cannot carry";
+        return false;
+    }
+    /* Input: at most one request, the one the guest was writing. */
+    if (c.in_data.size() > kXsMsgHeaderSize + kXsPayloadMax) {
+        *why = "pending input of " + std::to_string(c.in_data.size()) +
+               " octets, more than one request";
+        return false;
+    }
+    if (c.out_resp_len > c.out_data.size()) {
+        *why = "a partial response of " + std::to_string(c.out_resp_len) +
+               " octets in pending output of " + std::to_string(c.out_data.size());
+        return false;
+    }
+    if (!CheckMessages(c.in_data, 0, true, why) ||
+        !CheckMessages(c.out_data, c.out_resp_len, false, why))
+        return false;
+    return Charge(c.in_data.size() + c.out_data.size(), "pending input and output", why);
+}
 
-    bool Node(const NodeState &n)
-    {
-        const unsigned int me = opts_.domid;
-        NodePolicy::Area area = policy_.Classify(n.path, me);
-        if (!area.inside)
-            return Refuse(n.at, "path " + n.path + " is outside domain " + std::to_string(me) +
-                                        "'s nodes");
-        if (static_cast<long>(n.path.size()) > limits_.path_max)
-            return Refuse(n.at, "path of " + std::to_string(n.path.size()) +
-                                        " octets exceeds xenstored's limit");
-        if (static_cast<long>(n.value.size()) > limits_.node_size)
-            return Refuse(n.at, "value of " + n.path + " is " + std::to_string(n.value.size()) +
-                                        " octets, more than xenstored's node-size quota " +
-                                        std::to_string(limits_.node_size));
-        if (static_cast<long>(n.perms.size()) > limits_.permissions)
-            return Refuse(n.at, n.path + " has " + std::to_string(n.perms.size()) +
-                                        " permissions, more than xenstored's quota " +
-                                        std::to_string(limits_.permissions));
-        if (n.perms.empty())
-            return true; /* deleted in a pending transaction */
+bool StateChecker::Watch(const WatchState &w, std::string *why)
+{
+    if (++counts_.watches > limits_.watches) {
+        *why = "more than " + std::to_string(limits_.watches) + " watches (xenstored's quota)";
+        return false;
+    }
+    if (!CheckWatchPath(w.path, opts_.domid, limits_.path_max, why))
+        return false;
+    if (w.path.size() + w.token.size() + 2 > kXsPayloadMax) {
+        *why = "watch path and token of " + std::to_string(w.path.size() + w.token.size()) +
+               " octets do not fit in one XS_WATCH request";
+        return false;
+    }
+    if (!watches_.insert(w.path + '\0' + w.token).second) {
+        *why = "watch " + w.path + " with that token appears twice";
+        return false;
+    }
+    return Charge(w.path.size() + w.token.size() + 2, "watches", why);
+}
 
-        const bool own = area.owner < 0 || static_cast<unsigned int>(area.owner) == me;
-        const unsigned int owner = n.perms[0].domid;
-        if (own && owner != me && owner != 0)
-            return Refuse(n.at, n.path + " would be owned by domain " + std::to_string(owner) +
-                                        ", not by domain " + std::to_string(me) + " or dom0");
-        if (!own && owner != static_cast<unsigned int>(area.owner))
-            return Refuse(n.at, "backend node " + n.path + " would be owned by domain " +
-                                        std::to_string(owner) + ", not by its backend " +
-                                        std::to_string(area.owner));
-        for (const Perm &p : n.perms) {
-            bool allowed = p.domid == me || p.domid == 0 ||
-                           (!own && p.domid == static_cast<unsigned int>(area.owner)) ||
-                           opts_.trusted.count(p.domid);
-            if (!allowed)
-                return Refuse(n.at, n.path + " has a permission for domain " +
-                                            std::to_string(p.domid) +
-                                            ", a third domain the stream may not grant rights to");
-            if (!own && p.domid == me && p.perm != 'r' && p.perm != 'n')
-                return Refuse(n.at, "backend node " + n.path + " would grant domain " +
-                                            std::to_string(me) + " '" + p.perm +
-                                            "' access (at most 'r')");
+bool StateChecker::Transaction(const TransactionState &t, std::string *why)
+{
+    if (++counts_.transactions > limits_.transactions) {
+        *why = "more than " + std::to_string(limits_.transactions) +
+               " transactions (xenstored's quota)";
+        return false;
+    }
+    if (t.tx_id == 0 || !tx_ids_.insert(t.tx_id).second) {
+        *why = "transaction id " + std::to_string(t.tx_id) + " is 0 or appears twice";
+        return false;
+    }
+    return true;
+}
+
+bool StateChecker::Node(const NodeState &n, bool *keep, std::string *why)
+{
+    const unsigned int me = opts_.domid;
+    if (!CheckNodePath(n.path, limits_.path_max, why))
+        return false;
+    NodePolicy::Area area = policy_.Classify(n.path, me);
+    if (!area.inside) {
+        *why = "path " + n.path + " is outside domain " + std::to_string(me) + "'s nodes";
+        beyond_domain_ = true;
+        return false;
+    }
+    if (static_cast<long>(n.value.size()) > limits_.node_size) {
+        *why = "value of " + n.path + " is " + std::to_string(n.value.size()) +
+               " octets, more than xenstored's node-size quota " +
+               std::to_string(limits_.node_size);
+        return false;
+    }
+    if (static_cast<long>(n.perms.size()) > limits_.permissions) {
+        *why = n.path + " has " + std::to_string(n.perms.size()) +
+               " permissions, more than xenstored's quota " + std::to_string(limits_.permissions);
+        return false;
+    }
+    for (const Perm &p : n.perms) {
+        if (!CheckPerm(p, why)) {
+            *why = n.path + ": " + *why;
+            return false;
         }
-        if (!n.pending() && owner == me)
-            owned_++;
+    }
+    if (n.pending()) {
+        /* xenstored does not use them: checked, then dropped. */
+        if (!tx_ids_.count(n.tx_id)) {
+            *why = n.path + " is pending in transaction " + std::to_string(n.tx_id) +
+                   ", which the stream does not have";
+            return false;
+        }
+        counts_.pending++;
+        *keep = false;
         return true;
     }
-
-    int owned() const { return owned_; }
-
-private:
-    const NodePolicy &policy_;
-    const XenstoredLimits &limits_;
-    const CheckOptions &opts_;
-    std::string *why_;
-    int owned_ = 0;
-};
-
-} // namespace
+    if (n.perms.empty()) {
+        *why = n.path + " has no permissions";
+        return false;
+    }
+    switch (JudgeNode(n, area, opts_, why)) {
+    case Verdict::kRefuse:
+        beyond_domain_ = true;
+        return false;
+    case Verdict::kSkip:
+        counts_.skipped++;
+        *keep = false;
+        return true;
+    case Verdict::kTake:
+        break;
+    }
+    if (!nodes_.insert(n.path).second) {
+        *why = "node " + n.path + " appears twice";
+        return false;
+    }
+    /* Every owner is bounded as a domain is: dom0 and backends only ever
+     * own restored nodes in trusted mode. */
+    const unsigned int owner = n.perms[0].domid;
+    if (++owned_[owner] > limits_.nodes) {
+        *why = "more than " + std::to_string(limits_.nodes) + " nodes owned by domain " +
+               std::to_string(owner) + " (xenstored's quota)";
+        return false;
+    }
+    const uint64_t octets = n.path.size() + 1 + n.value.size() + n.perms.size() * PermList::kSize;
+    if (owner == me)
+        return counts_.taken++, Charge(octets, "nodes", why);
+    counts_.taken++;
+    if ((owned_octets_[owner] += octets) > static_cast<uint64_t>(limits_.memory)) {
+        *why = "nodes owned by domain " + std::to_string(owner) +
+               " exceed xenstored's memory quota " + std::to_string(limits_.memory);
+        return false;
+    }
+    return true;
+}
 
 bool CheckDomainState(const DomainState &s, const NodePolicy &policy,
                       const XenstoredLimits &limits, const CheckOptions &opts,
                       std::string *why)
 {
-    Checker c(policy, limits, opts, why);
-    const ConnectionState &conn = s.conn;
-    if (conn.domid != opts.domid)
-        return c.Refuse(conn.at, "the connection is domain " + std::to_string(conn.domid) +
-                                         "'s, not domain " + std::to_string(opts.domid) + "'s");
-    if (conn.tdomid != kDomidInvalid)
-        return c.Refuse(conn.at, "the connection acts for domain " + std::to_string(conn.tdomid) +
-                                         " (SET_TARGET), which a domain's state cannot carry");
-    if (static_cast<long>(s.watches.size()) > limits.watches)
-        return c.Refuse(s.watches[limits.watches].at,
-                        std::to_string(s.watches.size()) + " watches, more than xenstored's quota " +
-                                std::to_string(limits.watches));
-    if (static_cast<long>(s.transactions.size()) > limits.transactions)
-        return c.Refuse(s.transactions[limits.transactions].at,
-                        std::to_string(s.transactions.size()) +
-                                " transactions, more than xenstored's quota " +
-                                std::to_string(limits.transactions));
-
-    std::unordered_set<std::string> seen;
+    StateChecker c(policy, limits, opts);
+    auto refuse = [&](const Origin &at) {
+        *why = at.Describe() + ": " + *why;
+        return false;
+    };
+    if (!c.Connection(s.conn, why))
+        return refuse(s.conn.at);
+    for (const WatchState &w : s.watches) {
+        if (!c.Watch(w, why))
+            return refuse(w.at);
+    }
+    for (const TransactionState &t : s.transactions) {
+        if (!c.Transaction(t, why))
+            return refuse(t.at);
+    }
     for (const NodeState &n : s.nodes) {
-        if (!c.Node(n))
-            return false;
-        if (!n.pending() && !seen.insert(n.path).second)
-            return c.Refuse(n.at, "node " + n.path + " appears twice");
-        if (c.owned() > limits.nodes)
-            return c.Refuse(n.at, "more than " + std::to_string(limits.nodes) +
-                                          " nodes owned by the domain (xenstored's quota)");
+        bool keep = true;
+        if (!c.Node(n, &keep, why))
+            return refuse(n.at);
     }
     return true;
 }

@@ -181,4 +181,34 @@ bool XenstoredClient::Quotas(std::map<std::string, long> *out, XsError *e)
     return true;
 }
 
+/* h3 (issue 9, restore rule): what the receiving host holds at path. */
+bool XenstoredClient::Permissions(const std::string &path, std::vector<Permission> *out,
+                                  bool *exists, XsError *e)
+{
+    if (!Handle(e))
+        return false;
+    unsigned int n = 0;
+    struct xs_permissions *p = xs_get_permissions(h_, XBT_NULL, path.c_str(), &n);
+    out->clear();
+    if (!p) {
+        int err = errno;
+        if (err == ENOENT) {
+            *exists = false;
+            return true;
+        }
+        *e = XsError{err, "cannot read the permissions of " + path + ": " + std::strerror(err)};
+        return false;
+    }
+    for (unsigned int i = 0; i < n; i++) {
+        char access = (p[i].perms & XS_PERM_READ) && (p[i].perms & XS_PERM_WRITE) ? 'b'
+                      : (p[i].perms & XS_PERM_WRITE)                             ? 'w'
+                      : (p[i].perms & XS_PERM_READ)                              ? 'r'
+                                                                                 : 'n';
+        out->push_back(Permission{access, p[i].id});
+    }
+    std::free(p);
+    *exists = true;
+    return true;
+}
+
 } // namespace xsm

@@ -60,6 +60,15 @@ public:
     /* xenstored's hard quotas ("quota" CONTROL command): name -> value. */
     bool Quotas(std::map<std::string, long> *out, XsError *e);
 
+    /* h3 (issue 9, restore rule): a node's permissions on this host,
+     * owner first; *exists false (and true returned) if there is none. */
+    struct Permission {
+        char access;            /* 'n', 'r', 'w' or 'b' */
+        unsigned int domid;
+    };
+    bool Permissions(const std::string &path, std::vector<Permission> *out, bool *exists,
+                     XsError *e);
+
 private:
     static std::string DefaultPath();
     /* False with *e for a transport failure; else *xs_errno is the daemon's. */

@@ -26,6 +26,11 @@ testlib_host "$B"
 on() { local h=$1; shift; XENSTORED_PATH=$h/run/socket "$@"; }
 guest() { local h=$1; shift; "$X" guest "$h" "$@" 2>>"$work/guest.err"; }
 xsm() { local h=$1; shift; XENSTORED_PATH=$h/run/socket $T "$XSM" "$@"; }
+# The receiving toolstack writes the domain's home before the restore.
+home() {	# HOST DOMID PORT
+	testlib_home "$2" "$3" | $T python3 "$here/toolstack.py" "$1/run/socket" &&
+		pass "toolstack-home-$2" || fail "toolstack-home-$2" "toolstack.py failed"
+}
 
 "$X" host start "$A" >/dev/null || { fail host-a "$(cat "$A/xenstored.log")"; exit 1; }
 "$X" host start "$B" >/dev/null || { fail host-b "$(cat "$B/xenstored.log")"; exit 1; }
@@ -67,6 +72,7 @@ expect quiesced-request-unanswered-on-a "" \
 	"$(python3 -c 'import struct,sys; r=open(sys.argv[1],"rb").read(2064); c,p=struct.unpack_from("<II",r,2056); print(p-c or "")' "$A/hv/dom/5/ring" 2>&1 || echo "python failed: $?")"
 port=$("$X" domain move "$A" "$B" 5 | sed -n 's/^port //p')
 [ -n "$port" ] && pass domain-move || fail domain-move "no port"
+home "$B" 5 "$port"
 xsm "$B" restore --domid 5 --port "$port" "$work/s.xsm" 2>"$work/restore.err" && pass restore ||
 	fail restore "$(cat "$work/restore.err")"
 
@@ -101,7 +107,7 @@ python3 "$here/forge.py" rename-path "$work/s.xsm" "$work/dom0.xsm" \
 	/local/domain/5/data/x /local/domain/0/data/x
 refused refuse-node-under-dom0 "$work/dom0.xsm" "outside domain 5's nodes"
 python3 "$here/forge.py" perm-domid "$work/s.xsm" "$work/third.xsm" /local/domain/5/data/x 7
-refused refuse-third-domain-perm "$work/third.xsm" "permission for domain 7"
+refused refuse-third-domain-perm "$work/third.xsm" "names domain 7, a third domain"
 head -c 100 "$work/s.xsm" > "$work/cut.xsm"
 refused refuse-truncated "$work/cut.xsm" "stream ends\|runs past the end"
 expect_error refused-domain-not-introduced "couldn't read path" \
@@ -113,6 +119,7 @@ printf 'write /local/domain/8/data/k v\nwatch /local/domain/8/data w8\ntx-start\
 echo "events 1 2000" | guest "$A" 8 >/dev/null
 xsm "$A" save --domid 8 -o "$work/s8.xsm" 2>"$work/save8.err" || fail save-8 "$(cat "$work/save8.err")"
 port=$("$X" domain move "$A" "$A" 8 --as 9 | sed -n 's/^port //p')
+home "$A" 9 "$port"
 xsm "$A" restore --domid 9 --from-domid 8 --port "$port" "$work/s8.xsm" 2>"$work/restore9.err" &&
 	pass restore-new-domid || fail restore-new-domid "$(cat "$work/restore9.err")"
 expect new-domid-node "v" "$(echo 'read /local/domain/9/data/k' | guest "$A" 9)"
@@ -134,6 +141,7 @@ expect failed-save-resumes "OK" "$(echo 'write /local/domain/11/alive yes' | gue
 printf 'write /local/domain/12/data/c api\nwatch /local/domain/12/data c12\n' | guest "$A" 12 >/dev/null
 echo "events 1 2000" | guest "$A" 12 >/dev/null
 port=$("$X" domain move "$A" "$B" 12 | sed -n 's/^port //p')
+home "$B" 12 "$port"
 XSM_STATE_DIR=$work $T "$(dirname "$XSM")/capi_migrate" "$A/run/socket" "$B/run/socket" 12 "$port" \
 	> "$work/capi.out" 2>&1
 while read -r verdict name rest; do

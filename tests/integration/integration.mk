@@ -18,3 +18,12 @@ check-engine: xensim $(XSM_CLI) $(CAPI_MIGRATE)
 		tests/integration/check-engine.sh $(BUILD)/check/engine.counts
 
 CHECK_TARGETS += check-engine
+
+# Forged streams from a hostile sender (tests/integration/forge.py hostile).
+.PHONY: check-hostile
+check-hostile: xensim $(XSM_CLI)
+	@mkdir -p $(BUILD)/check
+	XENSIM_BUILD=$(BUILD)/xensim XSM_BIN=$(BUILD)/bin \
+		tests/integration/check-hostile.sh $(BUILD)/check/hostile.counts
+
+CHECK_TARGETS += check-hostile

@@ -60,3 +60,15 @@ testlib_begin() {
 }
 
 testlib_host() { testlib_hosts="$testlib_hosts $1"; }
+
+# The receiving toolstack's writes for a domain about to be restored, as
+# tests/integration/toolstack.py lines: its home (owned by the guest, as
+# xensim's introduce makes it) and the nodes the toolstack owns there.  A
+# restore takes only what the guest could create itself on that host, so
+# the home must be there first.
+testlib_home() {	# DOMID PORT
+	local d=$1 h=/local/domain/$1
+	printf '%s\n' "$h - n$d" "$h/domid $d n0 r$d" "$h/name guest$d n0 r$d" \
+		"$h/vm /vm/0000-$d n0 r$d" "$h/store/port $2 n0 r$d" "$h/store/ring-ref 1 n0 r$d" \
+		"$h/control - n0 r$d" "$h/control/shutdown - n0 b$d"
+}

@@ -97,6 +97,10 @@ TEST(CApi, BadArgumentsAndUnreadableFd)
     EXPECT_EQ(xsm_stream_verify(ctx, -1, XSM_LAYOUT_XEN, 0, nullptr), -1);
     EXPECT_EQ(errno, EIO);
     EXPECT_EQ(xsm_stream_verify(nullptr, 0, XSM_LAYOUT_XEN, 0, nullptr), -1);
+    EXPECT_EQ(xsm_set_trusted_stream(nullptr, 1), -1);
+    EXPECT_EQ(errno, EINVAL);
+    EXPECT_EQ(xsm_set_trusted_stream(ctx, 1), 0);
+    EXPECT_EQ(xsm_set_trusted_stream(ctx, 0), 0);
     xsm_ctx_close(ctx);
 }
 
@@ -210,7 +214,7 @@ TEST(CApi, SharedObjectExportsOnlyTheCApi)
         EXPECT_EQ(sym.rfind("xsm_", 0), 0u) << "exported: " << sym;
         n++;
     }
-    EXPECT_EQ(n, 10);
+    EXPECT_EQ(n, 11); /* ... + xsm_set_trusted_stream */
 
     void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
     ASSERT_NE(h, nullptr) << dlerror();

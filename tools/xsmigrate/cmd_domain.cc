@@ -103,7 +103,9 @@ int Restore(int argc, char **argv)
                                   {"trust-domid", required_argument, nullptr, 't'},
                                   {"node", required_argument, nullptr, 'n'},
                                   {"timeout", required_argument, nullptr, 'T'},
+                                  {"trusted-stream", no_argument, nullptr, 'S'},
                                   {nullptr, 0, nullptr, 0}};
+    bool trusted_stream = false;
     RestoreTarget t;
     bool have_domid = false, have_from = false, have_port = false;
     std::set<unsigned int> trusted;
@@ -127,6 +129,8 @@ int Restore(int argc, char **argv)
             templates.push_back(optarg);
         else if (c == 'T' && ParseSeconds(optarg, &timeout_ms))
             continue;
+        else if (c == 'S')
+            trusted_stream = true;
         else
             return Usage("restore: bad option");
     }
@@ -145,7 +149,7 @@ int Restore(int argc, char **argv)
     XenstoredClient xs;
     xs.set_timeout_ms(timeout_ms);
     XsError e;
-    if (!DomainRestorer(xs, policy, trusted).Restore(in.source(), false, t, &e))
+    if (!DomainRestorer(xs, policy, trusted, trusted_stream).Restore(in.source(), false, t, &e))
         return EngineFailure(kCmd, e);
     return kOk;
 }

@@ -46,13 +46,15 @@ const CommandHelp kCommands[] = {
      "xenstored (libxl-patches/).\n"},
     {"restore",
      "--domid N [--from-domid M] --port P [--gfn G]\n"
-     "                         [--trust-domid D]... [--node TEMPLATE]...\n"
-     "                         [--timeout SECONDS] [FILE]",
+     "                         [--trust-domid D]... [--trusted-stream]\n"
+     "                         [--node TEMPLATE]... [--timeout SECONDS] [FILE]",
      "Checks a saved state (FILE or standard input) as coming from an\n"
      "untrusted sender, then restores it as domain N, whose store event\n"
      "channel is P and ring page G; paths and permissions are rewritten\n"
-     "from domid M to N.  Nothing is applied if the check fails.  Needs the\n"
-     "patched xenstored.\n"},
+     "from domid M to N.  Only nodes the guest could have created itself\n"
+     "are taken; --trusted-stream (hosts the administrator controls) takes\n"
+     "dom0's and the backends' nodes too.  Nothing is applied if the check\n"
+     "fails.  Needs the patched xenstored.\n"},
     {"resume", "--domid N [--timeout SECONDS]",
      "Lets xenstored serve domain N again after a save whose migration was\n"
      "abandoned (the guest stays on this host).\n"},

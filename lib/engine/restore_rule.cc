@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+#include "engine/restore_rule.h"
+
+#include <cerrno>
+#include <unordered_set>
+
+namespace xsm {
+
+namespace {
+
+/* Runtime state of this host's toolstack and guest: never taken, the
+ * receiving toolstack writes it fresh (issue 8, "who wins"). */
+bool IsReset(const std::string &path, unsigned int domid)
+{
+    const std::string home = "/local/domain/" + std::to_string(domid) + "/";
+    if (path.compare(0, home.size(), home) != 0)
+        return false;
+    const std::string rel = path.substr(home.size());
+    return rel == "control/shutdown" || rel == "device/suspend/event-channel";
+}
+
+std::string PermText(const Perm &p)
+{
+    return std::string(1, p.perm) + std::to_string(p.domid);
+}
+
+} // namespace
+
+Verdict JudgeNode(const NodeState &n, const NodePolicy::Area &area, const RuleOptions &o,
+                  std::string *why)
+{
+    const unsigned int me = o.domid;
+    const bool own = area.owner < 0 || static_cast<unsigned int>(area.owner) == me;
+    const int backend = own ? -1 : area.owner;
+    const Perm &first = n.perms[0];
+    const unsigned int owner = first.domid;
+    auto refuse = [&](const std::string &reason) {
+        *why = n.path + ": " + reason;
+        return Verdict::kRefuse;
+    };
+
+    if (first.flags & 0x01)
+        return refuse("its owner entry " + PermText(first) + " is marked \"ignore\"");
+    for (const Perm &p : n.perms) {
+        bool named = p.domid == me || p.domid == 0 ||
+                     (backend >= 0 && p.domid == static_cast<unsigned int>(backend)) ||
+                     o.trusted.count(p.domid);
+        if (!named)
+            return refuse("permission " + PermText(p) + " names domain " +
+                          std::to_string(p.domid) +
+                          ", a third domain the stream may not grant access to");
+    }
+    /* The first entry is also the access of every domain not listed. */
+    if (first.perm == 'w' || first.perm == 'b')
+        return refuse("first permission entry " + PermText(first) +
+                      " would give every domain not listed write access");
+
+    if (own) {
+        if (owner != me && owner != 0)
+            return refuse("owned by domain " + std::to_string(owner) + " in domain " +
+                          std::to_string(me) + "'s area, where only it and dom0 own nodes");
+        if (IsReset(n.path, me))
+            return Verdict::kSkip;
+        if (o.trusted_stream || owner == me)
+            return Verdict::kTake;
+        return Verdict::kSkip; /* the toolstack's: name, vm, domid, store/... */
+    }
+    if (owner != static_cast<unsigned int>(backend))
+        return refuse("backend node owned by domain " + std::to_string(owner) +
+                      ", not by its backend " + std::to_string(backend));
+    for (const Perm &p : n.perms) {
+        if (p.domid == me && p.perm != 'r' && p.perm != 'n')
+            return refuse("backend node would grant domain " + std::to_string(me) + " '" +
+                          p.perm + "' access (at most 'r')");
+    }
+    return o.trusted_stream ? Verdict::kTake : Verdict::kSkip;
+}
+
+bool Writable(const std::vector<XenstoredClient::Permission> &perms, unsigned int domid)
+{
+    if (perms.empty())
+        return false;
+    if (perms[0].domid == domid)
+        return true;
+    for (size_t i = 1; i < perms.size(); i++) {
+        if (perms[i].domid == domid)
+            return perms[i].access == 'w' || perms[i].access == 'b';
+    }
+    return perms[0].access == 'w' || perms[0].access == 'b';
+}
+
+bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const RuleOptions &o,
+                      unsigned int to, const HostLookup &lookup, XsError *e)
+{
+    auto refuse = [&](const NodeState &n, const std::string &reason) {
+        *e = XsError{EPERM, n.at.Describe() + ": " + n.path + ": " + reason, true};
+        return false;
+    };
+    std::unordered_set<std::string> taken;
+    for (const NodeState &n : s.nodes) {
+        if (!n.pending())
+            taken.insert(n.path);
+    }
+    std::vector<XenstoredClient::Permission> perms;
+    for (const NodeState &n : s.nodes) {
+        if (n.pending())
+            continue;
+        const std::string here = policy.Remap(n.path, o.domid, to);
+        if (!lookup(here, &perms, e))
+            return false;
+        if (!perms.empty()) {
+            if (perms[0].domid != to)
+                return refuse(n, "exists on this host owned by domain " +
+                                         std::to_string(perms[0].domid) + ": domain " +
+                                         std::to_string(to) + " could not replace it");
+            continue;
+        }
+        const std::string parent = n.path.substr(0, n.path.rfind('/'));
+        if (parent.empty() || taken.count(parent))
+            continue;
+        const std::string parent_here = policy.Remap(parent, o.domid, to);
+        if (!lookup(parent_here, &perms, e))
+            return false;
+        if (perms.empty())
+            return refuse(n, "its parent " + parent_here +
+                                     " neither exists on this host nor is restored");
+        if (!Writable(perms, to))
+            return refuse(n, "domain " + std::to_string(to) + " cannot create nodes under " +
+                                     parent_here + " on this host");
+    }
+    return true;
+}
+
+} // namespace xsm

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: LGPL-2.1-only
+// The one rule of restore, xenstored's syntax and the bounds, as the
+// engine applies them to a stream from an untrusted sender.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "engine/restore_rule.h"
+#include "engine/state_checker.h"
+#include "engine/xs_syntax.h"
+#include "stream/byte_io.h"
+
+namespace xsm {
+namespace {
+
+const NodePolicy &Policy()
+{
+    return NodePolicy::Default();
+}
+
+NodeState Node(std::string path, std::vector<Perm> perms, std::string value = "v")
+{
+    NodeState n;
+    n.path = std::move(path);
+    n.value = std::move(value);
+    n.perms = std::move(perms);
+    return n;
+}
+
+Verdict Judge(const NodeState &n, std::string *why, bool trusted_stream = false,
+              std::set<unsigned int> trusted = {})
+{
+    RuleOptions o;
+    o.domid = 5;
+    o.trusted = std::move(trusted);
+    o.trusted_stream = trusted_stream;
+    return JudgeNode(n, Policy().Classify(n.path, 5), o, why);
+}
+
+TEST(RestoreRule, TakesTheGuestsOwnNodes)
+{
+    std::string why;
+    EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{'n', 0, 5}, {'r', 0, 0}}), &why),
+              Verdict::kTake);
+    EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{'r', 0, 5}}), &why), Verdict::kTake);
+}
+
+TEST(RestoreRule, SkipsWhatTheToolstackWrites)
+{
+    std::string why;
+    for (const char *p : {"/local/domain/5/name", "/local/domain/5/vm", "/local/domain/5/domid",
+                          "/local/domain/5/store/port", "/local/domain/5/console/ring-ref",
+                          "/local/domain/5/memory/target", "/local/domain/5/cpu/0/availability"})
+        EXPECT_EQ(Judge(Node(p, {{'n', 0, 0}, {'r', 0, 5}}), &why), Verdict::kSkip) << p;
+    EXPECT_EQ(Judge(Node("/local/domain/0/backend/vif/5/0/state", {{'n', 0, 0}, {'r', 0, 5}}),
+                    &why),
+              Verdict::kSkip);
+    /* Reset, even when the guest owns them. */
+    EXPECT_EQ(Judge(Node("/local/domain/5/control/shutdown", {{'n', 0, 5}}), &why),
+              Verdict::kSkip);
+    EXPECT_EQ(Judge(Node("/local/domain/5/device/suspend/event-channel", {{'n', 0, 5}}), &why),
+              Verdict::kSkip);
+}
+
+TEST(RestoreRule, JudgesTheFirstEntryAsEveryOtherDomainsAccess)
+{
+    std::string why;
+    for (char a : {'w', 'b'}) {
+        EXPECT_EQ(Judge(Node("/local/domain/0/backend/vif/5/0/state", {{a, 0, 0}}), &why),
+                  Verdict::kRefuse);
+        EXPECT_NE(why.find("would give every domain not listed write access"),
+                  std::string::npos)
+                << why;
+        EXPECT_EQ(Judge(Node("/local/domain/5/name", {{a, 0, 0}}), &why), Verdict::kRefuse);
+        EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{a, 0, 5}}), &why), Verdict::kRefuse);
+    }
+    EXPECT_EQ(Judge(Node("/local/domain/3/backend/vbd/5/0", {{'b', 0, 3}}), &why),
+              Verdict::kRefuse);
+    /* Not even in trusted mode. */
+    EXPECT_EQ(Judge(Node("/local/domain/0/backend/vif/5/0", {{'w', 0, 0}}), &why, true),
+              Verdict::kRefuse);
+}
+
+TEST(RestoreRule, RefusesWhatOnlyAHostileSenderWrites)
+{
+    std::string why;
+    EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{'n', 0, 5}, {'r', 0, 7}}), &why),
+              Verdict::kRefuse);
+    EXPECT_NE(why.find("names domain 7, a third domain"), std::string::npos);
+    EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{'n', 0, 5}, {'r', 0, 7}}), &why, false, {7}),
+              Verdict::kTake);
+    EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{'n', 0, 7}}), &why, false, {7}),
+              Verdict::kRefuse);
+    EXPECT_EQ(Judge(Node("/local/domain/0/backend/vif/5/0", {{'n', 0, 5}}), &why),
+              Verdict::kRefuse);
+    EXPECT_EQ(Judge(Node("/local/domain/0/backend/vif/5/0", {{'n', 0, 0}, {'w', 0, 5}}), &why),
+              Verdict::kRefuse);
+    EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{'n', 1, 5}}), &why), Verdict::kRefuse);
+}
+
+TEST(RestoreRule, TrustedModeTakesTheToolstacksNodesToo)
+{
+    std::string why;
+    EXPECT_EQ(Judge(Node("/local/domain/5/name", {{'n', 0, 0}, {'r', 0, 5}}), &why, true),
+              Verdict::kTake);
+    EXPECT_EQ(Judge(Node("/local/domain/0/backend/vif/5/0", {{'n', 0, 0}, {'r', 0, 5}}), &why,
+                    true),
+              Verdict::kTake);
+    EXPECT_EQ(Judge(Node("/local/domain/5/control/shutdown", {{'n', 0, 5}}), &why, true),
+              Verdict::kSkip);
+}
+
+TEST(RestoreRule, WritableFollowsXenstoredsPermissionRules)
+{
+    using P = XenstoredClient::Permission;
+    EXPECT_TRUE(Writable({P{'n', 5}}, 5));
+    EXPECT_FALSE(Writable({P{'n', 0}, P{'r', 5}}, 5));
+    EXPECT_TRUE(Writable({P{'n', 0}, P{'b', 5}}, 5));
+    EXPECT_TRUE(Writable({P{'w', 0}}, 5));
+    EXPECT_FALSE(Writable({P{'w', 0}, P{'r', 5}}, 5));
+    EXPECT_FALSE(Writable({}, 5));
+}
+
+TEST(RestoreRule, JudgesTheNodesToTakeAgainstTheHost)
+{
+    using P = XenstoredClient::Permission;
+    std::map<std::string, std::vector<P>> host = {
+            {"/local/domain/9", {P{'n', 9}}},
+            {"/local/domain/9/name", {P{'n', 0}, P{'r', 9}}},
+            {"/local/domain/9/ro", {P{'n', 0}, P{'r', 9}}},
+    };
+    HostLookup lookup = [&](const std::string &path, std::vector<P> *perms, XsError *) {
+        auto it = host.find(path);
+        *perms = it == host.end() ? std::vector<P>{} : it->second;
+        return true;
+    };
+    RuleOptions o;
+    o.domid = 5;
+    auto check = [&](std::vector<NodeState> nodes) {
+        DomainState s;
+        s.nodes = std::move(nodes);
+        XsError e;
+        bool ok = CheckAgainstHost(s, Policy(), o, 9, lookup, &e);
+        EXPECT_TRUE(ok || e.refused);
+        return ok ? std::string() : e.why;
+    };
+    EXPECT_EQ(check({Node("/local/domain/5/data", {{'n', 0, 5}}),
+                     Node("/local/domain/5/data/x", {{'n', 0, 5}})}),
+              "");
+    EXPECT_NE(check({Node("/local/domain/5/name", {{'n', 0, 5}})})
+                      .find("exists on this host owned by domain 0"),
+              std::string::npos);
+    EXPECT_NE(check({Node("/local/domain/5/ro/x", {{'n', 0, 5}})})
+                      .find("cannot create nodes under /local/domain/9/ro"),
+              std::string::npos);
+    EXPECT_NE(check({Node("/local/domain/5/a/b", {{'n', 0, 5}})})
+                      .find("neither exists on this host nor is restored"),
+              std::string::npos);
+}
+
+TEST(XsSyntax, NodePathsAsXenstoredTakesThem)
+{
+    std::string why;
+    EXPECT_TRUE(CheckNodePath("/", 2048, &why));
+    EXPECT_TRUE(CheckNodePath("/local/domain/5/a-b_c@1", 2048, &why));
+    for (const char *bad : {"", "rel", "/a/", "/a//b", "/a/../b", "/a/.", "/a b", "/a\nb",
+                            "/a*b", "/a:b"})
+        EXPECT_FALSE(CheckNodePath(bad, 2048, &why)) << bad;
+    /* path-max counts below /local/domain/<id>/. */
+    std::string rel(2048, 'x');
+    EXPECT_TRUE(CheckNodePath("/local/domain/5/" + rel, 2048, &why));
+    EXPECT_FALSE(CheckNodePath("/local/domain/5/" + rel + "x", 2048, &why));
+    EXPECT_FALSE(CheckNodePath("/" + rel + "x", 2048, &why));
+}
+
+TEST(XsSyntax, WatchPathsPermsAndFraming)
+{
+    std::string why;
+    EXPECT_TRUE(CheckWatchPath("@introduceDomain", 5, 2048, &why));
+    EXPECT_FALSE(CheckWatchPath("@" + std::string(2048, 'x'), 5, 2048, &why));
+    EXPECT_TRUE(CheckWatchPath("device", 5, 2048, &why));
+    EXPECT_FALSE(CheckWatchPath("device/", 5, 2048, &why));
+    EXPECT_FALSE(CheckWatchPath("", 5, 2048, &why));
+    EXPECT_TRUE(CheckPerm({'r', 1, 3}, &why));
+    EXPECT_FALSE(CheckPerm({'x', 0, 3}, &why));
+    EXPECT_FALSE(CheckPerm({'r', 2, 3}, &why));
+    EXPECT_FALSE(CheckPerm({'r', 0, 0x7ff0}, &why));
+
+    auto msg = [](uint32_t len) {
+        std::string m(16, '\0');
+        std::memcpy(&m[12], &len, 4);
+        return m + std::string(len > 100 ? 0 : len, 'p');
+    };
+    EXPECT_TRUE(CheckMessages(msg(3) + msg(0), 0, false, &why));
+    EXPECT_TRUE(CheckMessages("ab" + msg(1), 2, false, &why));
+    EXPECT_FALSE(CheckMessages(msg(3).substr(0, 18), 0, false, &why));
+    EXPECT_TRUE(CheckMessages(msg(3).substr(0, 18), 0, true, &why));
+    EXPECT_FALSE(CheckMessages(msg(4097), 0, true, &why));
+    EXPECT_FALSE(CheckMessages("ab", 3, false, &why));
+}
+
+TEST(Bounds, ChargedToTheDomainWhileReading)
+{
+    XenstoredLimits l;
+    l.memory = 1000;
+    RuleOptions o;
+    o.domid = 5;
+    StateChecker c(Policy(), l, o);
+    std::string why;
+    ConnectionState conn;
+    conn.domid = 5;
+    EXPECT_TRUE(c.Connection(conn, &why)) << why;
+    bool keep = true;
+    EXPECT_TRUE(c.Node(Node("/local/domain/5/a", {{'n', 0, 5}}, std::string(500, 'v')), &keep,
+                       &why))
+            << why;
+    EXPECT_TRUE(keep);
+    EXPECT_FALSE(c.Node(Node("/local/domain/5/b", {{'n', 0, 5}}, std::string(500, 'v')), &keep,
+                        &why));
+    EXPECT_NE(why.find("more than xenstored's memory quota 1000"), std::string::npos) << why;
+    /* A skipped node costs nothing and is not kept. */
+    keep = true;
+    EXPECT_TRUE(c.Node(Node("/local/domain/5/name", {{'n', 0, 0}}, std::string(1000, 'v')),
+                       &keep, &why));
+    EXPECT_FALSE(keep);
+    /* The stream itself. */
+    Origin at;
+    at.offset = l.StreamMax();
+    EXPECT_FALSE(c.Record(at, 0, &why));
+
+    conn.out_data.assign(2000, '\0');
+    StateChecker c2(Policy(), l, o);
+    EXPECT_FALSE(c2.Connection(conn, &why));
+}
+
+} // namespace
+} // namespace xsm
