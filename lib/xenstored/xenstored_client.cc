@@ -181,32 +181,39 @@ bool XenstoredClient::Quotas(std::map<std::string, long> *out, XsError *e)
     return true;
 }
 
-/* h3 (issue 9, restore rule): what the receiving host holds at path. */
+/*
+ * What the receiving host holds at path, for the restore rule.  The
+ * reply of XS_GET_PERMS is one NUL-terminated entry per domain, owner
+ * first: an access letter and a decimal domid ("n0", "r5").
+ */
 bool XenstoredClient::Permissions(const std::string &path, std::vector<Permission> *out,
                                   bool *exists, XsError *e)
 {
-    if (!Handle(e))
+    std::string reply;
+    int err = 0;
+    const std::string what = "cannot read the permissions of " + path;
+    if (!Talk(XS_GET_PERMS, path + '\0', what, &reply, &err, e))
         return false;
-    unsigned int n = 0;
-    struct xs_permissions *p = xs_get_permissions(h_, XBT_NULL, path.c_str(), &n);
     out->clear();
-    if (!p) {
-        int err = errno;
-        if (err == ENOENT) {
-            *exists = false;
-            return true;
-        }
-        *e = XsError{err, "cannot read the permissions of " + path + ": " + std::strerror(err)};
+    if (err == ENOENT) {
+        *exists = false;
+        return true;
+    }
+    if (err) {
+        *e = XsError{err, what + ": " + std::strerror(err)};
         return false;
     }
-    for (unsigned int i = 0; i < n; i++) {
-        char access = (p[i].perms & XS_PERM_READ) && (p[i].perms & XS_PERM_WRITE) ? 'b'
-                      : (p[i].perms & XS_PERM_WRITE)                             ? 'w'
-                      : (p[i].perms & XS_PERM_READ)                              ? 'r'
-                                                                                 : 'n';
-        out->push_back(Permission{access, p[i].id});
+    std::vector<std::string> entries;
+    SplitNul(reply, 0, &entries);
+    for (const std::string &entry : entries) {
+        char *end = nullptr;
+        unsigned long id = entry.size() > 1 ? std::strtoul(entry.c_str() + 1, &end, 10) : 0;
+        if (entry.size() < 2 || !std::strchr("nrwb", entry[0]) || *end) {
+            *e = XsError{EPROTO, what + ": xenstored sent \"" + entry + "\""};
+            return false;
+        }
+        out->push_back(Permission{entry[0], static_cast<unsigned int>(id)});
     }
-    std::free(p);
     *exists = true;
     return true;
 }

@@ -60,8 +60,8 @@ public:
     /* xenstored's hard quotas ("quota" CONTROL command): name -> value. */
     bool Quotas(std::map<std::string, long> *out, XsError *e);
 
-    /* h3 (issue 9, restore rule): a node's permissions on this host,
-     * owner first; *exists false (and true returned) if there is none. */
+    /* A node's permissions on this host, owner first; *exists false
+     * (and true returned) if there is none. */
     struct Permission {
         char access;            /* 'n', 'r', 'w' or 'b' */
         unsigned int domid;
