@@ -26,6 +26,9 @@ struct RestoreTarget {
     unsigned int from_domid = 0;   /* in the stream */
     unsigned int store_port = 0;   /* the guest's store event channel here */
     uint64_t store_gfn = 0;        /* its ring page, for INTRODUCE */
+    /* Leave the connection quiesced: the caller (libxl) writes its own
+     * nodes before the guest's requests are served, then unquiesces. */
+    bool keep_quiesced = false;
 };
 
 class DomainRestorer {

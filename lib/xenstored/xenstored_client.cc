@@ -62,19 +62,35 @@ bool XenstoredClient::Control(const std::vector<std::string> &args, std::string 
 /* An unknown CONTROL command is EINVAL too: "help" tells them apart. */
 bool XenstoredClient::Knows(const std::string &cmd)
 {
-    char *help = xs_control_command(h_, "help", nullptr, 0);
-    if (!help)
+    std::map<std::string, std::string> cmds;
+    XsError ignored;
+    if (!Commands(&cmds, &ignored))
         return true; /* cannot tell: report the original error */
-    std::string text(help);
+    return cmds.count(cmd) != 0;
+}
+
+/* "help" replies with one "<name>\t<parameters>" line per command
+ * (xenstored_control.c, do_control_help). */
+bool XenstoredClient::Commands(std::map<std::string, std::string> *out, XsError *e)
+{
+    if (!Handle(e))
+        return false;
+    char *help = xs_control_command(h_, "help", nullptr, 0);
+    if (!help) {
+        int err = errno;
+        *e = XsError{err, std::string("xenstored refused \"help\": ") + std::strerror(err)};
+        return false;
+    }
+    std::istringstream lines(help);
     std::free(help);
-    std::istringstream lines(text);
     std::string line;
     while (std::getline(lines, line)) {
-        if (line.compare(0, cmd.size(), cmd) == 0 &&
-            (line.size() == cmd.size() || line[cmd.size()] == ' ' || line[cmd.size()] == '\t'))
-            return true;
+        size_t sep = line.find_first_of(" \t");
+        std::string name = line.substr(0, sep);
+        if (!name.empty())
+            (*out)[name] = sep == std::string::npos ? "" : line.substr(sep + 1);
     }
-    return false;
+    return true;
 }
 
 bool XenstoredClient::Directory(const std::string &path, std::vector<std::string> *out,
