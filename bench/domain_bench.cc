@@ -182,7 +182,7 @@ int Migrate(char **argv)
     long long c1 = CpuNs(argv[7]), d1 = CpuNs(argv[8]);
     std::string moved = Transfer(stream.str());
     xsm::MemorySource in(moved);
-    if (!xsm::DomainRestorer(b, policy, trusted).Restore(in, false, t, &e))
+    if (!xsm::DomainRestorer(b, policy, trusted, false).Restore(in, false, t, &e))
         Die("restore: " + e.why);
     auto t2 = Clock::now();
     long long d2 = CpuNs(argv[8]), own2 = OwnCpuNs();

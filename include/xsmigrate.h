@@ -9,6 +9,7 @@
 #ifndef XSMIGRATE_H
 #define XSMIGRATE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -134,6 +135,36 @@ int xsm_domain_resume(xsm_ctx *ctx, uint32_t domid);
  */
 int xsm_domain_restore(xsm_ctx *ctx, uint32_t domid, uint32_t from_domid,
                        uint32_t store_port, uint64_t store_gfn, int fd);
+
+/*
+ * 0 when xenstored has the xsmigrate patch series (the quiesce,
+ * unquiesce, save-domain and restore-domain commands, restore-domain
+ * able to leave the connection quiesced), else -1: ENOSYS with a reason
+ * naming what is missing, or the error reaching xenstored.  Meant to be
+ * called before anything irreversible (libxl: before suspending).
+ */
+int xsm_xenstored_check(xsm_ctx *ctx);
+
+/*
+ * Like xsm_domain_save(), into a malloc()ed buffer the caller free()s:
+ * for callers with their own I/O (libxl frames it as a record and moves
+ * it with its datacopier, never blocking its event loop).  *buf and
+ * *len are set only on success.
+ */
+int xsm_domain_save_buffer(xsm_ctx *ctx, uint32_t domid, void **buf, size_t *len);
+
+/*
+ * Like xsm_domain_restore(), from the len octets at buf (one whole
+ * stream, nothing after its END).  With XSM_RESTORE_KEEP_QUIESCED the
+ * restored connection stays quiesced: nothing the guest left on its ring
+ * is served, and no response or event is written to it, until
+ * xsm_domain_resume() (the caller writes its own nodes first).  On
+ * failure nothing is applied and the domain is not introduced.
+ */
+#define XSM_RESTORE_KEEP_QUIESCED 0x1   /* connection stays quiesced until xsm_domain_resume() */
+int xsm_domain_restore_buffer(xsm_ctx *ctx, uint32_t domid, uint32_t from_domid,
+                              uint32_t store_port, uint64_t store_gfn,
+                              const void *buf, size_t len, unsigned int flags);
 
 /*
  * Replaces the node set: n absolute path templates, each naming $DOMID

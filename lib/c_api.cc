@@ -18,6 +18,12 @@ int CApiFail(xsm_ctx *ctx, int err, const std::string &why)
     return -1;
 }
 
+void CApiLog(const xsm_ctx *ctx, xentoollog_level level, const std::string &what)
+{
+    if (ctx->logger)
+        xtl_log(ctx->logger, level, -1, "xsmigrate", "%s", what.c_str());
+}
+
 } // namespace xsm
 
 XSM_EXPORT xsm_ctx *xsm_ctx_open(struct xs_handle *xsh, xentoollog_logger *logger,

@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /* The extern "C" shim over the engine: per-domain save and restore. */
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
 #include "c_api_internal.h"
 #include "engine/domain_restorer.h"
 #include "engine/domain_saver.h"
+#include "engine/domain_state.h"
 #include "stream/format.h"
 
 namespace {
@@ -16,6 +23,45 @@ bool ValidDomid(uint32_t d)
 {
     return d < xsm::kDomidFirstReserved;
 }
+
+/* "N nodes, N watches, N transactions, N octets" of a stream in memory,
+ * for the log; the stream has been checked already. */
+std::string Describe(xsm::Bytes stream)
+{
+    xsm::MemorySource src(stream);
+    xsm::DomainState state;
+    std::string why;
+    if (!xsm::ReadDomainState(src, xsm::ReaderOptions{}, &state, &why))
+        return std::to_string(stream.size()) + " octets (" + why + ")";
+    size_t pending = 0;
+    for (const auto &n : state.nodes)
+        pending += n.pending();
+    return std::to_string(state.nodes.size() - pending) + " nodes, " +
+           std::to_string(pending) + " nodes pending in " +
+           std::to_string(state.transactions.size()) + " transactions, " +
+           std::to_string(state.watches.size()) + " watches, " +
+           std::to_string(stream.size()) + " octets";
+}
+
+std::string Join(const std::vector<std::string> &v)
+{
+    std::string s;
+    for (const auto &x : v)
+        s += (s.empty() ? "" : " ") + x;
+    return s.empty() ? "(none)" : s;
+}
+
+/* What xsm_xenstored_check() needs from xenstored's "help". */
+struct NeededCommand {
+    const char *name;
+    const char *parameter; /* that its synopsis must name, or nullptr */
+};
+const NeededCommand kNeeded[] = {
+    {"quiesce", nullptr},
+    {"unquiesce", nullptr},
+    {"save-domain", nullptr},
+    {"restore-domain", "quiesced"},
+};
 
 } // namespace
 
@@ -31,11 +77,94 @@ XSM_EXPORT int xsm_domain_save(xsm_ctx *ctx, uint32_t domid, int fd)
     });
 }
 
+XSM_EXPORT int xsm_xenstored_check(xsm_ctx *ctx)
+{
+    return xsm::CApiGuard(ctx, [&] {
+        std::map<std::string, std::string> cmds;
+        xsm::XsError e;
+        if (!ctx->xs.Commands(&cmds, &e))
+            return Result(ctx, false, e);
+        for (const auto &n : kNeeded) {
+            auto c = cmds.find(n.name);
+            if (c == cmds.end())
+                return xsm::CApiFail(ctx, ENOSYS,
+                                     std::string("xenstored has no \"") + n.name +
+                                             "\" command: it needs the xsmigrate patch series "
+                                             "(libxl-patches/series)");
+            if (n.parameter && c->second.find(n.parameter) == std::string::npos)
+                return xsm::CApiFail(ctx, ENOSYS,
+                                     std::string("xenstored's \"") + n.name + "\" has no \"" +
+                                             n.parameter + "\" argument: it needs the whole "
+                                             "xsmigrate patch series (libxl-patches/series)");
+        }
+        xsm::CApiLog(ctx, XTL_DEBUG, "xenstored has the xsmigrate patch series");
+        return xsm::CApiOk(ctx);
+    });
+}
+
+XSM_EXPORT int xsm_domain_save_buffer(xsm_ctx *ctx, uint32_t domid, void **buf, size_t *len)
+{
+    return xsm::CApiGuard(ctx, [&] {
+        if (!ValidDomid(domid))
+            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_save_buffer: bad domid");
+        if (!buf || !len)
+            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_save_buffer: no buffer");
+        xsm::StringSink sink;
+        xsm::XsError e;
+        xsm::DomainSaver saver(ctx->xs, ctx->policy);
+        if (!saver.Save(domid, sink, &e))
+            return Result(ctx, false, e);
+        xsm::CApiLog(ctx, XTL_DEBUG,
+                     "domain " + std::to_string(domid) + ": saved roots " + Join(saver.roots()));
+        const std::string &s = sink.str();
+        void *out = std::malloc(s.size());
+        if (!out) {
+            xsm::XsError ignored;
+            saver.Resume(domid, &ignored);
+            return xsm::CApiFail(ctx, ENOMEM, "out of memory for the saved state");
+        }
+        std::memcpy(out, s.data(), s.size());
+        *buf = out;
+        *len = s.size();
+        xsm::CApiLog(ctx, XTL_INFO,
+                     "domain " + std::to_string(domid) + " saved (quiesced): " + Describe(s));
+        return xsm::CApiOk(ctx);
+    });
+}
+
+XSM_EXPORT int xsm_domain_restore_buffer(xsm_ctx *ctx, uint32_t domid, uint32_t from_domid,
+                                         uint32_t store_port, uint64_t store_gfn,
+                                         const void *buf, size_t len, unsigned int flags)
+{
+    return xsm::CApiGuard(ctx, [&] {
+        if (!ValidDomid(domid) || !ValidDomid(from_domid) || domid == 0)
+            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_restore_buffer: bad domid");
+        if ((!buf && len) || (flags & ~XSM_RESTORE_KEEP_QUIESCED))
+            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_restore_buffer: bad arguments");
+        xsm::RestoreTarget t{domid, from_domid, store_port, store_gfn};
+        t.keep_quiesced = flags & XSM_RESTORE_KEEP_QUIESCED;
+        xsm::Bytes stream(static_cast<const char *>(buf), len);
+        xsm::MemorySource src(stream);
+        xsm::XsError e;
+        bool ok = xsm::DomainRestorer(ctx->xs, ctx->policy, ctx->trusted, ctx->trusted_stream)
+                          .Restore(src, false, t, &e);
+        if (ok)
+            xsm::CApiLog(ctx, XTL_INFO,
+                         "domain " + std::to_string(domid) + " restored (from domain " +
+                                 std::to_string(from_domid) + ", port " +
+                                 std::to_string(store_port) +
+                                 (t.keep_quiesced ? ", quiesced): " : "): ") + Describe(stream));
+        return Result(ctx, ok, e);
+    });
+}
+
 XSM_EXPORT int xsm_domain_resume(xsm_ctx *ctx, uint32_t domid)
 {
     return xsm::CApiGuard(ctx, [&] {
         xsm::XsError e;
         bool ok = xsm::DomainSaver(ctx->xs, ctx->policy).Resume(domid, &e);
+        if (ok)
+            xsm::CApiLog(ctx, XTL_DEBUG, "domain " + std::to_string(domid) + " unquiesced");
         return Result(ctx, ok, e);
     });
 }

@@ -33,6 +33,9 @@ namespace xsm {
 /* Records the reason, logs it, sets errno, returns -1. */
 int CApiFail(xsm_ctx *ctx, int err, const std::string &why);
 
+/* Logs what a call did at level (XTL_DEBUG, XTL_INFO) to ctx's logger. */
+void CApiLog(const xsm_ctx *ctx, xentoollog_level level, const std::string &what);
+
 /* Success: clears the last error, returns 0. */
 inline int CApiOk(xsm_ctx *ctx)
 {

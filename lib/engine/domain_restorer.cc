@@ -69,10 +69,13 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
         *e = XsError{EINVAL, "cannot write the state for xenstored: " + why};
         return false;
     }
+    std::vector<std::string> args{"restore-domain", std::to_string(t.domid),
+                                  std::to_string(t.store_gfn), std::to_string(t.store_port),
+                                  tmp.path()};
+    if (t.keep_quiesced)
+        args.push_back("quiesced");
     std::string reply;
-    return xs_.Control({"restore-domain", std::to_string(t.domid), std::to_string(t.store_gfn),
-                        std::to_string(t.store_port), tmp.path()},
-                       &reply, e);
+    return xs_.Control(args, &reply, e);
 }
 
 } // namespace xsm

@@ -29,13 +29,16 @@ struct RestoreTarget {
     unsigned int from_domid = 0;   /* in the stream */
     unsigned int store_port = 0;   /* the guest's store event channel here */
     uint64_t store_gfn = 0;        /* its ring page, for INTRODUCE */
+    /* Leave the connection quiesced: the caller (libxl) writes its own
+     * nodes before the guest's requests are served, then unquiesces. */
+    bool keep_quiesced = false;
 };
 
 class DomainRestorer {
 public:
     /* trusted_stream: an administrator's own stream (engine/restore_rule.h). */
     DomainRestorer(XenstoredClient &xs, const NodePolicy &policy,
-                   const std::set<unsigned int> &trusted, bool trusted_stream = false)
+                   const std::set<unsigned int> &trusted, bool trusted_stream)
         : xs_(xs), policy_(policy), trusted_(trusted), trusted_stream_(trusted_stream) {}
 
     /* embedded: src goes on after END (libxl's stream). */

@@ -49,7 +49,8 @@ bool DomainSaver::Resume(unsigned int domid, XsError *e)
 
 bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
 {
-    std::vector<std::string> roots;
+    std::vector<std::string> &roots = roots_;
+    roots.clear();
     NodePolicy::Lister list = [this](const std::string &p, std::vector<std::string> *c,
                                      XsError *le) { return xs_.Directory(p, c, le); };
     if (!policy_.Roots(domid, list, &roots, e))

@@ -19,6 +19,9 @@
 #ifndef XSM_ENGINE_DOMAIN_SAVER_H
 #define XSM_ENGINE_DOMAIN_SAVER_H
 
+#include <string>
+#include <vector>
+
 #include "engine/node_policy.h"
 #include "stream/byte_io.h"
 #include "xenstored/xenstored_client.h"
@@ -34,11 +37,15 @@ public:
     /* Undo the quiesce of a save whose migration failed later on. */
     bool Resume(unsigned int domid, XsError *e);
 
+    /* The roots of the node set the last Save() asked xenstored for. */
+    const std::vector<std::string> &roots() const { return roots_; }
+
 private:
     bool SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e);
 
     XenstoredClient &xs_;
     const NodePolicy &policy_;
+    std::vector<std::string> roots_;
 };
 
 } // namespace xsm

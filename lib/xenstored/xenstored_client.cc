@@ -80,19 +80,34 @@ bool XenstoredClient::Control(const std::vector<std::string> &args, std::string 
 /* An unknown CONTROL command is EINVAL too: "help" tells them apart. */
 bool XenstoredClient::Knows(const std::string &cmd)
 {
+    std::map<std::string, std::string> cmds;
+    XsError ignored;
+    if (!Commands(&cmds, &ignored))
+        return true; /* cannot tell: report the original error */
+    return cmds.count(cmd) != 0;
+}
+
+/* "help" replies with one "<name>\t<parameters>" line per command
+ * (xenstored_control.c, do_control_help). */
+bool XenstoredClient::Commands(std::map<std::string, std::string> *out, XsError *e)
+{
     std::string help;
     int err = 0;
-    XsError ignored;
-    if (!Talk(XS_CONTROL, std::string("help", 5), "help", &help, &err, &ignored) || err)
-        return true; /* cannot tell: report the original error */
+    if (!Talk(XS_CONTROL, std::string("help", 5), "help", &help, &err, e))
+        return false;
+    if (err) {
+        *e = XsError{err, std::string("xenstored refused \"help\": ") + std::strerror(err)};
+        return false;
+    }
     std::istringstream lines(help.c_str());
     std::string line;
     while (std::getline(lines, line)) {
-        if (line.compare(0, cmd.size(), cmd) == 0 &&
-            (line.size() == cmd.size() || line[cmd.size()] == ' ' || line[cmd.size()] == '\t'))
-            return true;
+        size_t sep = line.find_first_of(" \t");
+        std::string name = line.substr(0, sep);
+        if (!name.empty())
+            (*out)[name] = sep == std::string::npos ? "" : line.substr(sep + 1);
     }
-    return false;
+    return true;
 }
 
 bool XenstoredClient::Directory(const std::string &path, std::vector<std::string> *out,

@@ -57,6 +57,10 @@ public:
     /* Children of path; ENOENT if it does not exist. */
     bool Directory(const std::string &path, std::vector<std::string> *out, XsError *e);
 
+    /* The CONTROL commands xenstored knows, with their parameters as
+     * "help" lists them: name -> parameter synopsis. */
+    bool Commands(std::map<std::string, std::string> *out, XsError *e);
+
     /* xenstored's hard quotas ("quota" CONTROL command): name -> value. */
     bool Quotas(std::map<std::string, long> *out, XsError *e);
 

@@ -155,6 +155,54 @@ expect capi-node "api" "$(echo 'read /local/domain/12/data/c' | guest "$B" 12)"
 on "$B" $T xenstore-write /local/domain/12/data/c moved
 expect capi-watch "/local/domain/12/data/c c12" "$(echo 'events 1 3000' | guest "$B" 12)"
 
+# --- the buffer interface, restoring quiesced (libxl's order) -------------
+BUF="$T $(dirname "$XSM")/capi_buffer"
+unread() {	# HOST DOMID: octets of requests xenstored left on the guest's ring
+	python3 -c 'import struct,sys; r=open(sys.argv[1],"rb").read(2064); c,p=struct.unpack_from("<II",r,2048); print(p-c)' "$1/hv/dom/$2/ring"
+}
+$BUF check "$A/run/socket" 2>"$work/check.err" && pass buffer-xenstored-check ||
+	fail buffer-xenstored-check "$(cat "$work/check.err")"
+"$X" domain create "$A" 13 --introduce >/dev/null
+printf 'write /local/domain/13/data/b buf\nwatch /local/domain/13/data b13\ntx-start\n' |
+	guest "$A" 13 >/dev/null
+echo "events 1 2000" | guest "$A" 13 >/dev/null
+$BUF save "$A/run/socket" 13 "$work/s13.xsm" 2>"$work/save13.err" && pass buffer-save ||
+	fail buffer-save "$(cat "$work/save13.err")"
+grep -q 'domain 13 saved (quiesced): .* nodes, .* transactions, 1 watches, [0-9]* octets' \
+	"$work/save13.err" && grep -q 'saved roots /local/domain/13' "$work/save13.err" &&
+	pass buffer-save-logged || fail buffer-save-logged "$(cat "$work/save13.err")"
+req=$(echo "raw-request read /local/domain/13/data/b" | guest "$A" 13 | sed -n 's/^req //p')
+port=$("$X" domain move "$A" "$B" 13 | sed -n 's/^port //p')
+$BUF restore "$B/run/socket" 13 13 "$port" "$work/s13.xsm" quiesced 2>"$work/restore13.err" &&
+	pass buffer-restore-quiesced || fail buffer-restore-quiesced "$(cat "$work/restore13.err")"
+grep -q "domain 13 restored (from domain 13, port $port, quiesced): " "$work/restore13.err" &&
+	pass buffer-restore-logged || fail buffer-restore-logged "$(cat "$work/restore13.err")"
+# libxl writes its own nodes now; the guest's request must wait for it.
+on "$B" $T xenstore-write /local/domain/13/data/b toolstack
+sleep 0.3
+left=$(unread "$B" 13)
+[ -n "$req" ] && [ "$left" -gt 0 ] && pass buffer-quiesced-request-waits ||
+	fail buffer-quiesced-request-waits "req=$req left=$left"
+$BUF resume "$B/run/socket" 13 2>"$work/resume13.err" && pass buffer-resume ||
+	fail buffer-resume "$(cat "$work/resume13.err")"
+echo 'read /local/domain/13/data/b' | "$X" guest "$B" 13 >"$work/after13.out" 2>"$work/drop13a.err"
+echo 'read /local/domain/13/data/b' | "$X" guest "$B" 13 >/dev/null 2>"$work/drop13b.err"
+expect buffer-left-request-served-once "1 0 0" \
+	"$(grep -c "dropping reply to request $req " "$work/drop13a.err") $(grep -c dropping "$work/drop13b.err") $(unread "$B" 13)"
+expect buffer-toolstack-node-wins "toolstack" "$(cat "$work/after13.out")"
+expect buffer-tx-eagain "EAGAIN" "$(echo 'tx-end 1' | guest "$B" 13)"
+expect buffer-watch-fired-once "/local/domain/13/data/b b13" "$(echo 'events 1 3000' | guest "$B" 13)"
+expect buffer-no-second-event "" "$(echo 'events' | guest "$B" 13)"
+# A stream from beyond the domain: refused, nothing applied, not introduced.
+python3 "$here/forge.py" rename-path "$work/s13.xsm" "$work/dom0-13.xsm" \
+	/local/domain/13/data/b /local/domain/0/data/bb
+"$X" domain create "$B" 14 >/dev/null 2>&1
+$BUF restore "$B/run/socket" 14 13 9 "$work/dom0-13.xsm" quiesced 2>"$work/refused14.err"
+rc=$?
+[ $rc = 1 ] && grep -q "outside domain 13's nodes" "$work/refused14.err" &&
+	[ -z "$(on "$B" $T xenstore-read /local/domain/14/domid 2>/dev/null)" ] &&
+	pass buffer-restore-refused || fail buffer-restore-refused "rc=$rc $(cat "$work/refused14.err")"
+
 # --- an unpatched xenstored says what it lacks ----------------------------
 S=$work/stock
 testlib_host "$S"
@@ -167,5 +215,11 @@ rc=$?
 	fail stock-xenstored-explained "rc=$rc $(cat "$work/stock.err")"
 xsm "$S" save --domid 9 -o "$work/none.xsm" 2>/dev/null
 expect unreachable-or-refused-status 5 $?
+$BUF check "$S/run/socket" 2>"$work/stock-check.err"
+rc=$?
+[ $rc = 1 ] && grep -q 'no "quiesce" command: it needs the xsmigrate patch series' \
+	"$work/stock-check.err" && pass buffer-check-stock-refused ||
+	fail buffer-check-stock-refused "rc=$rc $(cat "$work/stock-check.err")"
+
 
 [ "$failed" = 0 ]

@@ -214,11 +214,16 @@ TEST(CApi, SharedObjectExportsOnlyTheCApi)
         EXPECT_EQ(sym.rfind("xsm_", 0), 0u) << "exported: " << sym;
         n++;
     }
-    EXPECT_EQ(n, 11); /* ... + xsm_set_trusted_stream */
+    EXPECT_EQ(n, 14); /* ... + xsm_set_trusted_stream, the three libxl loads */
 
     void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
     ASSERT_NE(h, nullptr) << dlerror();
     EXPECT_NE(dlsym(h, "xsm_stream_verify"), nullptr);
+    /* What libxl resolves when it loads the library (libxl_xsmigrate.c). */
+    for (const char *name : {"xsm_ctx_open", "xsm_ctx_close", "xsm_last_error",
+                             "xsm_xenstored_check", "xsm_domain_save_buffer",
+                             "xsm_domain_restore_buffer", "xsm_domain_resume"})
+        EXPECT_NE(dlsym(h, name), nullptr) << name;
     dlclose(h);
 }
 
