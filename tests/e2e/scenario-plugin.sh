@@ -66,9 +66,9 @@ after_move() {
 
 # alive NAME TAG SECONDS: the guest echoes data/ping to data/pong
 alive() {
-	i=$(domid $1)
-	xenstore-write /local/domain/$i/data/ping "$2" &&
-		wait_value /local/domain/$i/data/pong "$2" "$3"
+	_d=$(domid $1)
+	xenstore-write /local/domain/$_d/data/ping "$2" &&
+		wait_value /local/domain/$_d/data/pong "$2" "$3"
 }
 
 # events: how many times the guest saw its old watch fire
@@ -158,23 +158,31 @@ xs_live_event() {
 	e0=$(events) old=$(domid $NAME)
 	( migrate $NAME /e2e/xl-local $W/live.out; echo $? > $W/live.rc ) &
 	mpid=$!
-	when=""
+	# The receiver's domain appears in xenstore when it is created, before
+	# any memory arrives; xenstore-list is much cheaper than xl list.  The
+	# source's state is read after the write: running then means running
+	# when it was written.
+	when="" st=""
 	n=0
-	while [ $n -lt 600 ] && [ ! -f $W/live.rc ]; do
-		if xl list 2>/dev/null | grep -q "^$NAME--incoming "; then
-			s=$(dom_state $NAME)
+	while [ $n -lt 2400 ] && [ ! -f $W/live.rc ]; do
+		new=$(xenstore-list /local/domain 2>/dev/null | grep -vx -e 0 -e "$old" | head -n 1)
+		if [ -n "$new" ]; then
 			xenstore-write /local/domain/$old/data/mig/watched live-change
-			when="receiver's domain existed, source state '$s'"
+			st=$(xl list $old 2>/dev/null | awk 'NR==2 {print $5}')
+			when="receiver's domain $new existed, source state afterwards '${st:-gone}'"
 			break
 		fi
-		sleep 0.1; n=$((n + 1))
+		sleep 0.05; n=$((n + 1))
 	done
 	wait $mpid
 	rc=$(cat $W/live.rc 2>/dev/null); rm -f $W/live.rc
 	[ "$rc" = 0 ] || { fail $T "xl migrate: rc $rc $(xl_out $W/live.out)"; return 1; }
 	[ -n "$when" ] || { fail $T "never saw the receiver's domain while migrating: no change made during the copy"; return 1; }
-	case $when in *"state 'r'"*|*"state 'b'"*|*"state ''"*) ;; *)
-		fail $T "the source was no longer running when dom0 wrote ($when)"; return 1;; esac
+	# xl's state letters: r running, b blocked, ------ runnable; p paused,
+	# s shut down (suspended), d dying, c crashed.
+	case ${st:-gone} in
+	gone|*[psdc]*) fail $T "the source was no longer running when dom0 wrote ($when)"; return 1;;
+	esac
 	e2e "INFO $T: dom0 wrote data/mig/watched while $when"
 	after_move $NAME $old || { fail $T "$WHY"; return 1; }
 	wait_events $((e0 + 1)) 20 ||
@@ -304,9 +312,9 @@ xs_leak_check() {
 
 # finish NAME: let a serving xenstore-migrate guest end, then destroy it
 finish() {
-	i=$(domid $1)
-	[ -n "$i" ] || return 0
-	xenstore-write /local/domain/$i/data/finish 1
+	_d=$(domid $1)
+	[ -n "$_d" ] || return 0
+	xenstore-write /local/domain/$_d/data/finish 1
 	wait_shutdown $1 30 || e2e "INFO $1: still running after data/finish"
 	guest_log $1
 	timeout 60 xl destroy $1 >/dev/null 2>&1
