@@ -55,7 +55,10 @@ if [ "$config" = plugin ]; then
 		{ echo "mkinitramfs: no self-built dom0 tools in $overlay (scripts/build-dom0 tools)" >&2; exit 1; }
 	ls "$projbuild"/lib/libxsmigrate.so.0 >/dev/null 2>&1 ||
 		{ echo "mkinitramfs: no $projbuild/lib/libxsmigrate.so.0" >&2; exit 1; }
-	for b in "$overlay"/usr/lib/xen-4.17/bin/* "$projbuild"/lib/libxsmigrate.so.0; do
+	# The libraries too: the self-built libxenlight needs what configure
+	# found here (libnl3...), which ldd of xl against Debian's would miss.
+	for b in "$overlay"/usr/lib/xen-4.17/bin/* "$overlay"/usr/lib/x86_64-linux-gnu/*.so.*.* \
+		 "$projbuild"/lib/libxsmigrate.so.0; do
 		bins="$bins $b"; done
 fi
 
@@ -79,6 +82,7 @@ fi
 
 # Shared libraries: whatever ldd says, recursively (ldd already is).
 for b in $bins; do
+	LD_LIBRARY_PATH=${overlay:+$overlay/usr/lib/x86_64-linux-gnu} \
 	ldd "$b" 2>/dev/null | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}'
 done | sort -u > "$root.libs"
 # glibc dlopen()s libgcc_s for pthread_cancel (xl uses it); ldd can't see it.
@@ -87,7 +91,7 @@ for l in libgcc_s.so.1; do
 	[ -n "$f" ] && echo "$f" >> "$root.libs"
 done
 sort -u "$root.libs" | while read -r lib; do
-	case $lib in */xsm/*|"$root"*) continue;; esac
+	case $lib in */xsm/*|"$root"*|"${overlay:-/nonexistent}"*) continue;; esac
 	mkdir -p "$root$(dirname "$lib")"
 	cp -L "$lib" "$root$lib"
 done
