@@ -12,7 +12,8 @@
 #
 # Knobs: E2E_CONFIGS="stock plugin" (order, subset), E2E_SERIES=DIR (the
 # patch series the plugin dom0 is built with: DIR/series, default
-# libxl-patches), E2E_TIMEOUT (per configuration, s).  Artefacts and the
+# libxl-patches), E2E_PROJECT_BUILD=DIR (whose lib/libxsmigrate.so.0 goes
+# into dom0, default $(BUILD)), E2E_TIMEOUT (per configuration, s).  Artefacts and the
 # serial logs stay in $(BUILD)/e2e/<config>/.
 
 E2E_DIR     := tests/e2e
@@ -20,10 +21,12 @@ E2E_OUT     := $(BUILD)/e2e
 E2E_DOM0    := $(BUILD)/dom0
 E2E_SERIES  ?= libxl-patches
 E2E_CONFIGS ?= stock plugin
+# The project build whose libxsmigrate.so.0 (and CLI) go into dom0.
+E2E_PROJECT_BUILD ?= $(BUILD)
 E2E_FORGE   := $(E2E_OUT)/forge-record
 E2E_RUN      = E2E_OUT=$(abspath $(E2E_OUT)) \
                E2E_GUESTS=$(abspath $(XTF_OUT)) \
-               E2E_PROJECT_BUILD=$(abspath $(BUILD)) \
+               E2E_PROJECT_BUILD=$(abspath $(E2E_PROJECT_BUILD)) \
                E2E_DOM0=$(abspath $(E2E_DOM0)) \
                E2E_FORGE=$(abspath $(E2E_FORGE)) \
                E2E_CONFIGS="$(E2E_CONFIGS)" \

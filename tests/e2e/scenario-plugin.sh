@@ -13,6 +13,9 @@ XS_CHECKS="txn-eagain nodes perms watch"
 ls -A /tmp > $W/tmp.before
 ls -A /var/lib/xen > $W/varlibxen.before
 
+# step NAME: when (dom0 uptime) a step starts, for the time budget
+step() { e2e "INFO step $1 at $(cut -d' ' -f1 /proc/uptime)s"; }
+
 # fail_checks PREFIX WHY: the four xenstore-migrate lines, all failed
 fail_checks() {
 	for c in $XS_CHECKS; do fail "$1-$c" "$2"; done
@@ -84,6 +87,7 @@ wait_events() {
 
 # --- xs-save-*: xl save --xenstore-state + xl restore -----------------------
 xs_save() {
+	step xs_save
 	start_xsm xsm-save || { fail_checks xs-save "$WHY"; return; }
 	e2e "INFO xs-save: before: $(xenstore-ls -p /local/domain/$ID/data/mig 2>&1 | sed 's/ [. ]*(/ (/' | tr '\n' ';')"
 	old=$ID
@@ -120,6 +124,7 @@ xs_checks() {
 
 # --- xs-migrate-*, then the same guest through everything else -------------
 xs_migrate() {
+	step xs_migrate
 	start_xsm xsm-mig || { fail_checks xs-migrate "$WHY"; return 1; }
 	old=$ID
 	migrate $NAME /e2e/xl-local $W/mig.out ||
@@ -132,6 +137,7 @@ xs_migrate() {
 # xs-localmigrate-x5: five more in a row, alive after each, and the old
 # watch fires exactly once per change at the end.
 xs_localmigrate_x5() {
+	step xs_localmigrate_x5
 	T=xs-localmigrate-x5
 	e0=$(events)
 	for i in 1 2 3 4 5; do
@@ -154,6 +160,7 @@ xs_localmigrate_x5() {
 # xs-live-event: dom0 changes the watched node while xl migrate copies
 # memory (the receiver's domain exists, the source still runs).
 xs_live_event() {
+	step xs_live_event
 	T=xs-live-event
 	e0=$(events) old=$(domid $NAME)
 	( migrate $NAME /e2e/xl-local $W/live.out; echo $? > $W/live.rc ) &
@@ -194,6 +201,7 @@ xs_live_event() {
 # xs-receiver-refuses: a receiver without libxsmigrate makes the migration
 # fail before the guest is suspended; the guest keeps running here.
 xs_receiver_refuses() {
+	step xs_receiver_refuses
 	T=xs-receiver-refuses
 	id=$(domid $NAME) e0=$(events)
 	s0=$(xenstore-read /local/domain/$id/data/suspends)
@@ -220,6 +228,7 @@ xs_receiver_refuses() {
 # xs-forged-record-refused: a save file whose xenstore record holds a node
 # under /local/domain/0; the unforged file is the control.
 xs_forged_record() {
+	step xs_forged_record
 	T=xs-forged-record-refused
 	id=$(domid $NAME)
 	timeout 180 xl save --xenstore-state $NAME $W/good.img >$W/good.out 2>&1 ||
@@ -252,6 +261,7 @@ xs_forged_record() {
 # xs-linux-guest: a Linux PV guest's xenbus works after save/restore and
 # after a migration (a write from inside the guest is seen by dom0).
 xs_linux_guest() {
+	step xs_linux_guest
 	T=xs-linux-guest L=xsm-linux
 	cat > $W/$L.cfg <<CFG
 name = "$L"
@@ -288,6 +298,7 @@ CFG
 
 # xs-leak-check: nothing left of the guests once they are gone.
 xs_leak_check() {
+	step xs_leak_check
 	T=xs-leak-check
 	why=""
 	others=$(xl list 2>/dev/null | awk 'NR > 1 && $2 != 0 {print $1 "(" $2 ")"}' | tr '\n' ' ')
