@@ -33,8 +33,12 @@ read_checks() {
 	done
 }
 
-# xl_out FILE: the last lines of an xl log, on one line
-xl_out() { grep -v '^ *$' "$1" | tail -n 4 | tr '\n' ' '; }
+# xl_out FILE: the last lines of an xl log, on one line (for a FAIL line);
+# the whole log goes to the serial log as "XL FILE: ..." lines
+xl_out() {
+	sed "s|^|XL $1: |" "$1" >&2
+	grep -v '^ *$' "$1" | grep -v '^xc: .*: [0-9]*/[0-9]* *[0-9]*%' | tail -n 4 | tr '\n' ' '
+}
 
 # domid NAME: empty if there is no such domain
 domid() { xl domid "$1" 2>/dev/null; }
@@ -91,9 +95,9 @@ xs_save() {
 	start_xsm xsm-save || { fail_checks xs-save "$WHY"; return; }
 	e2e "INFO xs-save: before: $(xenstore-ls -p /local/domain/$ID/data/mig 2>&1 | sed 's/ [. ]*(/ (/' | tr '\n' ';')"
 	old=$ID
-	timeout 180 xl save --xenstore-state $NAME $W/save.img >$W/save.out 2>&1 ||
+	timeout 180 xl -vv save --xenstore-state $NAME $W/save.img >$W/save.out 2>&1 ||
 		{ fail_checks xs-save "xl save --xenstore-state: rc $? $(xl_out $W/save.out)"; return; }
-	timeout 180 xl restore $W/save.img >$W/restore.out 2>&1 ||
+	timeout 180 xl -vv restore $W/save.img >$W/restore.out 2>&1 ||
 		{ fail_checks xs-save "xl restore: rc $? $(xl_out $W/restore.out)"; return; }
 	rm -f $W/save.img
 	after_move $NAME $old || { fail_checks xs-save "$WHY"; return; }
@@ -128,7 +132,7 @@ xs_migrate() {
 	start_xsm xsm-mig || { fail_checks xs-migrate "$WHY"; return 1; }
 	old=$ID
 	migrate $NAME /e2e/xl-local $W/mig.out ||
-		{ fail_checks xs-migrate "xl migrate --xenstore-state: rc $? $(xl_out $W/mig.out)"; sed 's/^/XL xs-migrate: /' $W/mig.out; return 1; }
+		{ fail_checks xs-migrate "xl migrate --xenstore-state: rc $? $(xl_out $W/mig.out)"; return 1; }
 	after_move $NAME $old || { fail_checks xs-migrate "$WHY"; return 1; }
 	xs_checks xs-migrate serve
 	[ "$(xenstore-read /local/domain/$ID/data/state)" = serving ]
@@ -231,12 +235,12 @@ xs_forged_record() {
 	step xs_forged_record
 	T=xs-forged-record-refused
 	id=$(domid $NAME)
-	timeout 180 xl save --xenstore-state $NAME $W/good.img >$W/good.out 2>&1 ||
+	timeout 180 xl -vv save --xenstore-state $NAME $W/good.img >$W/good.out 2>&1 ||
 		{ fail $T "xl save --xenstore-state: rc $? $(xl_out $W/good.out)"; return 1; }
 	forged=$(/e2e/forge-record $W/good.img $W/forged.img /local/domain/$id/data/mig/a 2>$W/forge.err) ||
 		{ fail $T "cannot forge: $(cat $W/forge.err)"; return 1; }
 	xenstore-ls -fp > $W/xs.before 2>&1
-	if timeout 180 xl restore $W/forged.img >$W/forged.out 2>&1; then
+	if timeout 180 xl -vv restore $W/forged.img >$W/forged.out 2>&1; then
 		fail $T "xl restore accepted a record with $forged"
 		xl destroy $NAME >/dev/null 2>&1
 		return 1
@@ -251,7 +255,7 @@ xs_forged_record() {
 	cmp -s $W/xs.before $W/xs.after ||
 		{ fail $T "xenstore changed: $(diff $W/xs.before $W/xs.after | grep '^[-+]/' | head -n 5 | tr '\n' ';')"; return 1; }
 	# Control: the same file unforged restores and the guest answers.
-	timeout 180 xl restore $W/good.img >$W/good.out 2>&1 ||
+	timeout 180 xl -vv restore $W/good.img >$W/good.out 2>&1 ||
 		{ fail $T "control: the unforged file does not restore either: $(xl_out $W/good.out)"; return 1; }
 	rm -f $W/good.img
 	alive $NAME control 30 || { fail $T "control: restored guest does not answer"; return 1; }
@@ -281,9 +285,9 @@ CFG
 		{ fail $T "guest never wrote data/linux=up (console: $(console_tail $L))"; return; }
 	alive $L boot 30 || { fail $T "no pong before any move (console: $(console_tail $L))"; return; }
 	old=$(domid $L)
-	timeout 180 xl save --xenstore-state $L $W/linux.img >$W/linux.out 2>&1 ||
+	timeout 180 xl -vv save --xenstore-state $L $W/linux.img >$W/linux.out 2>&1 ||
 		{ fail $T "xl save --xenstore-state: rc $? $(xl_out $W/linux.out)"; return; }
-	timeout 180 xl restore $W/linux.img >$W/linux.out 2>&1 ||
+	timeout 180 xl -vv restore $W/linux.img >$W/linux.out 2>&1 ||
 		{ fail $T "xl restore: rc $? $(xl_out $W/linux.out)"; return; }
 	rm -f $W/linux.img
 	after_move $L $old || { fail $T "save/restore: $WHY"; return; }
