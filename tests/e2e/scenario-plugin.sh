@@ -281,8 +281,10 @@ on_reboot = "preserve"
 CFG
 	timeout 120 xl create $W/$L.cfg >$W/$L.create 2>&1 ||
 		{ fail $T "xl create: $(xl_out $W/$L.create)"; return; }
+	t0=$(date +%s)
 	wait_value /local/domain/$(domid $L)/data/linux up 180 ||
 		{ fail $T "guest never wrote data/linux=up (console: $(console_tail $L))"; return; }
+	e2e "INFO $T: Linux up $(( $(date +%s) - t0 ))s after xl create"
 	alive $L boot 30 || { fail $T "no pong before any move (console: $(console_tail $L))"; return; }
 	old=$(domid $L)
 	timeout 180 xl -vv save --xenstore-state $L $W/linux.img >$W/linux.out 2>&1 ||
