@@ -97,12 +97,28 @@ xs_save() {
 	old=$ID
 	timeout 180 xl -vv save --xenstore-state $NAME $W/save.img >$W/save.out 2>&1 ||
 		{ fail_checks xs-save "xl save --xenstore-state: rc $? $(xl_out $W/save.out)"; return; }
-	timeout 180 xl -vv restore $W/save.img >$W/restore.out 2>&1 ||
-		{ fail_checks xs-save "xl restore: rc $? $(xl_out $W/restore.out)"; return; }
+	if ! timeout 180 xl -vv restore $W/save.img >$W/restore.out 2>&1; then
+		fail_checks xs-save "xl restore: rc $? $(xl_out $W/restore.out)"
+		ignore_state_diagnosis $W/save.img
+		return
+	fi
 	rm -f $W/save.img
 	after_move $NAME $old || { fail_checks xs-save "$WHY"; return; }
 	xs_checks xs-save ""
 	wait_shutdown $NAME 60 || e2e "INFO xs-save: guest still running after its checks"
+}
+
+# ignore_state_diagnosis FILE: after a failed restore, whether the same
+# file restores without its xenstore record (tells a broken record path from
+# a broken file); the domain is destroyed again either way
+ignore_state_diagnosis() {
+	if timeout 180 xl -vv restore --ignore-xenstore-state "$1" >$W/ignore.out 2>&1; then
+		e2e "INFO diagnosis: $1 restores with --ignore-xenstore-state"
+	else
+		e2e "INFO diagnosis: $1 does not restore with --ignore-xenstore-state either: $(xl_out $W/ignore.out)"
+	fi
+	timeout 60 xl destroy $NAME >/dev/null 2>&1
+	rm -f "$1"
 }
 
 # xs_checks PREFIX SERVE: let the moved guest run its four checks
