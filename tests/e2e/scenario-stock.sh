@@ -1,4 +1,5 @@
 # shellcheck shell=sh
+# SPDX-License-Identifier: LGPL-2.1-only
 # Sourced by scenario.sh in the stock configuration (Debian's hypervisor and
 # tools exactly as packaged).
 # --- xenstore-migrate: baseline of what xl save/restore loses --------------
