@@ -97,8 +97,10 @@ xs_save() {
 	old=$ID
 	timeout 180 xl -vv save --xenstore-state $NAME $W/save.img >$W/save.out 2>&1 ||
 		{ fail_checks xs-save "xl save --xenstore-state: rc $? $(xl_out $W/save.out)"; return; }
-	if ! timeout 180 xl -vv restore $W/save.img >$W/restore.out 2>&1; then
-		fail_checks xs-save "xl restore: rc $? $(xl_out $W/restore.out)"
+	timeout 180 xl -vv restore $W/save.img >$W/restore.out 2>&1
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail_checks xs-save "xl restore: rc $rc $(xl_out $W/restore.out)"
 		ignore_state_diagnosis $W/save.img
 		return
 	fi
