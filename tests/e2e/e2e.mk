@@ -1,30 +1,61 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # tests/e2e: real Xen 4.17 + dom0 under QEMU (TCG), running the xtf-tests
-# guests.  Included by the top-level Makefile.
+# guests in two configurations, one boot each (see docs/e2e.md):
+#   stock   Debian's hypervisor and tools as packaged (the XFAIL baseline)
+#   plugin  hypervisor, xenstored, libxl and xl built from the same Debian
+#           source with CONFIG_SHADOW_PAGING=y and the project's patch
+#           series, plus libxsmigrate.so.0
+# Included by the top-level Makefile.
 #
-#   make e2e        build the guests, boot, run, print results
+#   make e2e-dom0   build (or reuse) the plugin dom0 under $(BUILD)/dom0
+#   make e2e        build everything it needs, boot, run, print results
 #   make check-e2e  same, and write $(BUILD)/check/e2e.counts
 #
-# E2E_EXPECT_MIGRATE=fail|pass|auto selects the xenstore-migrate
-# expectation (default: fail, the stock-tools baseline).  Artefacts and the
-# serial log stay in $(BUILD)/e2e/.
+# Knobs: E2E_CONFIGS="stock plugin" (order, subset), E2E_SERIES=DIR (the
+# patch series the plugin dom0 is built with: DIR/series, default
+# libxl-patches), E2E_PROJECT_BUILD=DIR (whose lib/libxsmigrate.so.0 goes
+# into dom0, default $(BUILD)), E2E_TIMEOUT (per configuration, s).  Artefacts and the
+# serial logs stay in $(BUILD)/e2e/<config>/.
 
 E2E_DIR     := tests/e2e
 E2E_OUT     := $(BUILD)/e2e
-E2E_TIMEOUT ?= 540
-E2E_EXPECT_MIGRATE ?= fail
+E2E_DOM0    := $(BUILD)/dom0
+E2E_SERIES  ?= libxl-patches
+E2E_CONFIGS ?= stock plugin
+# The project build whose libxsmigrate.so.0 (and CLI) go into dom0.
+E2E_PROJECT_BUILD ?= $(BUILD)
+E2E_FORGE   := $(E2E_OUT)/forge-record
 E2E_RUN      = E2E_OUT=$(abspath $(E2E_OUT)) \
                E2E_GUESTS=$(abspath $(XTF_OUT)) \
-               E2E_PROJECT_BUILD=$(abspath $(BUILD)) \
-               E2E_TIMEOUT=$(E2E_TIMEOUT) \
-               E2E_EXPECT_MIGRATE=$(E2E_EXPECT_MIGRATE) \
+               E2E_PROJECT_BUILD=$(abspath $(E2E_PROJECT_BUILD)) \
+               E2E_DOM0=$(abspath $(E2E_DOM0)) \
+               E2E_FORGE=$(abspath $(E2E_FORGE)) \
+               E2E_CONFIGS="$(E2E_CONFIGS)" \
+               $(if $(E2E_TIMEOUT),E2E_TIMEOUT=$(E2E_TIMEOUT)) \
                $(E2E_DIR)/run-e2e.sh
 
+# The plugin configuration's inputs; stock needs none of them.
+E2E_PLUGIN_DEPS := $(if $(filter plugin,$(E2E_CONFIGS)),e2e-dom0 $(XSM_SHLIB) $(E2E_FORGE))
+
+# build-dom0 decides itself whether its inputs changed (a key over config,
+# series and patches), so it is always asked.  A build that fails leaves no
+# output: the plugin run then reports e2e-setup as FAIL, and stock still runs.
+.PHONY: e2e-dom0
+e2e-dom0: $(if $(wildcard $(XEN_SRC)/xen/Makefile),,$(XENSIM_FETCHED))
+	-XEN_SRC=$(XEN_SRC) scripts/build-dom0 xen $(E2E_DOM0)
+	-XEN_SRC=$(XEN_SRC) E2E_SERIES=$(abspath $(E2E_SERIES)) \
+		scripts/build-dom0 tools $(E2E_DOM0)
+
+# Runs in the e2e dom0 (busybox only): static.
+$(E2E_FORGE): $(E2E_DIR)/forge-record.c
+	@mkdir -p $(@D)
+	$(CC) -static -O2 -Wall -Wextra -o $@ $<
+
 .PHONY: e2e check-e2e
-e2e: xtf-tests
+e2e: xtf-tests $(E2E_PLUGIN_DEPS)
 	$(E2E_RUN)
 
-check-e2e: xtf-tests
+check-e2e: xtf-tests $(E2E_PLUGIN_DEPS)
 	@mkdir -p $(BUILD)/check
 	E2E_COUNTS=$(abspath $(BUILD))/check/e2e.counts $(E2E_RUN)
 

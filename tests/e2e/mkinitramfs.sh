@@ -4,10 +4,19 @@
 # this machine (busybox-static, xen-utils-4.17, xenstore-utils,
 # linux-image-amd64) plus the project's build outputs when present.
 #
-# Usage: mkinitramfs.sh OUT.cpio.gz KVER GUEST-DIR [PROJECT-BUILD-DIR]
+# Usage: mkinitramfs.sh OUT.cpio.gz KVER GUEST-DIR [PROJECT-BUILD-DIR
+#                       [CONFIG [DOM0-DIR]]]
+#
+# CONFIG stock (default): Debian's Xen tools exactly as packaged; the
+#   project's library and CLI sit in /xsm (unused by Debian's libxl).
+# CONFIG plugin: DOM0-DIR/root (scripts/build-dom0 tools) replaces xl,
+#   xenstored, libxl-save-helper and the Xen libraries, libxsmigrate.so.0
+#   goes where libxl's dlopen() finds it (the system library directory: no
+#   LD_LIBRARY_PATH), and a Linux PV guest (this kernel + a busybox
+#   initramfs with xenstore-utils) is added under /e2e/linux.
 set -eu
 
-out=$1 kver=$2 guests=$3 projbuild=${4:-}
+out=$1 kver=$2 guests=$3 projbuild=${4:-} config=${5:-stock} dom0=${6:-}
 here=$(cd "$(dirname "$0")" && pwd)
 xenbin=/usr/lib/xen-4.17/bin
 moddir=/lib/modules/$kver/kernel/drivers/xen
@@ -39,11 +48,26 @@ for b in /usr/bin/xenstore /usr/bin/xenstore-*; do
 	cp "$b" "$root$b"; bins="$bins $b"
 done
 
-# Project build outputs when present: the shared library (and with it the
-# libxl plugin) into /xsm/lib, the CLI into /xsm/bin.  /init puts them first
-# in PATH / LD_LIBRARY_PATH.
+# plugin: the self-built tools, and the libraries ldd finds for them.
+overlay=""
+if [ "$config" = plugin ]; then
+	overlay=$dom0/root
+	[ -x "$overlay/usr/lib/xen-4.17/bin/xl" ] ||
+		{ echo "mkinitramfs: no self-built dom0 tools in $overlay (scripts/build-dom0 tools)" >&2; exit 1; }
+	ls "$projbuild"/lib/libxsmigrate.so.0 >/dev/null 2>&1 ||
+		{ echo "mkinitramfs: no $projbuild/lib/libxsmigrate.so.0" >&2; exit 1; }
+	# The libraries too: the self-built libxenlight needs what configure
+	# found here (libnl3...), which ldd of xl against Debian's would miss.
+	for b in "$overlay"/usr/lib/xen-4.17/bin/* "$overlay"/usr/lib/x86_64-linux-gnu/*.so.*.* \
+		 "$projbuild"/lib/libxsmigrate.so.0; do
+		bins="$bins $b"; done
+fi
+
+# Project build outputs when present: the shared library into /xsm/lib
+# (stock) or the system library directory (plugin), the CLI into /xsm/bin.
+# /init puts /xsm first in PATH / LD_LIBRARY_PATH.
 if [ -n "$projbuild" ]; then
-	if ls "$projbuild"/lib/*.so* >/dev/null 2>&1; then
+	if [ "$config" != plugin ] && ls "$projbuild"/lib/*.so* >/dev/null 2>&1; then
 		mkdir -p "$root/xsm/lib"
 		cp -a "$projbuild"/lib/*.so* "$root/xsm/lib/"
 		for b in "$root"/xsm/lib/*.so*; do
@@ -59,6 +83,7 @@ fi
 
 # Shared libraries: whatever ldd says, recursively (ldd already is).
 for b in $bins; do
+	LD_LIBRARY_PATH=${overlay:+$overlay/usr/lib/x86_64-linux-gnu} \
 	ldd "$b" 2>/dev/null | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}'
 done | sort -u > "$root.libs"
 # glibc dlopen()s libgcc_s for pthread_cancel (xl uses it); ldd can't see it.
@@ -67,13 +92,26 @@ for l in libgcc_s.so.1; do
 	[ -n "$f" ] && echo "$f" >> "$root.libs"
 done
 sort -u "$root.libs" | while read -r lib; do
-	case $lib in */xsm/*|"$root"*) continue;; esac
+	case $lib in */xsm/*|"$root"*|"${overlay:-/nonexistent}"*) continue;; esac
 	mkdir -p "$root$(dirname "$lib")"
 	cp -L "$lib" "$root$lib"
 done
 # Debian is merged-/usr: make /usr/lib the same as /lib.
 [ -d "$root/usr/lib/x86_64-linux-gnu" ] && cp -a "$root"/usr/lib/x86_64-linux-gnu/. "$root"/lib/x86_64-linux-gnu/ && rm -rf "$root/usr/lib/x86_64-linux-gnu"
 ln -s ../../lib/x86_64-linux-gnu "$root/usr/lib/x86_64-linux-gnu"
+
+if [ -n "$overlay" ]; then
+	cp -a "$overlay"/usr/lib/xen-4.17/bin/. "$root/usr/lib/xen-4.17/bin/"
+	cp -a "$overlay"/usr/lib/x86_64-linux-gnu/. "$root/lib/x86_64-linux-gnu/"
+	cp -a "$projbuild"/lib/libxsmigrate.so* "$root/lib/x86_64-linux-gnu/"
+	rm -f "$root/lib/x86_64-linux-gnu/libxsmigrate.so"
+	# A Linux PV guest: the same kernel, busybox and xenstore-utils.
+	sh "$here/mklinuxguest.sh" "$root/e2e/linux" "$kver"
+	cp "$here/xl-local" "$here/xl-local-nolib" "$root/e2e/"
+	chmod +x "$root/e2e/xl-local" "$root/e2e/xl-local-nolib"
+	# The forger of xs-forged-record-refused (static, built by e2e.mk).
+	cp "${E2E_FORGE:?E2E_FORGE: the forge-record binary}" "$root/e2e/forge-record"
+fi
 
 # Kernel modules xl/xenstored need, in load order (privcmd before xenfs).
 for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc; do
@@ -91,7 +129,8 @@ echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "root:x:0:" > "$root/etc/group"
 
 cp "$here/init" "$root/init"
-cp "$here/scenario.sh" "$root/e2e/scenario.sh"
+echo "$config" > "$root/e2e/config"
+cp "$here"/scenario*.sh "$root/e2e/"
 chmod +x "$root/init" "$root/e2e/scenario.sh"
 [ -d "$guests" ] && for g in "$guests"/*; do
 	[ -f "$g" ] && cp "$g" "$root/e2e/guests/"; done

@@ -3,96 +3,155 @@
 # End-to-end test on real Xen: boot Xen 4.17 + a Debian dom0 kernel under
 # QEMU (TCG, no KVM needed) with a generated initramfs, run
 # tests/e2e/scenario.sh inside dom0 and collect its results from the serial
-# console.
+# console.  One boot per configuration:
 #
-# Prints one line per check (PASS / FAIL / XFAIL / XPASS) and ends with
-# "N passed, N failed".  XFAIL counts as passed, XPASS as failed.
+#   stock   Debian's hypervisor and tools exactly as packaged.  XFAIL and
+#           SKIP lines record what stock Xen cannot do and count as passed;
+#           an XPASS is a failure (the baseline needs updating).
+#   plugin  the self-built hypervisor (CONFIG_SHADOW_PAGING=y) and
+#           xenstored/libxl/xl with the project's patch series
+#           (scripts/build-dom0), libxsmigrate.so.0 in dom0's system
+#           library directory.  Only PASS passes: XFAIL, XPASS, SKIP and a
+#           missing required line are failures.
+#
+# Prints every line as "<config>: PASS|FAIL|XFAIL|XPASS|SKIP name[: why]",
+# a summary line per configuration, and ends with "N passed, N failed".
 # Exit status is non-zero if anything failed.
 #
 # Environment (all optional):
-#   E2E_OUT           output directory             (build/e2e)
-#   E2E_GUESTS        directory of test guests     (build/xtf-tests)
-#   E2E_PROJECT_BUILD project build dir copied in  (build)
-#   E2E_COUNTS        also write "<passed> <failed>" here
-#   E2E_TIMEOUT       wall-clock limit for QEMU, s (540)
-#   E2E_INNER_TIMEOUT limit for the scenario inside dom0, s (E2E_TIMEOUT-60)
-#   E2E_KVER          dom0 kernel version          (newest in /boot)
-#   E2E_XEN           gzipped Xen image            (/boot/xen-4.17-amd64.gz)
-#   E2E_EXPECT_MIGRATE fail|pass: expected xenstore-migrate outcome ("fail"
-#                     with stock tools; "pass" once the plugin is in dom0;
-#                     "auto" picks pass when build/lib has the plugin)
+#   E2E_CONFIGS       configurations to run, in order   ("stock plugin")
+#   E2E_OUT           output directory                   (build/e2e)
+#   E2E_GUESTS        directory of test guests           (build/xtf-tests)
+#   E2E_PROJECT_BUILD project build dir copied in        (build)
+#   E2E_DOM0          scripts/build-dom0 output (plugin) (build/dom0)
+#   E2E_FORGE         forge-record binary (plugin)       (E2E_OUT/forge-record)
+#   E2E_COUNTS        also write "<passed> <failed>" here (all configurations)
+#   E2E_TIMEOUT       wall-clock limit for QEMU per configuration, s
+#                     (stock 280, plugin 580)
+#   E2E_INNER_TIMEOUT limit for the scenario inside dom0, s (E2E_TIMEOUT-45)
+#   E2E_KVER          dom0 kernel version                (newest in /boot)
+#   E2E_XEN           stock hypervisor (gzipped)         (/boot/xen-4.17-amd64.gz)
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tests/e2e
-out=${E2E_OUT:-$top/build/e2e}
+outtop=${E2E_OUT:-$top/build/e2e}
 guests=${E2E_GUESTS:-$top/build/xtf-tests}
 projbuild=${E2E_PROJECT_BUILD:-$top/build}
-tmo=${E2E_TIMEOUT:-540}
-xen=${E2E_XEN:-/boot/xen-4.17-amd64.gz}
-expect=${E2E_EXPECT_MIGRATE:-fail}
+dom0=${E2E_DOM0:-$top/build/dom0}
+configs=${E2E_CONFIGS:-stock plugin}
 kver=${E2E_KVER:-$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -n1)}
+export E2E_FORGE=${E2E_FORGE:-$outtop/forge-record}
 
-mkdir -p "$out"
-log=$out/serial.log
-results=$out/results.txt
-: > "$results"
+# Lines each configuration must print (as PASS in plugin; PASS or XFAIL in
+# stock).  A missing one is a failure: a check that never ran proves nothing.
+required_stock="smoke-verdict mig-save-txn-eagain mig-save-nodes mig-save-perms mig-save-watch"
+required_plugin="smoke-verdict
+ xs-save-txn-eagain xs-save-nodes xs-save-perms xs-save-watch
+ xs-migrate-txn-eagain xs-migrate-nodes xs-migrate-perms xs-migrate-watch
+ xs-localmigrate-x5 xs-live-event xs-receiver-refuses xs-forged-record-refused
+ xs-linux-guest xs-leak-check"
 
-counts() {
-	p=$(grep -cE '^(PASS|XFAIL) ' "$results")
-	f=$(grep -cE '^(FAIL|XPASS) ' "$results")
-	echo "$p passed, $f failed"
-	[ -n "${E2E_COUNTS:-}" ] && { mkdir -p "$(dirname "$E2E_COUNTS")"; echo "$p $f" > "$E2E_COUNTS"; }
-	[ "$f" -eq 0 ]
-}
-die() { echo "FAIL $1: $2" | tee -a "$results"; counts; exit 1; }
+mkdir -p "$outtop"
+all=$outtop/results.txt
+summary=$outtop/summary.txt
+: > "$all"
+: > "$summary"
 
-[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] || die e2e-setup "no dom0 kernel in /boot"
-[ -f "$xen" ] || die e2e-setup "no Xen image $xen (install xen-hypervisor-4.17-amd64)"
-command -v qemu-system-x86_64 >/dev/null || die e2e-setup "qemu-system-x86_64 missing"
+# run_config CONFIG: boot it, write $outtop/CONFIG/results.txt
+run_config() {
+	c=$1 out=$outtop/$1
+	mkdir -p "$out"
+	log=$out/serial.log results=$out/results.txt
+	: > "$results"
+	: > "$log"
+	setup_fail() { echo "FAIL e2e-setup: $1" >> "$results"; }
 
-if [ "$expect" = auto ]; then
-	expect=fail
-	ls "$projbuild"/lib/*libxl* >/dev/null 2>&1 && expect=pass
-fi
+	case $c in
+	stock)  xen=${E2E_XEN:-/boot/xen-4.17-amd64.gz} tmo=${E2E_TIMEOUT:-280};;
+	plugin) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-580};;
+	*) setup_fail "unknown configuration '$c'"; return;;
+	esac
+	[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] || { setup_fail "no dom0 kernel in /boot"; return; }
+	[ -f "$xen" ] || { setup_fail "no Xen image $xen"; return; }
+	command -v qemu-system-x86_64 >/dev/null || { setup_fail "qemu-system-x86_64 missing"; return; }
 
-zcat "$xen" > "$out/xen" || die e2e-setup "cannot unpack $xen"
-sh "$here/mkinitramfs.sh" "$out/dom0.cpio.gz" "$kver" "$guests" "$projbuild" \
-	> "$out/mkinitramfs.log" 2>&1 ||
-	die e2e-setup "initramfs build failed: $(tail -n 3 "$out/mkinitramfs.log" | tr '\n' ' ')"
+	zcat "$xen" > "$out/xen" || { setup_fail "cannot unpack $xen"; return; }
+	sh "$here/mkinitramfs.sh" "$out/dom0.cpio.gz" "$kver" "$guests" "$projbuild" "$c" "$dom0" \
+		> "$out/mkinitramfs.log" 2>&1 ||
+		{ setup_fail "initramfs build failed: $(tail -n 3 "$out/mkinitramfs.log" | tr '\n' ' ')"; return; }
 
-# The scenario inside dom0 gets less time than QEMU so that it can still
-# report and power off; QEMU itself is killed by timeout(1) regardless.
-inner=${E2E_INNER_TIMEOUT:-$((tmo - 60))}
-[ "$inner" -ge 10 ] || inner=$((tmo / 2))
-start=$(date +%s)
-timeout -k 10 "$tmo" qemu-system-x86_64 \
-	-machine pc -accel tcg -cpu qemu64,+svm -m 2048 -smp 2 \
-	-nographic -no-reboot -monitor none -serial stdio -net none \
-	-kernel "$out/xen" \
-	-append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all" \
-	-initrd "/boot/vmlinuz-$kver console=hvc0 quiet e2e.timeout=$inner e2e.expect_migrate=$expect,$out/dom0.cpio.gz" \
-	< /dev/null > "$log" 2>&1
-rc=$?
-end=$(date +%s)
+	# The scenario inside dom0 gets less time than QEMU so that it can
+	# still report and power off; QEMU itself is killed by timeout(1).
+	inner=${E2E_INNER_TIMEOUT:-$((tmo - 45))}
+	[ "$inner" -ge 10 ] || inner=$((tmo / 2))
+	start=$(date +%s)
+	timeout -k 10 "$tmo" qemu-system-x86_64 \
+		-machine pc -accel tcg -cpu qemu64,+svm -m 2048 -smp 2 \
+		-nographic -no-reboot -monitor none -serial stdio -net none \
+		-kernel "$out/xen" \
+		-append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all" \
+		-initrd "/boot/vmlinuz-$kver console=hvc0 quiet e2e.timeout=$inner,$out/dom0.cpio.gz" \
+		< /dev/null > "$log" 2>&1
+	rc=$?
+	echo "$(( $(date +%s) - start ))" > "$out/time"
 
-# Result lines may be preceded by other console output on the same line.
-grep -a -o 'E2E: .*' "$log" | tr -d '\r' | sed 's/^E2E: //' > "$out/e2e-lines.txt"
-grep -E '^(PASS|FAIL|XFAIL|XPASS) ' "$out/e2e-lines.txt" >> "$results"
-grep -E '^INFO ' "$out/e2e-lines.txt" | sed 's/^/# /'
+	# Result lines may be preceded by other console output on the same line.
+	grep -a -o 'E2E: .*' "$log" | tr -d '\r' | sed 's/^E2E: //' > "$out/e2e-lines.txt"
+	grep -E '^(PASS|FAIL|XFAIL|XPASS|SKIP) ' "$out/e2e-lines.txt" >> "$results"
+	grep -E '^INFO ' "$out/e2e-lines.txt" | sed "s/^/# $c: /"
 
-grep -q '^BOOTED ' "$out/e2e-lines.txt" ||
-	echo "FAIL e2e-boot: dom0 never reached /init (qemu rc=$rc, see $log)" >> "$results"
-if ! grep -q '^DONE' "$out/e2e-lines.txt"; then
-	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-		echo "FAIL e2e-complete: killed after ${tmo}s timeout, serial log kept in $log" >> "$results"
-	else
-		echo "FAIL e2e-complete: run ended without DONE (qemu rc=$rc), serial log kept in $log" >> "$results"
+	grep -q '^BOOTED ' "$out/e2e-lines.txt" ||
+		echo "FAIL e2e-boot: dom0 never reached /init (qemu rc=$rc, see $log)" >> "$results"
+	if ! grep -q '^DONE' "$out/e2e-lines.txt"; then
+		if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+			echo "FAIL e2e-complete: killed after ${tmo}s timeout, serial log kept in $log" >> "$results"
+		else
+			echo "FAIL e2e-complete: run ended without DONE (qemu rc=$rc), serial log kept in $log" >> "$results"
+		fi
 	fi
-fi
-grep -q '^SCENARIO-EXIT' "$out/e2e-lines.txt" &&
-	echo "FAIL e2e-scenario: $(grep '^SCENARIO-EXIT' "$out/e2e-lines.txt" | head -n1) (143 = scenario timeout)" >> "$results"
+	grep -q '^SCENARIO-EXIT' "$out/e2e-lines.txt" &&
+		echo "FAIL e2e-scenario: $(grep '^SCENARIO-EXIT' "$out/e2e-lines.txt" | head -n1) (143 = scenario timeout)" >> "$results"
+}
 
-cat "$results"
-echo "# run time $((end - start))s, serial log: $log"
-counts
+# missing CONFIG: a FAIL line for each required line the run did not print
+missing() {
+	eval "req=\$required_$1"
+	for n in $req; do
+		grep -qE "^[A-Z]+ $n(:|\$)" "$outtop/$1/results.txt" ||
+			echo "FAIL $n: no result line (the run never got there)"
+	done
+}
+
+# count CONFIG KIND...: how many lines of these kinds
+count() {
+	c=$1; shift
+	k=$(echo "$*" | tr ' ' '|')
+	grep -cE "^($k) " "$outtop/$c/results.txt"
+}
+
+for c in $configs; do
+	run_config "$c"
+	missing "$c" >> "$outtop/$c/results.txt"
+	if [ "$c" = plugin ]; then
+		p=$(count "$c" PASS) f=$(count "$c" FAIL XPASS XFAIL SKIP)
+	else
+		p=$(count "$c" PASS XFAIL SKIP) f=$(count "$c" FAIL XPASS)
+	fi
+	sed "s/^/$c: /" "$outtop/$c/results.txt" | tee -a "$all"
+	echo "e2e $c: $p passed, $f failed ($(count "$c" PASS) PASS, $(count "$c" XFAIL) XFAIL, $(count "$c" SKIP) SKIP, $(count "$c" FAIL) FAIL, $(count "$c" XPASS) XPASS); run $(cat "$outtop/$c/time" 2>/dev/null || echo 0)s, serial log $outtop/$c/serial.log" >> "$summary"
+	echo "$p $f" > "$outtop/$c/counts"
+done
+
+cat "$summary"
+p=0 f=0
+for c in $configs; do
+	read -r cp cf < "$outtop/$c/counts"
+	p=$((p + cp)) f=$((f + cf))
+done
+echo "$p passed, $f failed"
+if [ -n "${E2E_COUNTS:-}" ]; then
+	mkdir -p "$(dirname "$E2E_COUNTS")"
+	echo "$p $f" > "$E2E_COUNTS"
+fi
+[ "$f" -eq 0 ]

@@ -20,6 +20,16 @@
  *  - watch:       a change dom0 makes to the watched node (on request,
  *                 data/state = "want-change") fires the old watch
  * Each check is recorded in data/check/<name> ("PASS" / "FAIL: facts").
+ *
+ * Then, only if the harness wrote data/serve before data/go, the guest
+ * stays up to be migrated again (until data/finish, bounded):
+ *  - liveness:    each new value of data/ping is echoed to data/pong
+ *  - suspends:    every suspend request is honoured; data/suspends counts
+ *                 the ones that resumed in a new domain
+ *  - watch count: every event of the old watch on data/mig/watched is
+ *                 counted in data/events, so the harness can tell "exactly
+ *                 once per change" from "lost" or "duplicated"
+ * Without data/serve the guest ends as before (the stock baseline).
  */
 #include <xtf.h>
 
@@ -98,6 +108,61 @@ static int wait_for_suspend(uint64_t timeout)
         evtchn_wait(pv_start_info->store_evtchn, xtf_now_ns() + SEC / 5);
     } while ( xtf_now_ns() < end );
     return -1;
+}
+
+/* Suspend as the toolstack asked; true if resumed in a new domain. */
+static bool honour_suspend(void)
+{
+    int rc;
+
+    xenstore_write("control/shutdown", "");
+    printk("  suspending\n");
+    rc = xtf_pv_suspend();
+    printk("  resumed (%d)\n", rc);
+    return rc == 0;
+}
+
+static void write_count(const char *key, unsigned int n)
+{
+    char v[16];
+
+    snprintf(v, sizeof(v), "%u", n);
+    xenstore_write(key, v);
+}
+
+/* Stay up for further migrations: see the file comment. */
+static void serve(uint64_t timeout)
+{
+    uint64_t end = xtf_now_ns() + timeout;
+    unsigned int events = 0, suspends = 0;
+    char ping[64] = "", path[128], tok[64];
+
+    write_count("data/events", events);
+    write_count("data/suspends", suspends);
+    xenstore_write("data/state", "serving");
+    printk("  serving: ping/pong, suspend, watch count\n");
+    while ( xtf_now_ns() < end && !xenstore_read("data/finish") )
+    {
+        const char *v = xenstore_read("control/shutdown");
+
+        if ( v && !strcmp(v, "suspend") )
+        {
+            if ( honour_suspend() )
+                write_count("data/suspends", ++suspends);
+            xenstore_write("data/state", "serving");
+            continue;
+        }
+        v = xenstore_read("data/ping");
+        if ( v && strcmp(v, ping) )
+        {
+            snprintf(ping, sizeof(ping), "%s", v);
+            xenstore_write("data/pong", ping);
+        }
+        if ( xenstore_wait_watch(path, sizeof(path), tok, sizeof(tok), SEC / 5) &&
+             !strcmp(tok, TOKEN) && ends_with(path, "data/mig/watched") )
+            write_count("data/events", ++events);
+    }
+    printk("  served: %u watch events, %u suspends\n", events, suspends);
 }
 
 void test_main(void)
@@ -184,6 +249,9 @@ void test_main(void)
                  "no watch event within 20s of asking dom0 to write data/mig/watched"
                  " (now '%s')", xenstore_read("data/mig/watched") ?: "<missing>");
     check("watch", ok, "%s", facts);
+
+    if ( xenstore_read("data/serve") )
+        serve(600 * SEC);
 
     xenstore_write("data/state", "done");
     if ( !xtf_status_reported() )

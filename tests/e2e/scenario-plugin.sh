@@ -1,0 +1,385 @@
+# shellcheck shell=sh
+# SPDX-License-Identifier: LGPL-2.1-only
+# Sourced by scenario.sh in the plugin configuration: the self-built
+# hypervisor (CONFIG_SHADOW_PAGING=y), xenstored/libxl/xl with the project's
+# patch series, and libxsmigrate.so.0 in the system library directory.
+# Every check here must PASS; the names are an interface (docs/e2e.md).
+
+W=/run/e2e            # the harness's own files: /tmp is checked for leftovers
+mkdir -p $W
+XS_CHECKS="txn-eagain nodes perms watch"
+
+# State before the first guest, for xs-leak-check.
+ls -A /tmp > $W/tmp.before
+ls -A /var/lib/xen > $W/varlibxen.before
+
+# step NAME: when (dom0 uptime) a step starts, for the time budget
+step() { e2e "INFO step $1 at $(cut -d' ' -f1 /proc/uptime)s"; }
+
+# fail_checks PREFIX WHY: the four xenstore-migrate lines, all failed
+fail_checks() {
+	for c in $XS_CHECKS; do fail "$1-$c" "$2"; done
+}
+
+# read_checks PREFIX DOMID: the guest's four verdicts, strictly
+read_checks() {
+	for c in $XS_CHECKS; do
+		v=$(xenstore-read /local/domain/$2/data/check/$c 2>/dev/null)
+		case $v in
+		PASS) pass "$1-$c";;
+		"") fail "$1-$c" "the guest recorded no result (state '$(xenstore-read /local/domain/$2/data/state 2>&1)', console: $(console_tail $NAME))";;
+		*) fail "$1-$c" "${v#FAIL: }";;
+		esac
+	done
+}
+
+# xl_out FILE: the last lines of an xl log, on one line (for a FAIL line);
+# the whole log goes to the serial log as "XL FILE: ..." lines
+xl_out() {
+	sed "s|^|XL $1: |" "$1" >&2
+	grep -v '^ *$' "$1" | grep -v '^xc: .*: [0-9]*/[0-9]* *[0-9]*%' | tail -n 4 | tr '\n' ' '
+}
+
+# domid NAME: empty if there is no such domain
+domid() { xl domid "$1" 2>/dev/null; }
+
+# start_xsm NAME: create a xenstore-migrate guest, wait until it is ready
+# for save; sets NAME and ID, or WHY.
+start_xsm() {
+	NAME=$1
+	guest_cfg $NAME $G/xenstore-migrate
+	mv /tmp/$NAME.cfg $W/$NAME.cfg
+	timeout 120 xl create $W/$NAME.cfg >$W/$NAME.create 2>&1 ||
+		{ WHY="xl create: $(xl_out $W/$NAME.create)"; return 1; }
+	ID=$(domid $NAME)
+	wait_value /local/domain/$ID/data/state ready-for-save 90 ||
+		{ WHY="guest never became ready-for-save (console: $(console_tail $NAME))"; return 1; }
+}
+
+# migrate NAME WRAPPER LOG: xl migrate --xenstore-state to localhost, the
+# receiver run by WRAPPER instead of ssh (see /e2e/xl-local)
+migrate() {
+	timeout 120 xl -vv migrate --xenstore-state -s "$2" "$1" localhost >"$3" 2>&1
+}
+
+# after_move NAME OLDID: the guest came back under a new domid; sets ID,
+# or WHY
+after_move() {
+	ID=$(domid $1)
+	[ -n "$ID" ] || { WHY="no domain $1 afterwards"; return 1; }
+	[ "$ID" != "$2" ] || { WHY="still domain $2: nothing was moved"; return 1; }
+	e2e "INFO $1: domid $2 -> $ID"
+}
+
+# alive NAME TAG SECONDS: the guest echoes data/ping to data/pong
+alive() {
+	_d=$(domid $1)
+	xenstore-write /local/domain/$_d/data/ping "$2" &&
+		wait_value /local/domain/$_d/data/pong "$2" "$3"
+}
+
+# events: how many times the guest saw its old watch fire
+events() { xenstore-read /local/domain/$(domid $NAME)/data/events 2>/dev/null; }
+
+# wait_events N SECONDS: until data/events = N; then N must hold for 3 s
+# more (a duplicate arrives late, not never)
+wait_events() {
+	wait_value /local/domain/$(domid $NAME)/data/events "$1" "$2" || return 1
+	sleep 3
+	[ "$(events)" = "$1" ]
+}
+
+# --- xs-save-*: xl save --xenstore-state + xl restore -----------------------
+xs_save() {
+	step xs_save
+	start_xsm xsm-save || { fail_checks xs-save "$WHY"; return; }
+	e2e "INFO xs-save: before: $(xenstore-ls -p /local/domain/$ID/data/mig 2>&1 | sed 's/ [. ]*(/ (/' | tr '\n' ';')"
+	old=$ID
+	timeout 180 xl -vv save --xenstore-state $NAME $W/save.img >$W/save.out 2>&1 ||
+		{ fail_checks xs-save "xl save --xenstore-state: rc $? $(xl_out $W/save.out)"; return; }
+	timeout 180 xl -vv restore $W/save.img >$W/restore.out 2>&1
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail_checks xs-save "xl restore: rc $rc $(xl_out $W/restore.out)"
+		ignore_state_diagnosis $W/save.img
+		return
+	fi
+	rm -f $W/save.img
+	after_move $NAME $old || { fail_checks xs-save "$WHY"; return; }
+	xs_checks xs-save ""
+	wait_shutdown $NAME 60 || e2e "INFO xs-save: guest still running after its checks"
+}
+
+# ignore_state_diagnosis FILE: after a failed restore, whether the same
+# file restores without its xenstore record (tells a broken record path from
+# a broken file); the domain is destroyed again either way
+ignore_state_diagnosis() {
+	if timeout 180 xl -vv restore --ignore-xenstore-state "$1" >$W/ignore.out 2>&1; then
+		e2e "INFO diagnosis: $1 restores with --ignore-xenstore-state"
+	else
+		e2e "INFO diagnosis: $1 does not restore with --ignore-xenstore-state either: $(xl_out $W/ignore.out)"
+	fi
+	timeout 60 xl destroy $NAME >/dev/null 2>&1
+	rm -f "$1"
+}
+
+# xs_checks PREFIX SERVE: let the moved guest run its four checks
+xs_checks() {
+	d=/local/domain/$ID/data
+	wait_value $d/state resumed 90 ||
+		{ fail_checks $1 "moved guest never wrote data/state=resumed (state '$(xenstore-read $d/state 2>&1)', console: $(console_tail $NAME))"; return; }
+	e2e "INFO $1: after: $(xenstore-ls -p $d 2>&1 | sed 's/ [. ]*(/ (/' | tr '\n' ';')"
+	[ -n "$2" ] && xenstore-write $d/serve 1
+	xenstore-write $d/go 1
+	if wait_value $d/state want-change 90; then
+		xenstore-write $d/mig/watched dom0-change
+	else
+		e2e "INFO $1: guest did not ask for the watched change"
+	fi
+	if [ -n "$2" ]; then
+		wait_value $d/state serving 60 || e2e "INFO $1: guest not serving after its checks"
+	else
+		wait_value $d/state done 60 || e2e "INFO $1: guest not done after its checks"
+	fi
+	read_checks $1 $ID
+}
+
+# --- xs-migrate-*, then the same guest through everything else -------------
+xs_migrate() {
+	step xs_migrate
+	start_xsm xsm-mig || { fail_checks xs-migrate "$WHY"; return 1; }
+	old=$ID
+	migrate $NAME /e2e/xl-local $W/mig.out ||
+		{ fail_checks xs-migrate "xl migrate --xenstore-state: rc $? $(xl_out $W/mig.out)"; return 1; }
+	after_move $NAME $old || { fail_checks xs-migrate "$WHY"; return 1; }
+	xs_checks xs-migrate serve
+	[ "$(xenstore-read /local/domain/$ID/data/state)" = serving ]
+}
+
+# xs-localmigrate-x5: five more in a row, alive after each, and the old
+# watch fires exactly once per change at the end.
+xs_localmigrate_x5() {
+	step xs_localmigrate_x5
+	T=xs-localmigrate-x5
+	e0=$(events)
+	for i in 1 2 3 4 5; do
+		old=$(domid $NAME) t0=$(date +%s)
+		migrate $NAME /e2e/xl-local $W/x5.out ||
+			{ fail $T "migration $i: rc $? $(xl_out $W/x5.out)"; return 1; }
+		after_move $NAME $old || { fail $T "migration $i: $WHY"; return 1; }
+		alive $NAME x5-$i 30 ||
+			{ fail $T "no answer through xenstore after migration $i (pong '$(xenstore-read /local/domain/$(domid $NAME)/data/pong 2>&1)', console: $(console_tail $NAME))"; return 1; }
+		e2e "INFO $T: migration $i to domain $(domid $NAME) answered, $(( $(date +%s) - t0 ))s"
+	done
+	for k in 1 2 3; do
+		xenstore-write /local/domain/$(domid $NAME)/data/mig/watched x5-change-$k
+		wait_events $((e0 + k)) 20 ||
+			{ fail $T "change $k of data/mig/watched: guest counted $(events) watch events, want exactly $((e0 + k)) (before the migrations: $e0)"; return 1; }
+	done
+	pass $T
+}
+
+# xs-live-event: dom0 changes the watched node while xl migrate copies
+# memory (the receiver's domain exists, the source still runs).
+xs_live_event() {
+	step xs_live_event
+	T=xs-live-event
+	e0=$(events) old=$(domid $NAME)
+	( migrate $NAME /e2e/xl-local $W/live.out; echo $? > $W/live.rc ) &
+	mpid=$!
+	# The receiver's domain appears in xenstore when it is created, before
+	# any memory arrives; xenstore-list is much cheaper than xl list.  The
+	# source's state is read after the write: running then means running
+	# when it was written.
+	when="" st=""
+	n=0
+	while [ $n -lt 2400 ] && [ ! -f $W/live.rc ]; do
+		new=$(xenstore-list /local/domain 2>/dev/null | grep -vx -e 0 -e "$old" | head -n 1)
+		if [ -n "$new" ]; then
+			xenstore-write /local/domain/$old/data/mig/watched live-change
+			st=$(xl list $old 2>/dev/null | awk 'NR==2 {print $5}')
+			when="receiver's domain $new existed, source state afterwards '${st:-gone}'"
+			break
+		fi
+		sleep 0.05; n=$((n + 1))
+	done
+	wait $mpid
+	rc=$(cat $W/live.rc 2>/dev/null); rm -f $W/live.rc
+	[ "$rc" = 0 ] || { fail $T "xl migrate: rc $rc $(xl_out $W/live.out)"; return 1; }
+	[ -n "$when" ] || { fail $T "never saw the receiver's domain while migrating: no change made during the copy"; return 1; }
+	# xl's state letters: r running, b blocked, ------ runnable; p paused,
+	# s shut down (suspended), d dying, c crashed.
+	case ${st:-gone} in
+	gone|*[psdc]*) fail $T "the source was no longer running when dom0 wrote ($when)"; return 1;;
+	esac
+	e2e "INFO $T: dom0 wrote data/mig/watched while $when"
+	after_move $NAME $old || { fail $T "$WHY"; return 1; }
+	wait_events $((e0 + 1)) 20 ||
+		{ fail $T "guest counted $(events) watch events after the migration, want exactly $((e0 + 1))"; return 1; }
+	alive $NAME live 30 || { fail $T "guest does not answer after the migration"; return 1; }
+	pass $T
+}
+
+# xs-receiver-refuses: a receiver without libxsmigrate makes the migration
+# fail before the guest is suspended; the guest keeps running here.
+xs_receiver_refuses() {
+	step xs_receiver_refuses
+	T=xs-receiver-refuses
+	id=$(domid $NAME) e0=$(events)
+	s0=$(xenstore-read /local/domain/$id/data/suspends)
+	if migrate $NAME /e2e/xl-local-nolib $W/refuse.out; then
+		fail $T "xl migrate --xenstore-state succeeded to a receiver without libxsmigrate"
+		return 1
+	fi
+	e2e "INFO $T: xl said: $(grep -i -E 'xsmigrate|xenstore|error|fail' $W/refuse.out | tail -n 4 | tr '\n' ' ')"
+	[ "$(domid $NAME)" = "$id" ] ||
+		{ fail $T "guest is not domain $id any more (now '$(domid $NAME)')"; return 1; }
+	xl list 2>/dev/null | grep -q -- "--incoming\|--migratedaway" &&
+		{ fail $T "leftover domain: $(xl list | tr '\n' ';')"; return 1; }
+	s=$(dom_state $NAME)
+	case $s in r|b|"") ;; *) fail $T "guest state '$s' after the refusal (want running)"; return 1;; esac
+	s1=$(xenstore-read /local/domain/$id/data/suspends)
+	[ "$s1" = "$s0" ] || { fail $T "guest was suspended ($s0 -> $s1 suspends) before the refusal"; return 1; }
+	alive $NAME refused 30 || { fail $T "guest does not answer on the source after the refusal"; return 1; }
+	xenstore-write /local/domain/$id/data/mig/watched after-refusal
+	wait_events $((e0 + 1)) 20 ||
+		{ fail $T "watch on the source: guest counted $(events) events, want exactly $((e0 + 1))"; return 1; }
+	pass $T
+}
+
+# xs-forged-record-refused: a save file whose xenstore record holds a node
+# under /local/domain/0; the unforged file is the control.
+xs_forged_record() {
+	step xs_forged_record
+	T=xs-forged-record-refused
+	id=$(domid $NAME)
+	timeout 180 xl -vv save --xenstore-state $NAME $W/good.img >$W/good.out 2>&1 ||
+		{ fail $T "xl save --xenstore-state: rc $? $(xl_out $W/good.out)"; return 1; }
+	forged=$(/e2e/forge-record $W/good.img $W/forged.img /local/domain/$id/data/mig/a 2>$W/forge.err) ||
+		{ fail $T "cannot forge: $(cat $W/forge.err)"; return 1; }
+	xenstore-ls -fp > $W/xs.before 2>&1
+	if timeout 180 xl -vv restore $W/forged.img >$W/forged.out 2>&1; then
+		fail $T "xl restore accepted a record with $forged"
+		xl destroy $NAME >/dev/null 2>&1
+		return 1
+	fi
+	xenstore-ls -fp > $W/xs.after 2>&1
+	rm -f $W/forged.img
+	grep -q -e "$forged" -e "outside domain" $W/forged.out ||
+		{ fail $T "xl restore failed without naming the refusal: $(xl_out $W/forged.out)"; return 1; }
+	e2e "INFO $T: xl restore said: $(grep -e "$forged" -e "outside domain" $W/forged.out | head -n 2 | tr '\n' ' ')"
+	[ "$(xl list | awk 'NR > 1' | wc -l)" = 1 ] ||
+		{ fail $T "domains left after the refusal: $(xl list | tr '\n' ';')"; return 1; }
+	cmp -s $W/xs.before $W/xs.after ||
+		{ fail $T "xenstore changed: $(diff $W/xs.before $W/xs.after | grep '^[-+]/' | head -n 5 | tr '\n' ';')"; return 1; }
+	# Control: the same file unforged restores and the guest answers.
+	timeout 180 xl -vv restore $W/good.img >$W/good.out 2>&1 ||
+		{ fail $T "control: the unforged file does not restore either: $(xl_out $W/good.out)"; return 1; }
+	rm -f $W/good.img
+	alive $NAME control 30 || { fail $T "control: restored guest does not answer"; return 1; }
+	pass $T
+}
+
+# xs-linux-guest: a Linux PV guest's xenbus works after save/restore and
+# after a migration (a write from inside the guest is seen by dom0).
+xs_linux_guest() {
+	step xs_linux_guest
+	T=xs-linux-guest L=xsm-linux
+	cat > $W/$L.cfg <<CFG
+name = "$L"
+type = "pv"
+kernel = "/e2e/linux/vmlinuz"
+ramdisk = "/e2e/linux/initrd.gz"
+extra = "console=hvc0 quiet"
+memory = 128
+vcpus = 1
+on_poweroff = "preserve"
+on_crash = "preserve"
+on_reboot = "preserve"
+CFG
+	timeout 120 xl create $W/$L.cfg >$W/$L.create 2>&1 ||
+		{ fail $T "xl create: $(xl_out $W/$L.create)"; return; }
+	t0=$(date +%s)
+	wait_value /local/domain/$(domid $L)/data/linux up 180 ||
+		{ fail $T "guest never wrote data/linux=up (console: $(console_tail $L))"; return; }
+	e2e "INFO $T: Linux up $(( $(date +%s) - t0 ))s after xl create"
+	alive $L boot 30 || { fail $T "no pong before any move (console: $(console_tail $L))"; return; }
+	old=$(domid $L)
+	timeout 180 xl -vv save --xenstore-state $L $W/linux.img >$W/linux.out 2>&1 ||
+		{ fail $T "xl save --xenstore-state: rc $? $(xl_out $W/linux.out)"; return; }
+	timeout 180 xl -vv restore $W/linux.img >$W/linux.out 2>&1 ||
+		{ fail $T "xl restore: rc $? $(xl_out $W/linux.out)"; return; }
+	rm -f $W/linux.img
+	after_move $L $old || { fail $T "save/restore: $WHY"; return; }
+	alive $L restored 60 || { fail $T "no pong after save/restore (console: $(console_tail $L))"; return; }
+	old=$(domid $L)
+	migrate $L /e2e/xl-local $W/linux.out ||
+		{ fail $T "xl migrate --xenstore-state: rc $? $(xl_out $W/linux.out)"; return; }
+	after_move $L $old || { fail $T "migrate: $WHY"; return; }
+	alive $L migrated 60 || { fail $T "no pong after migrate (console: $(console_tail $L))"; return; }
+	pass $T
+}
+
+# xs-leak-check: nothing left of the guests once they are gone.
+xs_leak_check() {
+	step xs_leak_check
+	T=xs-leak-check
+	why=""
+	others=$(xl list 2>/dev/null | awk 'NR > 1 && $2 != 0 {print $1 "(" $2 ")"}' | tr '\n' ' ')
+	[ -z "$others" ] || why="$why stray domains: $others;"
+	xenstore-ls -fp > $W/xs.end 2>&1
+	dead=$(grep -E '^/(local/domain|libxl)/[1-9]' $W/xs.end | head -n 3 | tr '\n' ' ')
+	[ -z "$dead" ] || why="$why nodes of dead domains: $dead;"
+	perms=$(grep -E '\((.*,)?[nrwb][1-9][0-9]*[,)]' $W/xs.end | head -n 3 | tr '\n' ' ')
+	[ -z "$perms" ] || why="$why permissions naming dead domains: $perms;"
+	vm=$(grep -E '^/vm/' $W/xs.end | head -n 3 | tr '\n' ' ')
+	[ -z "$vm" ] || why="$why /vm entries: $vm;"
+	q=$(grep -i quiesce $W/xs.end | head -n 3 | tr '\n' ' ')
+	[ -z "$q" ] || why="$why quiesce marker: $q;"
+	ls -A /tmp > $W/tmp.after
+	t=$(diff $W/tmp.before $W/tmp.after | grep '^+[^+]' | tr '\n' ' ')
+	[ -z "$t" ] || why="$why new in /tmp: $t;"
+	ls -A /var/lib/xen > $W/varlibxen.after
+	v=$(diff $W/varlibxen.before $W/varlibxen.after | grep '^+[^+]' | tr '\n' ' ')
+	[ -z "$v" ] || why="$why new in /var/lib/xen: $v;"
+	if [ -z "$why" ]; then pass $T; else fail $T "$why"; fi
+}
+
+# finish NAME: let a serving xenstore-migrate guest end, then destroy it
+finish() {
+	_d=$(domid $1)
+	[ -n "$_d" ] || return 0
+	xenstore-write /local/domain/$_d/data/finish 1
+	wait_shutdown $1 30 || e2e "INFO $1: still running after data/finish"
+	guest_log $1
+	timeout 60 xl destroy $1 >/dev/null 2>&1
+}
+
+if [ -f $G/xenstore-migrate ]; then
+	xs_save
+	guest_log xsm-save
+	timeout 60 xl destroy xsm-save >/dev/null 2>&1
+
+	# One guest through all of these, in order: a step that fails leaves
+	# it in no state to run the next ones, which then say so.
+	broken=""
+	xs_migrate || broken=xs-migrate
+	for step in xs_localmigrate_x5:xs-localmigrate-x5 xs_live_event:xs-live-event \
+		    xs_receiver_refuses:xs-receiver-refuses \
+		    xs_forged_record:xs-forged-record-refused; do
+		if [ -n "$broken" ]; then
+			fail ${step#*:} "not run: $broken failed first"
+			continue
+		fi
+		${step%%:*} || broken=${step#*:}
+	done
+	finish xsm-mig
+else
+	fail xs-save-create "guest image $G/xenstore-migrate not built"
+fi
+
+xs_linux_guest
+guest_log xsm-linux
+timeout 60 xl destroy xsm-linux >/dev/null 2>&1
+
+xs_leak_check
