@@ -54,6 +54,7 @@ check-fuzz: $(FUZZ_BINS)
 fuzz-long: $(FUZZ_BINS)
 	@mkdir -p $(BUILD)/fuzz/long-stream_fuzzer $(BUILD)/fuzz/long-restore_fuzzer $(BUILD)/fuzz/artifacts
 	@set -e; { \
+	echo "# SPDX-License-Identifier: LGPL-2.1-only"; \
 	echo "# make fuzz-long, $$(date -u '+%Y-%m-%d %H:%M UTC'), $(FUZZ_LONG_SECONDS) s per target"; \
 	echo "# (ASan+UBSan, one process each; corpus kept in build/fuzz/long-*)"; \
 	for t in $(FUZZ_TARGETS); do \
