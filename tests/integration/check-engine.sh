@@ -173,6 +173,7 @@ grep -q 'domain 13 saved (quiesced): .* nodes, .* transactions, 1 watches, [0-9]
 	pass buffer-save-logged || fail buffer-save-logged "$(cat "$work/save13.err")"
 req=$(echo "raw-request read /local/domain/13/data/b" | guest "$A" 13 | sed -n 's/^req //p')
 port=$("$X" domain move "$A" "$B" 13 | sed -n 's/^port //p')
+home "$B" 13 "$port"
 $BUF restore "$B/run/socket" 13 13 "$port" "$work/s13.xsm" quiesced 2>"$work/restore13.err" &&
 	pass buffer-restore-quiesced || fail buffer-restore-quiesced "$(cat "$work/restore13.err")"
 grep -q "domain 13 restored (from domain 13, port $port, quiesced): " "$work/restore13.err" &&
