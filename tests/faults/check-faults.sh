@@ -37,6 +37,12 @@ mkdir -p "$XSM_STATE_DIR"
 on() { local h=$1; shift; XENSTORED_PATH=$h/run/socket "$@"; }
 guest() { local h=$1; shift; "$X" guest "$h" "$@" 2>>"$work/guest.err"; }
 xsm() { local h=$1; shift; XENSTORED_PATH=$h/run/socket $T "$XSM" "$@"; }
+# The receiving toolstack writes the domain's home before a restore (a
+# restore takes only what the guest could create itself on that host).
+home() {	# HOST DOMID PORT
+	testlib_home "$2" "$3" | $T python3 "$here/../integration/toolstack.py" "$1/run/socket" ||
+		fail "toolstack-home-$2" "toolstack.py failed"
+}
 pid_of() { cat "$1/xenstored.pid"; }
 now_ms() { date +%s%3N; }
 host() {	# DIR: a started host, stopped at exit
@@ -81,6 +87,7 @@ saved() {	# NAME DOMID
 moved() {	# NAME DOMID
 	local port
 	port=$("$X" domain move "$A" "$B" "$2" | sed -n 's/^port //p')
+	home "$B" "$2" "$port"
 	xsm "$B" restore --domid "$2" --port "$port" "$work/s$2.xsm" 2>"$work/err"
 	expect "$1-restore" "0 " "$? $(cat "$work/err")"
 }
@@ -186,6 +193,7 @@ moved half-request 11
 domain "$A" 12
 xsm "$A" save --domid 12 -o "$work/s12.xsm" 2>"$work/err" || fail save-12 "$(cat "$work/err")"
 port=$("$X" domain move "$A" "$B" 12 | sed -n 's/^port //p')
+home "$B" 12 "$port"
 on "$B" $T xenstore-ls -fp / > "$work/before" 2>&1
 fault_during stopped-mid-restore STOP "$B" restore --domid 12 --port "$port" "$work/s12.xsm"
 kill -CONT "$(pid_of "$B")"
