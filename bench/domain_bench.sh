@@ -19,6 +19,8 @@
 # XSM_BENCH_COPY_MAX (1000) largest size with the per-node copy.
 set -eu
 build=$(cd "$1" && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib/testlib.sh"	# testlib_home: the toolstack's writes
 pairs=${2:-5}
 shift $(($# > 1 ? 2 : 1))
 sizes=${*:-1000 10000 50000}
@@ -34,6 +36,11 @@ export XSM_STATE_DIR=$work XENSIM_TIMEOUT_MS=60000
 trap 'for h in a b f; do "$X" host stop "$work/$h" >/dev/null 2>&1; done; rm -rf "$work"' EXIT
 
 sock() { echo "$work/$1/run/socket"; }
+# The receiving toolstack's writes before a restore, as libxl's (not
+# timed: the restore takes only what the guest could create on B).
+home() {	# HOST DOMID PORT
+	testlib_home "$2" "$3" | python3 "$top/tests/integration/toolstack.py" "$(sock $1)"
+}
 pid() { cat "$work/$1/xenstored.pid"; }
 
 for h in a b f; do
@@ -72,6 +79,7 @@ move() {
 		copy=$("$B" copy "$(sock $src)" "$(sock $dst)" $domid $to)
 		"$B" rm "$(sock $dst)" /local/domain/$to
 	fi
+	home "$dst" $to "$port"
 	mig=$("$B" migrate "$(sock $src)" "$(sock $dst)" $domid $to "$port" "$(pid $src)" "$(pid $dst)")
 	"$X" domain destroy "$work/$src" $domid >/dev/null
 	"$B" rm "$(sock $src)" /local/domain/$domid

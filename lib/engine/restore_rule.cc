@@ -101,10 +101,21 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
         if (!n.pending())
             taken.insert(n.path);
     }
+    /*
+     * Taken nodes found absent on this host: their children (which
+     * follow them in a stream xenstored wrote) cannot exist either, so a
+     * restored subtree costs one lookup, not one per node.
+     */
+    std::unordered_set<std::string> absent;
     std::vector<XenstoredClient::Permission> perms;
     for (const NodeState &n : s.nodes) {
         if (n.pending())
             continue;
+        const std::string parent = n.path.substr(0, n.path.rfind('/'));
+        if (absent.count(parent)) {
+            absent.insert(n.path);
+            continue;
+        }
         const std::string here = policy.Remap(n.path, o.domid, to);
         if (!lookup(here, &perms, e))
             return false;
@@ -115,7 +126,7 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
                                          std::to_string(to) + " could not replace it");
             continue;
         }
-        const std::string parent = n.path.substr(0, n.path.rfind('/'));
+        absent.insert(n.path);
         if (parent.empty() || taken.count(parent))
             continue;
         const std::string parent_here = policy.Remap(parent, o.domid, to);
