@@ -31,8 +31,15 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     ro.max_record_len = static_cast<uint32_t>(std::min<uint64_t>(limits.StreamMax(), ro.max_record_len));
     DomainState state;
     std::string why;
-    if (!ReadDomainState(src, ro, &state, &why, &checker)) {
-        *e = XsError{checker.beyond_domain() ? EPERM : EINVAL, "refused: " + why, true};
+    bool io_error = false;
+    if (!ReadDomainState(src, ro, &state, &why, &checker, &io_error)) {
+        if (io_error) {
+            /* The caller's stream, not its content: an I/O error. */
+            *e = XsError{EIO, "cannot read the stream: " + why};
+            e->io = true;
+        } else {
+            *e = XsError{checker.beyond_domain() ? EPERM : EINVAL, "refused: " + why, true};
+        }
         return false;
     }
     if (!trusted_stream_) {
@@ -75,7 +82,13 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     if (t.keep_quiesced)
         args.push_back("quiesced");
     std::string reply;
-    return xs_.Control(args, &reply, e);
+    if (xs_.Control(args, &reply, e))
+        return true;
+    /* xenstored may still open the file by its /proc name: never let the
+     * fd number be reused while that can happen. */
+    if (e->lost)
+        tmp.Keep();
+    return false;
 }
 
 } // namespace xsm

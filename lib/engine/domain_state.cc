@@ -107,12 +107,14 @@ struct Collector {
 } // namespace
 
 bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *out,
-                     std::string *why, StateFilter *filter)
+                     std::string *why, StateFilter *filter, bool *io_error)
 {
     StreamParser parser(src, opts);
     StreamError err;
     if (!parser.Start(&err)) {
         *why = err.ToString();
+        if (io_error)
+            *io_error = err.io_error;
         return false;
     }
     out->ctx = parser.context();
@@ -135,6 +137,8 @@ bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *ou
             return true;
         case StreamParser::Status::kError:
             *why = err.ToString();
+            if (io_error)
+                *io_error = err.io_error;
             return false;
         }
     }

@@ -96,7 +96,8 @@ public:
  * filter, each element passes it before it is kept.
  */
 bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *out,
-                     std::string *why, StateFilter *filter = nullptr);
+                     std::string *why, StateFilter *filter = nullptr,
+                     bool *io_error = nullptr);
 
 /* Writes the state as a stream in opts' format (END included). */
 bool WriteDomainState(const DomainState &s, ByteSink &sink, const EncodeOptions &opts,

@@ -260,5 +260,12 @@ rss=$(tail -n 1 "$work/rss")
 	fail verify-16mb-rss-under-40mb "${rss:-?} kB"
 expect verify-16mb-warning-count 1 "$(grep -c "more warnings (2097149 in all)" "$work/err")"
 
+# A restore whose stream cannot be read is an I/O error (3), not a
+# refused stream (1): /proc/self/mem fails read(2) at offset 0 with EIO.
+"$X" domain create "$B" 18 >/dev/null
+xsm "$B" restore --domid 18 --port 1 /proc/self/mem 2>"$work/err"
+expect restore-read-error-status 3 $?
+expect restore-read-error-message 1 "$(grep -c "^xsmigrate restore: cannot read the stream: .*Input/output error" "$work/err")"
+
 no_scratch end
 [ "$failed" = 0 ]
