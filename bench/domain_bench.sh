@@ -20,7 +20,7 @@
 set -eu
 build=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/tests/lib/testlib.sh"	# testlib_home: the toolstack's writes
+. "$top/tests/lib/testlib.sh"	# testlib_write_home: the toolstack's writes
 pairs=${2:-5}
 shift $(($# > 1 ? 2 : 1))
 sizes=${*:-1000 10000 50000}
@@ -38,9 +38,7 @@ trap 'for h in a b f; do "$X" host stop "$work/$h" >/dev/null 2>&1; done; rm -rf
 sock() { echo "$work/$1/run/socket"; }
 # The receiving toolstack's writes before a restore, as libxl's (not
 # timed: the restore takes only what the guest could create on B).
-home() {	# HOST DOMID PORT
-	testlib_home "$2" "$3" | python3 "$top/tests/integration/toolstack.py" "$(sock $1)"
-}
+home() { testlib_write_home "$(sock $1)" "$2" "$3"; }	# HOST DOMID PORT
 pid() { cat "$work/$1/xenstored.pid"; }
 
 for h in a b f; do

@@ -40,7 +40,7 @@ xsm() { local h=$1; shift; XENSTORED_PATH=$h/run/socket $T "$XSM" "$@"; }
 # The receiving toolstack writes the domain's home before a restore (a
 # restore takes only what the guest could create itself on that host).
 home() {	# HOST DOMID PORT
-	testlib_home "$2" "$3" | $T python3 "$here/../integration/toolstack.py" "$1/run/socket" ||
+	testlib_write_home "$1/run/socket" "$2" "$3" ||
 		fail "toolstack-home-$2" "toolstack.py failed"
 }
 pid_of() { cat "$1/xenstored.pid"; }

@@ -28,7 +28,7 @@ guest() { local h=$1; shift; "$X" guest "$h" "$@" 2>>"$work/guest.err"; }
 xsm() { local h=$1; shift; XENSTORED_PATH=$h/run/socket $T "$XSM" "$@"; }
 # The receiving toolstack writes the domain's home before the restore.
 home() {	# HOST DOMID PORT
-	testlib_home "$2" "$3" | $T python3 "$here/toolstack.py" "$1/run/socket" &&
+	testlib_write_home "$1/run/socket" "$2" "$3" &&
 		pass "toolstack-home-$2" || fail "toolstack-home-$2" "toolstack.py failed"
 }
 

@@ -72,3 +72,9 @@ testlib_home() {	# DOMID PORT
 		"$h/vm /vm/0000-$d n0 r$d" "$h/store/port $2 n0 r$d" "$h/store/ring-ref 1 n0 r$d" \
 		"$h/control - n0 r$d" "$h/control/shutdown - n0 b$d"
 }
+
+# Writes those nodes on the host listening on SOCKET, as its toolstack.
+testlib_write_home() {	# SOCKET DOMID PORT
+	testlib_home "$2" "$3" |
+		timeout 20 python3 "$(dirname "${BASH_SOURCE[0]}")/../integration/toolstack.py" "$1"
+}
