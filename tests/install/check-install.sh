@@ -84,7 +84,7 @@ complete_words() {	# WORDS...: what completes the last one
 		"$dest$bashcompdir/xsmigrate" "$@"
 }
 got="$(complete_words xsmigrate con)|$(complete_words xsmigrate convert --endian '')|$(complete_words xsmigrate restore --tr)"
-[ "$got" = "convert|big little|--trust-domid" ] && pass bash-completion || fail bash-completion "$got"
+[ "$got" = "convert|big little|--trust-domid --trusted-stream" ] && pass bash-completion || fail bash-completion "$got"
 
 make --no-print-directory uninstall DESTDIR="$dest" > "$dest.log" 2>&1 &&
 	pass make-uninstall || fail make-uninstall "$(tail -5 "$dest.log")"
