@@ -21,7 +21,7 @@ DOMAIN_BENCH_BIN := $(BUILD)/bin/domain_bench
 
 $(DOMAIN_BENCH_BIN): $(BUILD)/obj/bench/domain_bench.o $(XSM_STATIC)
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(XSM_LIB_LIBS) -lpthread
+	$(CXX) $(LDFLAGS) -o $@ $^ $(XSM_LIB_LIBS) $(XENSTORE_LIBS) -lpthread
 
 # Needs the patched xenstored of the simulated host (make xensim).
 .PHONY: bench-domain

@@ -15,14 +15,18 @@ FUZZ_TARGETS      := stream_fuzzer restore_fuzzer
 FUZZ_ENGINE_SRCS  := $(sort $(wildcard lib/stream/*.cc)) lib/engine/domain_state.cc \
                      lib/engine/state_checker.cc lib/engine/node_policy.cc \
                      lib/engine/restore_rule.cc lib/engine/xs_syntax.cc
+# dump's renderings live in the command; the reader's fuzzer prints too.
+FUZZ_PRINTER_SRCS := tools/xsmigrate/json_printer.cc tools/xsmigrate/text_printer.cc
 FUZZ_BIN          := $(BUILD)/fuzz/stream_fuzzer
 FUZZ_BINS         := $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 
-$(BUILD)/fuzz/%: fuzz/%.cc $(FUZZ_ENGINE_SRCS) $(wildcard lib/stream/*.h lib/engine/*.h)
+$(BUILD)/fuzz/%: fuzz/%.cc $(FUZZ_ENGINE_SRCS) $(FUZZ_PRINTER_SRCS) \
+		$(wildcard lib/stream/*.h lib/engine/*.h tools/xsmigrate/*.h)
 	@mkdir -p $(@D)
 	@test -n "$(FUZZ_CXX)" || { echo "fuzz: no clang++ (apt-get install clang-14 libclang-rt-14-dev)"; exit 1; }
 	$(FUZZ_CXX) -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all $(XSM_CPPFLAGS) -Itools/xsmigrate -o $@ $< $(FUZZ_ENGINE_SRCS) $(YAJL_LIBS)
+		-fno-sanitize-recover=all $(XSM_CPPFLAGS) -Itools/xsmigrate $(YAJL_CFLAGS) -o $@ $< $(FUZZ_ENGINE_SRCS) \
+		$(FUZZ_PRINTER_SRCS) $(YAJL_LIBS)
 
 .PHONY: fuzz check-fuzz fuzz-long
 fuzz: $(FUZZ_BINS)

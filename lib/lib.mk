@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # libxsmigrate: shared (versioned soname, only the C API exported) and
 # static.  Objects are position-independent so both come from one build.
-# It links libxenstore and libxentoollog only: what libxl already loads.
+# It links libxentoollog only (it speaks the xenstore wire protocol itself,
+# with a timeout, so it needs no libxenstore): less than libxl already loads.
 
 XSM_CXXSTD    := -std=c++17
 XSM_WARN      := -Wall -Wextra -Wno-missing-field-initializers
@@ -25,7 +26,7 @@ XSM_SONAME    := libxsmigrate.so.$(XSM_SO_MAJOR)
 XSM_SO_FILE   := $(XSM_SONAME).$(XSM_SO_MINOR).$(XSM_SO_PATCH)
 XSM_SHLIB     := $(BUILD)/lib/$(XSM_SO_FILE)
 XSM_STATIC    := $(BUILD)/lib/libxsmigrate.a
-XSM_LIB_LIBS  := $(XENSTORE_LIBS) $(XENTOOLLOG_LIBS)
+XSM_LIB_LIBS  := $(XENTOOLLOG_LIBS)
 
 ALL_TARGETS += $(XSM_SHLIB) $(XSM_STATIC) $(BUILD)/xsmigrate.pc
 

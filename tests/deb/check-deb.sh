@@ -66,7 +66,11 @@ case $needed in
 *) pass library-needs-no-yajl ;;
 esac
 dpkg-deb -f "$work/libxsmigrate0_${version}_$arch.deb" Depends 2>/dev/null |
-	grep -q libxenstore && pass shlibs-depends || fail shlibs-depends "no libxenstore in Depends"
+	grep -q libxentoollog && pass shlibs-depends || fail shlibs-depends "no libxentoollog in Depends"
+case $needed in
+*libxenstore*) fail library-needs-no-libxenstore "NEEDED: $needed" ;;
+*) pass library-needs-no-libxenstore ;;
+esac
 
 export PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_PATH="$root/usr/lib/$ma/pkgconfig"
 if cc -std=c99 -Wall -Werror -o "$work/user" tests/install/user.c \
