@@ -24,25 +24,6 @@ bool ValidDomid(uint32_t d)
     return d < xsm::kDomidFirstReserved;
 }
 
-/* "N nodes, N watches, N transactions, N octets" of a stream in memory,
- * for the log; the stream has been checked already. */
-std::string Describe(xsm::Bytes stream)
-{
-    xsm::MemorySource src(stream);
-    xsm::DomainState state;
-    std::string why;
-    if (!xsm::ReadDomainState(src, xsm::ReaderOptions{}, &state, &why))
-        return std::to_string(stream.size()) + " octets (" + why + ")";
-    size_t pending = 0;
-    for (const auto &n : state.nodes)
-        pending += n.pending();
-    return std::to_string(state.nodes.size() - pending) + " nodes, " +
-           std::to_string(pending) + " nodes pending in " +
-           std::to_string(state.transactions.size()) + " transactions, " +
-           std::to_string(state.watches.size()) + " watches, " +
-           std::to_string(stream.size()) + " octets";
-}
-
 std::string Join(const std::vector<std::string> &v)
 {
     std::string s;
@@ -127,7 +108,7 @@ XSM_EXPORT int xsm_domain_save_buffer(xsm_ctx *ctx, uint32_t domid, void **buf, 
         *buf = out;
         *len = s.size();
         xsm::CApiLog(ctx, XTL_INFO,
-                     "domain " + std::to_string(domid) + " saved (quiesced): " + Describe(s));
+                     "domain " + std::to_string(domid) + " saved (quiesced): " + saver.counts().Describe(s.size()));
         return xsm::CApiOk(ctx);
     });
 }
@@ -146,14 +127,15 @@ XSM_EXPORT int xsm_domain_restore_buffer(xsm_ctx *ctx, uint32_t domid, uint32_t 
         xsm::Bytes stream(static_cast<const char *>(buf), len);
         xsm::MemorySource src(stream);
         xsm::XsError e;
-        bool ok = xsm::DomainRestorer(ctx->xs, ctx->policy, ctx->trusted, ctx->trusted_stream)
-                          .Restore(src, false, t, &e);
+        xsm::DomainRestorer restorer(ctx->xs, ctx->policy, ctx->trusted, ctx->trusted_stream);
+        bool ok = restorer.Restore(src, false, t, &e);
         if (ok)
             xsm::CApiLog(ctx, XTL_INFO,
                          "domain " + std::to_string(domid) + " restored (from domain " +
                                  std::to_string(from_domid) + ", port " +
                                  std::to_string(store_port) +
-                                 (t.keep_quiesced ? ", quiesced): " : "): ") + Describe(stream));
+                                 (t.keep_quiesced ? ", quiesced): " : "): ") +
+                                 restorer.counts().Describe(len));
         return Result(ctx, ok, e);
     });
 }

@@ -82,8 +82,10 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     if (t.keep_quiesced)
         args.push_back("quiesced");
     std::string reply;
-    if (xs_.Control(args, &reply, e))
+    if (xs_.Control(args, &reply, e)) {
+        counts_ = StateCounts::Of(state);
         return true;
+    }
     /* xenstored may still open the file by its /proc name: never let the
      * fd number be reused while that can happen. */
     if (e->lost)

@@ -18,6 +18,7 @@
 
 #include <set>
 
+#include "engine/domain_state.h"
 #include "engine/node_policy.h"
 #include "stream/byte_io.h"
 #include "xenstored/xenstored_client.h"
@@ -44,11 +45,15 @@ public:
     /* embedded: src goes on after END (libxl's stream). */
     bool Restore(ByteSource &src, bool embedded, const RestoreTarget &t, XsError *e);
 
+    /* What the last successful Restore() put into xenstored. */
+    const StateCounts &counts() const { return counts_; }
+
 private:
     XenstoredClient &xs_;
     const NodePolicy &policy_;
     const std::set<unsigned int> &trusted_;
     bool trusted_stream_;
+    StateCounts counts_;
 };
 
 } // namespace xsm

@@ -98,8 +98,10 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
     else if (!out.Write(saved)) {
         *e = XsError{errno, std::string("cannot write the stream: ") + std::strerror(errno)};
         e->io = true;
-    } else
+    } else {
+        counts_ = StateCounts::Of(state);
         saved_ok = true;
+    }
     munmap(m, st.st_size);
     return saved_ok;
 }

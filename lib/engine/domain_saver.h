@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/domain_state.h"
 #include "engine/node_policy.h"
 #include "stream/byte_io.h"
 #include "xenstored/xenstored_client.h"
@@ -39,6 +40,8 @@ public:
 
     /* The roots of the node set the last Save() asked xenstored for. */
     const std::vector<std::string> &roots() const { return roots_; }
+    /* What the last successful Save() wrote. */
+    const StateCounts &counts() const { return counts_; }
 
 private:
     bool SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e);
@@ -46,6 +49,7 @@ private:
     XenstoredClient &xs_;
     const NodePolicy &policy_;
     std::vector<std::string> roots_;
+    StateCounts counts_;
 };
 
 } // namespace xsm

@@ -12,6 +12,24 @@ std::string Origin::Describe() const
            ") at offset " + std::to_string(offset);
 }
 
+StateCounts StateCounts::Of(const DomainState &s)
+{
+    StateCounts c;
+    for (const auto &n : s.nodes)
+        c.pending += n.pending();
+    c.nodes = s.nodes.size() - c.pending;
+    c.transactions = s.transactions.size();
+    c.watches = s.watches.size();
+    return c;
+}
+
+std::string StateCounts::Describe(size_t octets) const
+{
+    return std::to_string(nodes) + " nodes, " + std::to_string(pending) +
+           " nodes pending in " + std::to_string(transactions) + " transactions, " +
+           std::to_string(watches) + " watches, " + std::to_string(octets) + " octets";
+}
+
 namespace {
 
 /* Collects records into a DomainState, refusing what is not per-domain. */

@@ -71,6 +71,20 @@ struct DomainState {
     std::vector<NodeState> nodes;   /* committed and pending, in stream order */
 };
 
+/* What a state holds, for the log line of a save or restore.  Counted from
+ * the state the saver or restorer parsed anyway: on save this runs while
+ * the guest is suspended, so it must not parse the stream again. */
+struct StateCounts {
+    size_t nodes = 0;          /* committed */
+    size_t pending = 0;        /* written inside open transactions */
+    size_t transactions = 0;
+    size_t watches = 0;
+
+    static StateCounts Of(const DomainState &s);
+    /* "N nodes, N nodes pending in N transactions, N watches, N octets" */
+    std::string Describe(size_t octets) const;
+};
+
 /*
  * Sees every element as it is read, before it is kept, so that a hostile
  * stream is refused (and its cost bounded) while reading, not after.
