@@ -34,7 +34,7 @@ $(XTF_OUT)/obj/%.c.o: $(XTF_DIR)/%.c $(XTF_HDRS) $(XTF_DIR)/xtf.mk
 	@mkdir -p $(dir $@)
 	$(XTF_CC) $(XTF_CFLAGS) -c $< -o $@
 
-$(XTF_OUT)/obj/%.S.o: $(XTF_DIR)/%.S $(XTF_DIR)/xtf.mk
+$(XTF_OUT)/obj/%.S.o: $(XTF_DIR)/%.S $(XTF_HDRS) $(XTF_DIR)/xtf.mk
 	@mkdir -p $(dir $@)
 	$(XTF_CC) $(XTF_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 

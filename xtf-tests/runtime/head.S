@@ -3,24 +3,8 @@
  * 64-bit PV entry point, Xen ELF notes and the hypercall page.
  * Xen enters at _start with %rsi = start_info (virtual address).
  */
-#include <xen/elfnote.h>
+#include <xtf/elfnote.h>
 
-.macro ELFNOTE type, desc:vararg
-	.pushsection .note.Xen, "a", @note
-	.p2align 2
-	.long 2f - 1f
-	.long 4f - 3f
-	.long \type
-1:	.asciz "Xen"
-2:	.p2align 2
-3:	\desc
-4:	.p2align 2
-	.popsection
-.endm
-
-ELFNOTE XEN_ELFNOTE_GUEST_OS,      .asciz "XSM-XTF"
-ELFNOTE XEN_ELFNOTE_GUEST_VERSION, .asciz "0.1"
-ELFNOTE XEN_ELFNOTE_XEN_VERSION,   .asciz "xen-3.0"
 ELFNOTE XEN_ELFNOTE_LOADER,        .asciz "generic"
 ELFNOTE XEN_ELFNOTE_VIRT_BASE,     .quad 0
 ELFNOTE XEN_ELFNOTE_PADDR_OFFSET,  .quad 0
