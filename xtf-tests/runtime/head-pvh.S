@@ -94,12 +94,6 @@ pvh_lapic_timer_entry:
 pvh_spurious_entry:
 	iretq
 
-	.section .text.page_aligned, "ax", @progbits
-	.p2align 12
-	.globl hypercall_page
-hypercall_page:                         /* filled in by Xen (pvh.c) */
-	.fill 4096, 1, 0xcc
-
 	.section .data.page_aligned, "aw", @progbits
 	.p2align 12
 l4_table:
@@ -132,11 +126,5 @@ gdt_ptr:
 	.globl pvh_start_info_pa
 pvh_start_info_pa:
 	.long	0
-
-	.section .bss.page_aligned, "aw", @nobits
-	.p2align 12
-boot_stack:
-	.skip 4 * 4096
-boot_stack_top:
 
 	.section .note.GNU-stack, "", @progbits

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
- * 64-bit PV entry point, Xen ELF notes and the hypercall page.
+ * 64-bit PV entry point and Xen ELF notes (the hypercall page is in
+ * pages.S).
  * Xen enters at _start with %rsi = start_info (virtual address).
  */
 #include <xtf/elfnote.h>
@@ -22,17 +23,5 @@ _start:
 	mov	%rsi, %rdi
 	call	xtf_pv_main
 	ud2
-
-	.section .text.page_aligned, "ax", @progbits
-	.p2align 12
-	.globl hypercall_page
-hypercall_page:
-	.fill 4096, 1, 0xcc
-
-	.section .bss.page_aligned, "aw", @nobits
-	.p2align 12
-boot_stack:
-	.skip 4 * 4096
-boot_stack_top:
 
 	.section .note.GNU-stack, "", @progbits
