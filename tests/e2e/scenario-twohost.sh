@@ -1,0 +1,316 @@
+# shellcheck shell=sh
+# SPDX-License-Identifier: LGPL-2.1-only
+# Sourced by scenario.sh in the twohost configuration: two QEMU machines,
+# each the plugin hypervisor and dom0 tools, joined by one QEMU socket
+# network (docs/e2e.md, "Two hosts").  e2e.role=a|b on the kernel command
+# line says which one this is.  a creates the guests and sends them to b;
+# b checks them and sends them back; a checks them again.  Each host prints
+# its own lines; run-e2e.sh merges both serial logs into one result set.
+#
+# Lines:  twohost-net-<role>            the link works (e1000, 169.254/16)
+#         twohost-pv-migrate (b)        xl migrate --xenstore-state a -> b
+#         twohost-pv-migrate-back (a)   and back, b -> a
+#         nc-migrate-<check> (b)        xl migrate --non-cooperative a -> b
+#         nc-migrate-back (a)           and back: all six checks again
+
+W=/run/e2e
+mkdir -p $W
+TH_ADDR_A=169.254.1.1 TH_ADDR_B=169.254.1.2
+TH_PORT_MSG=7000       # the mailbox (th-mailbox)
+TH_PORT_TO_B=8001      # b's migrate-receive listener
+TH_PORT_TO_A=8002      # a's, for the way back
+TH_INBOX=$W/inbox
+NC_NAME=xenstore-noncoop
+NC_CHECKS="txn-eagain nodes perms watch partial-request domid-port"
+
+step() { e2e "INFO step $1 at $(cut -d' ' -f1 /proc/uptime)s"; }
+now() { cut -d' ' -f1 /proc/uptime; }
+domid() { xl domid "$1" 2>/dev/null; }
+
+# xl_out FILE: the last lines of an xl log on one line; the whole log goes
+# to the serial log as "XL FILE: ..." lines
+xl_out() {
+	sed "s|^|XL $1: |" "$1" >&2
+	grep -v '^ *$' "$1" | grep -v '^xc: .*: [0-9]*/[0-9]* *[0-9]*%' | tail -n 4 | tr '\n' ' '
+}
+
+# --- the network -------------------------------------------------------------
+# net_up: e1000 from the Debian kernel's modules, the role's link-local
+# address, and the peer answering ping
+net_up() {
+	step net_up
+	T=twohost-net-$ROLE
+	insmod /lib/modules/e1000.ko 2>$W/insmod.out ||
+		{ fail $T "insmod e1000: $(cat $W/insmod.out)"; return 1; }
+	n=0
+	until ip link show eth0 >/dev/null 2>&1; do
+		n=$((n + 1)); [ $n -le 20 ] || { fail $T "no eth0 10s after loading e1000"; return 1; }
+		sleep 0.5
+	done
+	ip link set lo up
+	ip link set eth0 up && ip addr add $ME/16 dev eth0 ||
+		{ fail $T "cannot configure eth0 as $ME/16"; return 1; }
+	# The peer may still be booting: up to 180 s.
+	t0=$(now) n=0
+	until ping -c 1 -W 1 $PEER >/dev/null 2>&1; do
+		n=$((n + 1)); [ $n -le 90 ] || { fail $T "$PEER does not answer ping (eth0: $(ip addr show eth0 | tr '\n' ' '))"; return 1; }
+		sleep 1
+	done
+	e2e "INFO $T: $ME up, $PEER answered after $(awk "BEGIN {print $(now) - $t0}")s; eth0 $(cat /sys/class/net/eth0/address) (e1000)"
+	pass $T
+}
+
+# --- sequencing: one-line messages to the peer's mailbox ----------------------
+mailbox_start() {
+	: > $TH_INBOX
+	nc -ll -p $TH_PORT_MSG -e /e2e/th-mailbox $TH_INBOX >/dev/null 2>&1 &
+}
+
+# send_msg KEY TEXT: bounded retries (the peer's mailbox may not be up yet)
+send_msg() {
+	n=0
+	until echo "$1 $2" | nc -w 5 $PEER $TH_PORT_MSG >/dev/null 2>&1; do
+		n=$((n + 1)); [ $n -le 60 ] || { e2e "INFO could not tell $PEER '$1 $2'"; return 1; }
+		sleep 1
+	done
+}
+
+# wait_msg KEY SECONDS: the text of the peer's message KEY; 1 on timeout
+wait_msg() {
+	n=0
+	until grep -q "^$1 \|^$1\$" $TH_INBOX; do
+		n=$((n + 1)); [ $n -le $(($2 * 2)) ] || return 1
+		sleep 0.5
+	done
+	grep "^$1 \|^$1\$" $TH_INBOX | head -n1 | sed "s/^$1 *//"
+}
+
+# --- the transport: nc -l runs th-receive, th-connect is xl's -s --------------
+# start_receiver PORT FLAGS...: one migrate-receive on PORT, in the background
+start_receiver() {
+	p=$1; shift
+	rm -f $W/recv-$p.*
+	( timeout 400 nc -l -p $p -e /e2e/th-receive $W/recv-$p "$@" >/dev/null 2>&1
+	  echo $? > $W/recv-$p.nc ) &
+}
+
+# wait_receiver PORT SECONDS: until its nc has ended; prints
+# migrate-receive's exit status (empty: it never ran), 1 on timeout
+wait_receiver() {
+	n=0
+	until [ -f $W/recv-$1.nc ]; do
+		n=$((n + 1)); [ $n -le $(($2 * 2)) ] || return 1
+		sleep 0.5
+	done
+	cat $W/recv-$1.rc 2>/dev/null
+}
+
+# send_guest NAME PORT LOG FLAGS...: xl migrate to the peer; sets MIG_S
+send_guest() {
+	n=$1 p=$2 log=$3; shift 3
+	t0=$(now)
+	timeout 300 xl -vv migrate "$@" -s "/e2e/th-connect $p" $n $PEER >$log 2>&1
+	rc=$?
+	MIG_S=$(awk "BEGIN {print $(now) - $t0}")
+	e2e "INFO $n: xl migrate $* to $PEER: rc $rc in ${MIG_S}s"
+	return $rc
+}
+
+# received NAME PORT: after the peer's "sent" message, the receiver's end;
+# sets ID or WHY
+received() {
+	rc=$(wait_receiver $2 120) || { WHY="migrate-receive still running 120s after the sender finished"; return 1; }
+	[ "$rc" = 0 ] || { WHY="xl migrate-receive: rc ${rc:-none (no connection)} $(xl_out $W/recv-$2.log)"; return 1; }
+	ID=$(domid $1)
+	[ -n "$ID" ] || { WHY="no domain $1 after migrate-receive"; return 1; }
+	e2e "INFO $1: arrived as domain $ID"
+}
+
+# --- PV guest, xl migrate --xenstore-state (#8) across the two hosts ----------
+pv_alive() { # NAME TAG SECONDS
+	xenstore-write /local/domain/$ID/data/ping "$2" &&
+		wait_value /local/domain/$ID/data/pong "$2" "$3"
+}
+
+pv_a() {
+	step pv_a
+	T=twohost-pv-migrate-back NAME=th-pv WHY=
+	wait_msg b-listening-pv 120 >/dev/null || { fail $T "b never listened"; return; }
+	guest_cfg $NAME $G/xenstore-migrate
+	if ! timeout 120 xl create /tmp/$NAME.cfg >$W/pv.create 2>&1; then
+		WHY="xl create: $(xl_out $W/pv.create)"
+	else
+		ID=$(domid $NAME)
+		wait_value /local/domain/$ID/data/state ready-for-save 90 ||
+			WHY="guest never became ready-for-save (console: $(console_tail $NAME))"
+	fi
+	[ -z "$WHY" ] || { send_msg a-sent-pv "FAIL $WHY"; fail $T "$WHY"; return; }
+	start_receiver $TH_PORT_TO_A --xenstore-state
+	if ! send_guest $NAME $TH_PORT_TO_B $W/pv.mig --xenstore-state; then
+		WHY="xl migrate --xenstore-state to b: $(xl_out $W/pv.mig)"
+		send_msg a-sent-pv "FAIL $WHY"; fail $T "$WHY"; return
+	fi
+	send_msg a-sent-pv "OK $ID ${MIG_S}s"
+	back=$(wait_msg b-sent-pv 300) || { fail $T "b never sent the guest back"; return; }
+	case $back in OK*) ;; *) fail $T "b: $back"; return;; esac
+	received $NAME $TH_PORT_TO_A || { fail $T "$WHY"; return; }
+	s=$(xenstore-read /local/domain/$ID/data/suspends 2>/dev/null)
+	if pv_alive $NAME back 60 && [ "$s" = 1 ]; then pass $T; else
+		fail $T "after the way back: suspends '${s}' (want 1), pong '$(xenstore-read /local/domain/$ID/data/pong 2>&1)' (console: $(console_tail $NAME))"; fi
+	guest_log $NAME
+	timeout 60 xl destroy $NAME >/dev/null 2>&1
+}
+
+pv_b() {
+	step pv_b
+	T=twohost-pv-migrate NAME=th-pv
+	start_receiver $TH_PORT_TO_B --xenstore-state
+	send_msg b-listening-pv
+	sent=$(wait_msg a-sent-pv 300) || { fail $T "a never sent the guest"; return; }
+	case $sent in OK*) ;; *) fail $T "a: $sent"; send_msg b-sent-pv "FAIL nothing to send back"; return;; esac
+	e2e "INFO $T: a says $sent"
+	if ! received $NAME $TH_PORT_TO_B; then
+		fail $T "$WHY"; send_msg b-sent-pv "FAIL nothing to send back"; return; fi
+	d=/local/domain/$ID/data
+	WHY=
+	if ! wait_value $d/state resumed 90; then
+		WHY="moved guest never wrote data/state=resumed (state '$(xenstore-read $d/state 2>&1)', console: $(console_tail $NAME))"
+	else
+		xenstore-write $d/serve 1
+		xenstore-write $d/go 1
+		wait_value $d/state want-change 90 && xenstore-write $d/mig/watched dom0-change
+		wait_value $d/state serving 60 ||
+			WHY="guest not serving after its checks (state '$(xenstore-read $d/state 2>&1)', console: $(console_tail $NAME))"
+		bad=
+		for c in txn-eagain nodes perms watch; do
+			v=$(xenstore-read $d/check/$c 2>/dev/null)
+			[ "$v" = PASS ] || bad="$bad $c: ${v:-no result};"
+		done
+		[ -z "$bad" ] || WHY="${WHY:+$WHY; }checks:$bad"
+		pv_alive $NAME there 30 || WHY="${WHY:+$WHY; }no pong on b"
+	fi
+	if [ -z "$WHY" ]; then pass $T; else fail $T "$WHY"; fi
+	if send_guest $NAME $TH_PORT_TO_A $W/pv.back --xenstore-state; then
+		send_msg b-sent-pv "OK ${MIG_S}s"
+	else
+		send_msg b-sent-pv "FAIL xl migrate --xenstore-state to a: $(xl_out $W/pv.back)"
+	fi
+	guest_log $NAME
+	timeout 60 xl destroy $NAME >/dev/null 2>&1
+}
+
+# --- the non-cooperative PVH guest (nc-lib.sh, the shared interface) ---------
+# nc_missing: why the non-cooperative move cannot run here, or nothing
+nc_missing() {
+	[ -f /e2e/nc-lib.sh ] || { echo "/e2e/nc-lib.sh not in this tree"; return; }
+	[ -f $G/$NC_NAME ] || { echo "guest $G/$NC_NAME not built"; return; }
+	xl help migrate 2>&1 | grep -q -- --non-cooperative ||
+		echo "this xl has no migrate --non-cooperative"
+}
+
+# nc_report PREFIX ROUND: nc_results as result lines; sets NC_BAD
+nc_report() {
+	NC_BAD=
+	nc_results $NC_NAME $ID $2 > $W/nc-results-$2
+	for c in $NC_CHECKS; do
+		l=$(grep "^$c " $W/nc-results-$2 | head -n1)
+		v=${l#$c }
+		[ -n "$l" ] || v="FAIL: nc_results printed no line for $c"
+		[ -z "$1" ] || case $v in
+			PASS) pass "$1-$c";;
+			*) fail "$1-$c" "${v#FAIL: }";;
+		esac
+		[ "$v" = PASS ] || NC_BAD="$NC_BAD $c: ${v#FAIL: };"
+	done
+}
+
+nc_fail_all() { for c in $NC_CHECKS; do fail nc-migrate-$c "$1"; done; }
+
+nc_a() {
+	step nc_a
+	T=nc-migrate-back
+	wait_msg b-listening-nc 120 >/dev/null || { fail $T "b never listened"; return; }
+	WHY=
+	nc_cfg $NC_NAME
+	if ! timeout 120 xl create /tmp/$NC_NAME.cfg >$W/nc.create 2>&1; then
+		WHY="xl create: $(xl_out $W/nc.create)"
+	else
+		ID=$(domid $NC_NAME) NC_ID0=$(domid $NC_NAME)
+		nc_wait_ready $NC_NAME 1 120 ||
+			WHY="guest never armed round 1 (state '$(xenstore-read /local/domain/$ID/data/nc/state 2>&1)', console: $(console_tail $NC_NAME))"
+	fi
+	[ -z "$WHY" ] || { send_msg a-sent-nc "FAIL $WHY"; fail $T "$WHY"; return; }
+	nc_premove $ID
+	start_receiver $TH_PORT_TO_A --non-cooperative
+	if ! send_guest $NC_NAME $TH_PORT_TO_B $W/nc.mig --non-cooperative; then
+		WHY="xl migrate --non-cooperative to b: $(xl_out $W/nc.mig)"
+		send_msg a-sent-nc "FAIL $WHY"; fail $T "$WHY"; return
+	fi
+	send_msg a-sent-nc "OK $ID ${MIG_S}s"
+	back=$(wait_msg b-sent-nc 300) || { fail $T "b never sent the guest back"; return; }
+	case $back in OK*) ;; *) fail $T "b: $back"; return;; esac
+	received $NC_NAME $TH_PORT_TO_A || { fail $T "$WHY"; return; }
+	[ "$ID" = "${NC_ID0}" ] || e2e "INFO $T: back as domain $ID, left as $NC_ID0"
+	nc_postmove $ID 2 || e2e "INFO $T: round 2 never reached checked-2"
+	nc_report "" 2
+	if [ -z "$NC_BAD" ]; then pass $T; else fail $T "round 2:$NC_BAD"; fi
+	guest_log $NC_NAME
+	timeout 60 xl destroy $NC_NAME >/dev/null 2>&1
+}
+
+nc_b() {
+	step nc_b
+	start_receiver $TH_PORT_TO_B --non-cooperative
+	send_msg b-listening-nc
+	sent=$(wait_msg a-sent-nc 300) || { nc_fail_all "a never sent the guest"; return; }
+	case $sent in OK*) ;; *) nc_fail_all "a: $sent"; send_msg b-sent-nc "FAIL nothing to send back"; return;; esac
+	e2e "INFO nc-migrate: a says $sent"
+	if ! received $NC_NAME $TH_PORT_TO_B; then
+		nc_fail_all "$WHY"; send_msg b-sent-nc "FAIL nothing to send back"; return; fi
+	set -- $sent
+	[ "$ID" = "$2" ] || e2e "INFO nc-migrate: domain $2 on a arrived as $ID on b"
+	nc_postmove $ID 1 || e2e "INFO nc-migrate: round 1 never reached checked-1"
+	nc_report nc-migrate 1
+	if ! nc_wait_ready $NC_NAME 2 60; then
+		send_msg b-sent-nc "FAIL guest never armed round 2 on b (console: $(console_tail $NC_NAME))"
+	else
+		nc_premove $ID
+		if send_guest $NC_NAME $TH_PORT_TO_A $W/nc.back --non-cooperative; then
+			send_msg b-sent-nc "OK ${MIG_S}s"
+		else
+			send_msg b-sent-nc "FAIL xl migrate --non-cooperative to a: $(xl_out $W/nc.back)"
+		fi
+	fi
+	guest_log $NC_NAME
+	timeout 60 xl destroy $NC_NAME >/dev/null 2>&1
+}
+
+# --- main --------------------------------------------------------------------
+ROLE=
+for a in $(cat /proc/cmdline); do
+	case $a in e2e.role=*) ROLE=${a#e2e.role=};; esac
+done
+case $ROLE in
+a) ME=$TH_ADDR_A PEER=$TH_ADDR_B;;
+b) ME=$TH_ADDR_B PEER=$TH_ADDR_A;;
+*) ROLE=;;
+esac
+if [ -z "$ROLE" ]; then
+	fail twohost-role "no e2e.role=a|b on the kernel command line: $(cat /proc/cmdline)"
+elif net_up; then
+	mailbox_start
+	pv_$ROLE
+	why=$(nc_missing)
+	if [ -n "$why" ]; then
+		[ $ROLE = b ] && nc_fail_all "cannot run: $why"
+		[ $ROLE = a ] && fail nc-migrate-back "cannot run: $why"
+	else
+		. /e2e/nc-lib.sh
+		nc_$ROLE
+	fi
+	# Neither host powers off while the other may still need it.
+	send_msg $ROLE-finished
+	wait_msg $([ $ROLE = a ] && echo b || echo a)-finished 120 >/dev/null ||
+		e2e "INFO the peer never said it finished"
+	step end
+fi
