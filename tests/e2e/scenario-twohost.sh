@@ -204,8 +204,8 @@ pv_b() {
 nc_missing() {
 	[ -f /e2e/nc-lib.sh ] || { echo "/e2e/nc-lib.sh not in this tree"; return; }
 	[ -f $G/$NC_NAME ] || { echo "guest $G/$NC_NAME not built"; return; }
-	xl help migrate 2>&1 | grep -q -- --non-cooperative ||
-		echo "this xl has no migrate --non-cooperative"
+	grep -q -a -e --non-cooperative "$(command -v xl)" ||
+		echo "this xl has no --non-cooperative"
 }
 
 # nc_report PREFIX ROUND: nc_results as result lines; sets NC_BAD
