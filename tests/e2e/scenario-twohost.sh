@@ -126,77 +126,115 @@ received() {
 	e2e "INFO $1: arrived as domain $ID"
 }
 
-# --- PV guest, xl migrate --xenstore-state (#8) across the two hosts ----------
-pv_alive() { # NAME TAG SECONDS
-	xenstore-write /local/domain/$ID/data/ping "$2" &&
-		wait_value /local/domain/$ID/data/pong "$2" "$3"
+# --- one guest there and back: a's half and b's half ---------------------------
+# K is the guest kind (pv, nc): its messages are b-listening-K, a-sent-K,
+# b-sent-K, and K_create / K_arm_back are its hooks.  FLAG is xl's.
+
+# create NAME CFG: xl create; sets ID, or WHY
+create() {
+	timeout 120 xl create $2 >$W/$1.create 2>&1 ||
+		{ WHY="xl create: $(xl_out $W/$1.create)"; return 1; }
+	ID=$(domid $1)
 }
+
+# there_and_back K NAME FLAG: a creates and arms the guest (K_create),
+# sends it to b and receives it back; sets ID, or WHY (return 1)
+there_and_back() {
+	wait_msg b-listening-$1 120 >/dev/null || { WHY="b never listened"; return 1; }
+	WHY=
+	${1}_create || { send_msg a-sent-$1 "FAIL $WHY"; return 1; }
+	start_receiver $TH_PORT_TO_A $3
+	if ! send_guest $2 $TH_PORT_TO_B $W/$1.mig $3; then
+		WHY="xl migrate $3 to b: $(xl_out $W/$1.mig)"
+		send_msg a-sent-$1 "FAIL $WHY"; return 1
+	fi
+	send_msg a-sent-$1 "OK $ID ${MIG_S}s"
+	back=$(wait_msg b-sent-$1 300) || { WHY="b never sent the guest back"; return 1; }
+	case $back in OK*) ;; *) WHY="b: $back"; return 1;; esac
+	received $2 $TH_PORT_TO_A
+}
+
+# receive K NAME FLAG: b's first half, the guest from a; sets ID and SENT
+# (a's message), or WHY (return 1, and a is told)
+receive() {
+	start_receiver $TH_PORT_TO_B $3
+	send_msg b-listening-$1
+	SENT=$(wait_msg a-sent-$1 300) || { WHY="a never sent the guest"; return 1; }
+	case $SENT in OK*) ;; *) WHY="a: $SENT"; send_msg b-sent-$1 "FAIL nothing to send back"; return 1;; esac
+	e2e "INFO $2: a says $SENT"
+	received $2 $TH_PORT_TO_B ||
+		{ send_msg b-sent-$1 "FAIL nothing to send back"; return 1; }
+}
+
+# send_back K NAME FLAG: b's second half (K_arm_back first), a is told;
+# then the guest's console goes to the serial log
+send_back() {
+	if ! ${1}_arm_back; then
+		send_msg b-sent-$1 "FAIL $WHY"
+	elif send_guest $2 $TH_PORT_TO_A $W/$1.back $3; then
+		send_msg b-sent-$1 "OK ${MIG_S}s"
+	else
+		send_msg b-sent-$1 "FAIL xl migrate $3 to a: $(xl_out $W/$1.back)"
+	fi
+	finish $2
+}
+
+finish() { # NAME
+	guest_log $1
+	timeout 60 xl destroy $1 >/dev/null 2>&1
+}
+
+# --- PV guest, xl migrate --xenstore-state (#8) across the two hosts ----------
+PV_NAME=th-pv
+
+pv_alive() { # TAG SECONDS
+	xenstore-write /local/domain/$ID/data/ping "$1" &&
+		wait_value /local/domain/$ID/data/pong "$1" "$2"
+}
+
+pv_create() {
+	guest_cfg $PV_NAME $G/xenstore-migrate
+	create $PV_NAME /tmp/$PV_NAME.cfg || return 1
+	wait_value /local/domain/$ID/data/state ready-for-save 90 ||
+		{ WHY="guest never became ready-for-save (console: $(console_tail $PV_NAME))"; return 1; }
+}
+
+pv_arm_back() { :; } # it serves suspend requests after its checks
 
 pv_a() {
 	step pv_a
-	T=twohost-pv-migrate-back NAME=th-pv WHY=
-	wait_msg b-listening-pv 120 >/dev/null || { fail $T "b never listened"; return; }
-	guest_cfg $NAME $G/xenstore-migrate
-	if ! timeout 120 xl create /tmp/$NAME.cfg >$W/pv.create 2>&1; then
-		WHY="xl create: $(xl_out $W/pv.create)"
-	else
-		ID=$(domid $NAME)
-		wait_value /local/domain/$ID/data/state ready-for-save 90 ||
-			WHY="guest never became ready-for-save (console: $(console_tail $NAME))"
-	fi
-	[ -z "$WHY" ] || { send_msg a-sent-pv "FAIL $WHY"; fail $T "$WHY"; return; }
-	start_receiver $TH_PORT_TO_A --xenstore-state
-	if ! send_guest $NAME $TH_PORT_TO_B $W/pv.mig --xenstore-state; then
-		WHY="xl migrate --xenstore-state to b: $(xl_out $W/pv.mig)"
-		send_msg a-sent-pv "FAIL $WHY"; fail $T "$WHY"; return
-	fi
-	send_msg a-sent-pv "OK $ID ${MIG_S}s"
-	back=$(wait_msg b-sent-pv 300) || { fail $T "b never sent the guest back"; return; }
-	case $back in OK*) ;; *) fail $T "b: $back"; return;; esac
-	received $NAME $TH_PORT_TO_A || { fail $T "$WHY"; return; }
+	T=twohost-pv-migrate-back
+	there_and_back pv $PV_NAME --xenstore-state || { fail $T "$WHY"; finish $PV_NAME; return; }
 	s=$(xenstore-read /local/domain/$ID/data/suspends 2>/dev/null)
-	if pv_alive $NAME back 60 && [ "$s" = 1 ]; then pass $T; else
-		fail $T "after the way back: suspends '${s}' (want 1), pong '$(xenstore-read /local/domain/$ID/data/pong 2>&1)' (console: $(console_tail $NAME))"; fi
-	guest_log $NAME
-	timeout 60 xl destroy $NAME >/dev/null 2>&1
+	if pv_alive back 60 && [ "$s" = 1 ]; then pass $T; else
+		fail $T "after the way back: suspends '${s}' (want 1), pong '$(xenstore-read /local/domain/$ID/data/pong 2>&1)' (console: $(console_tail $PV_NAME))"; fi
+	finish $PV_NAME
 }
 
 pv_b() {
 	step pv_b
-	T=twohost-pv-migrate NAME=th-pv
-	start_receiver $TH_PORT_TO_B --xenstore-state
-	send_msg b-listening-pv
-	sent=$(wait_msg a-sent-pv 300) || { fail $T "a never sent the guest"; return; }
-	case $sent in OK*) ;; *) fail $T "a: $sent"; send_msg b-sent-pv "FAIL nothing to send back"; return;; esac
-	e2e "INFO $T: a says $sent"
-	if ! received $NAME $TH_PORT_TO_B; then
-		fail $T "$WHY"; send_msg b-sent-pv "FAIL nothing to send back"; return; fi
+	T=twohost-pv-migrate
+	receive pv $PV_NAME --xenstore-state || { fail $T "$WHY"; return; }
 	d=/local/domain/$ID/data
 	WHY=
 	if ! wait_value $d/state resumed 90; then
-		WHY="moved guest never wrote data/state=resumed (state '$(xenstore-read $d/state 2>&1)', console: $(console_tail $NAME))"
+		WHY="moved guest never wrote data/state=resumed (state '$(xenstore-read $d/state 2>&1)', console: $(console_tail $PV_NAME))"
 	else
 		xenstore-write $d/serve 1
 		xenstore-write $d/go 1
 		wait_value $d/state want-change 90 && xenstore-write $d/mig/watched dom0-change
 		wait_value $d/state serving 60 ||
-			WHY="guest not serving after its checks (state '$(xenstore-read $d/state 2>&1)', console: $(console_tail $NAME))"
+			WHY="guest not serving after its checks (state '$(xenstore-read $d/state 2>&1)', console: $(console_tail $PV_NAME))"
 		bad=
 		for c in txn-eagain nodes perms watch; do
 			v=$(xenstore-read $d/check/$c 2>/dev/null)
 			[ "$v" = PASS ] || bad="$bad $c: ${v:-no result};"
 		done
 		[ -z "$bad" ] || WHY="${WHY:+$WHY; }checks:$bad"
-		pv_alive $NAME there 30 || WHY="${WHY:+$WHY; }no pong on b"
+		pv_alive there 30 || WHY="${WHY:+$WHY; }no pong on b"
 	fi
 	if [ -z "$WHY" ]; then pass $T; else fail $T "$WHY"; fi
-	if send_guest $NAME $TH_PORT_TO_A $W/pv.back --xenstore-state; then
-		send_msg b-sent-pv "OK ${MIG_S}s"
-	else
-		send_msg b-sent-pv "FAIL xl migrate --xenstore-state to a: $(xl_out $W/pv.back)"
-	fi
-	guest_log $NAME
-	timeout 60 xl destroy $NAME >/dev/null 2>&1
+	send_back pv $PV_NAME --xenstore-state
 }
 
 # --- the non-cooperative PVH guest (nc-lib.sh, the shared interface) ---------
@@ -208,7 +246,8 @@ nc_missing() {
 		echo "this xl has no --non-cooperative"
 }
 
-# nc_report PREFIX ROUND: nc_results as result lines; sets NC_BAD
+# nc_report PREFIX ROUND: nc_results as result lines (none if PREFIX is
+# empty); sets NC_BAD to the failing checks with their facts
 nc_report() {
 	NC_BAD=
 	nc_results $NC_NAME $ID $2 > $W/nc-results-$2
@@ -226,63 +265,41 @@ nc_report() {
 
 nc_fail_all() { for c in $NC_CHECKS; do fail nc-migrate-$c "$1"; done; }
 
+# nc_arm ROUND: wait until the guest armed ROUND, then dom0's changes
+nc_arm() {
+	nc_wait_ready $NC_NAME $1 120 ||
+		{ WHY="guest never armed round $1 (state '$(xenstore-read /local/domain/$ID/data/nc/state 2>&1)', console: $(console_tail $NC_NAME))"; return 1; }
+	nc_premove $ID
+}
+
+nc_create() {
+	nc_cfg $NC_NAME
+	create $NC_NAME /tmp/$NC_NAME.cfg || return 1
+	NC_ID0=$ID
+	nc_arm 1
+}
+
+nc_arm_back() { nc_arm 2; }
+
 nc_a() {
 	step nc_a
 	T=nc-migrate-back
-	wait_msg b-listening-nc 120 >/dev/null || { fail $T "b never listened"; return; }
-	WHY=
-	nc_cfg $NC_NAME
-	if ! timeout 120 xl create /tmp/$NC_NAME.cfg >$W/nc.create 2>&1; then
-		WHY="xl create: $(xl_out $W/nc.create)"
-	else
-		ID=$(domid $NC_NAME) NC_ID0=$(domid $NC_NAME)
-		nc_wait_ready $NC_NAME 1 120 ||
-			WHY="guest never armed round 1 (state '$(xenstore-read /local/domain/$ID/data/nc/state 2>&1)', console: $(console_tail $NC_NAME))"
-	fi
-	[ -z "$WHY" ] || { send_msg a-sent-nc "FAIL $WHY"; fail $T "$WHY"; return; }
-	nc_premove $ID
-	start_receiver $TH_PORT_TO_A --non-cooperative
-	if ! send_guest $NC_NAME $TH_PORT_TO_B $W/nc.mig --non-cooperative; then
-		WHY="xl migrate --non-cooperative to b: $(xl_out $W/nc.mig)"
-		send_msg a-sent-nc "FAIL $WHY"; fail $T "$WHY"; return
-	fi
-	send_msg a-sent-nc "OK $ID ${MIG_S}s"
-	back=$(wait_msg b-sent-nc 300) || { fail $T "b never sent the guest back"; return; }
-	case $back in OK*) ;; *) fail $T "b: $back"; return;; esac
-	received $NC_NAME $TH_PORT_TO_A || { fail $T "$WHY"; return; }
-	[ "$ID" = "${NC_ID0}" ] || e2e "INFO $T: back as domain $ID, left as $NC_ID0"
+	there_and_back nc $NC_NAME --non-cooperative || { fail $T "$WHY"; finish $NC_NAME; return; }
+	[ "$ID" = "$NC_ID0" ] || e2e "INFO $T: back as domain $ID, left as $NC_ID0"
 	nc_postmove $ID 2 || e2e "INFO $T: round 2 never reached checked-2"
 	nc_report "" 2
 	if [ -z "$NC_BAD" ]; then pass $T; else fail $T "round 2:$NC_BAD"; fi
-	guest_log $NC_NAME
-	timeout 60 xl destroy $NC_NAME >/dev/null 2>&1
+	finish $NC_NAME
 }
 
 nc_b() {
 	step nc_b
-	start_receiver $TH_PORT_TO_B --non-cooperative
-	send_msg b-listening-nc
-	sent=$(wait_msg a-sent-nc 300) || { nc_fail_all "a never sent the guest"; return; }
-	case $sent in OK*) ;; *) nc_fail_all "a: $sent"; send_msg b-sent-nc "FAIL nothing to send back"; return;; esac
-	e2e "INFO nc-migrate: a says $sent"
-	if ! received $NC_NAME $TH_PORT_TO_B; then
-		nc_fail_all "$WHY"; send_msg b-sent-nc "FAIL nothing to send back"; return; fi
-	set -- $sent
+	receive nc $NC_NAME --non-cooperative || { nc_fail_all "$WHY"; return; }
+	set -- $SENT
 	[ "$ID" = "$2" ] || e2e "INFO nc-migrate: domain $2 on a arrived as $ID on b"
 	nc_postmove $ID 1 || e2e "INFO nc-migrate: round 1 never reached checked-1"
 	nc_report nc-migrate 1
-	if ! nc_wait_ready $NC_NAME 2 60; then
-		send_msg b-sent-nc "FAIL guest never armed round 2 on b (console: $(console_tail $NC_NAME))"
-	else
-		nc_premove $ID
-		if send_guest $NC_NAME $TH_PORT_TO_A $W/nc.back --non-cooperative; then
-			send_msg b-sent-nc "OK ${MIG_S}s"
-		else
-			send_msg b-sent-nc "FAIL xl migrate --non-cooperative to a: $(xl_out $W/nc.back)"
-		fi
-	fi
-	guest_log $NC_NAME
-	timeout 60 xl destroy $NC_NAME >/dev/null 2>&1
+	send_back nc $NC_NAME --non-cooperative
 }
 
 # --- main --------------------------------------------------------------------
