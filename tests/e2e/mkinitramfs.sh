@@ -113,7 +113,6 @@ fi
 if [ "$config" = twohost ]; then
 	for f in th-connect th-receive th-mailbox; do
 		cp "$here/$f" "$root/e2e/$f"; chmod +x "$root/e2e/$f"; done
-	[ -f "$here/nc-lib.sh" ] && cp "$here/nc-lib.sh" "$root/e2e/nc-lib.sh"
 fi
 if [ "$config" = plugin ]; then
 	# A Linux PV guest: the same kernel, busybox and xenstore-utils.

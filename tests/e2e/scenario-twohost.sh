@@ -21,7 +21,8 @@ TH_PORT_TO_B=8001      # b's migrate-receive listener
 TH_PORT_TO_A=8002      # a's, for the way back
 TH_INBOX=$W/inbox
 NC_NAME=xenstore-noncoop
-NC_CHECKS="txn-eagain nodes perms watch partial-request domid-port"
+# nc_cfg, nc_wait_ready, nc_premove, nc_postmove, nc_results, NC_CHECKS
+[ -f /e2e/nc-lib.sh ] && . /e2e/nc-lib.sh
 
 step() { e2e "INFO step $1 at $(cut -d' ' -f1 /proc/uptime)s"; }
 now() { cut -d' ' -f1 /proc/uptime; }
@@ -246,9 +247,9 @@ nc_missing() {
 		echo "this xl has no --non-cooperative"
 }
 
-# nc_report PREFIX ROUND: nc_results as result lines (none if PREFIX is
+# nc_verdicts PREFIX ROUND: nc_results as result lines (none if PREFIX is
 # empty); sets NC_BAD to the failing checks with their facts
-nc_report() {
+nc_verdicts() {
 	NC_BAD=
 	nc_results $NC_NAME $ID $2 > $W/nc-results-$2
 	for c in $NC_CHECKS; do
@@ -287,7 +288,7 @@ nc_a() {
 	there_and_back nc $NC_NAME --non-cooperative || { fail $T "$WHY"; finish $NC_NAME; return; }
 	[ "$ID" = "$NC_ID0" ] || e2e "INFO $T: back as domain $ID, left as $NC_ID0"
 	nc_postmove $ID 2 || e2e "INFO $T: round 2 never reached checked-2"
-	nc_report "" 2
+	nc_verdicts "" 2
 	if [ -z "$NC_BAD" ]; then pass $T; else fail $T "round 2:$NC_BAD"; fi
 	finish $NC_NAME
 }
@@ -298,7 +299,7 @@ nc_b() {
 	set -- $SENT
 	[ "$ID" = "$2" ] || e2e "INFO nc-migrate: domain $2 on a arrived as $ID on b"
 	nc_postmove $ID 1 || e2e "INFO nc-migrate: round 1 never reached checked-1"
-	nc_report nc-migrate 1
+	nc_verdicts nc-migrate 1
 	send_back nc $NC_NAME --non-cooperative
 }
 
@@ -322,7 +323,6 @@ elif net_up; then
 		[ $ROLE = b ] && nc_fail_all "cannot run: $why"
 		[ $ROLE = a ] && fail nc-migrate-back "cannot run: $why"
 	else
-		. /e2e/nc-lib.sh
 		nc_$ROLE
 	fi
 	# Neither host powers off while the other may still need it.
