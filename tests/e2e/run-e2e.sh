@@ -135,7 +135,23 @@ collect() {
 	grep -E '^INFO ' "$2" | sed "s/^/# $c: ${4:+$4: }/"
 }
 
-# free_port: a TCP port nothing listens on (ss), from 20000-59999 at random
+# listening PORT TICKS PID: process PID (or one below it: timeout, time,
+# QEMU) listens on 127.0.0.1:PORT, by ss -p (iproute2); without ss, PID
+# still running TICKS quarter seconds >= 2 s after its start (QEMU binds
+# its port or dies at once)
+listening() {
+	command -v ss >/dev/null || { [ "$2" -ge 8 ] && kill -0 "$3" 2>/dev/null; return; }
+	for _q in $(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2); do
+		for _l in 0 1 2 3; do
+			[ "$_q" = "$3" ] && return 0
+			_q=$(awk '/^PPid:/ {print $2}' /proc/$_q/status 2>/dev/null)
+			[ -n "$_q" ] || break
+		done
+	done
+	return 1
+}
+
+# free_port: a TCP port nothing listens on, from 20000-59999 at random
 free_port() {
 	for _i in 1 2 3 4 5 6 7 8; do
 		_p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
@@ -173,7 +189,7 @@ boot_twohost() {
 		boot_host a "listen=127.0.0.1:$p"; pa=$qpid
 		n=0
 		while [ $n -lt 40 ]; do
-			ss -Hltn "sport = :$p" 2>/dev/null | grep -q . && kill -0 $pa 2>/dev/null && { port=$p; break; }
+			listening $p $n $pa && { port=$p; break; }
 			kill -0 $pa 2>/dev/null || break
 			sleep 0.25; n=$((n + 1))
 		done
@@ -191,7 +207,10 @@ boot_twohost() {
 	for h in a b; do
 		eval "rc=\$r$h"
 		collect "$out/serial-$h.log" "$out/e2e-lines-$h.txt" $rc $h
-		[ -f "$out/$h.cpu" ] && IFS=: read -r e u s < "$out/$h.cpu" &&
+		# time(1) writes "Command exited with non-zero status N" first.
+		[ -f "$out/$h.cpu" ] && IFS=: read -r e u s <<EOF &&
+$(tail -n 1 "$out/$h.cpu")
+EOF
 			echo "# $c: INFO host $h: QEMU wall ${e}s, CPU ${u}s user + ${s}s system"
 	done
 	cat "$out/serial-a.log" "$out/serial-b.log" > "$log"
