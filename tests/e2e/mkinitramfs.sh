@@ -130,7 +130,7 @@ echo "root:x:0:" > "$root/etc/group"
 
 cp "$here/init" "$root/init"
 echo "$config" > "$root/e2e/config"
-cp "$here"/scenario*.sh "$root/e2e/"
+cp "$here"/scenario*.sh "$here/nc-lib.sh" "$root/e2e/"
 chmod +x "$root/init" "$root/e2e/scenario.sh"
 [ -d "$guests" ] && for g in "$guests"/*; do
 	[ -f "$g" ] && cp "$g" "$root/e2e/guests/"; done

@@ -45,7 +45,9 @@ export E2E_FORGE=${E2E_FORGE:-$outtop/forge-record}
 
 # Lines each configuration must print (as PASS in plugin; PASS or XFAIL in
 # stock).  A missing one is a failure: a check that never ran proves nothing.
-required_stock="smoke-verdict mig-save-txn-eagain mig-save-nodes mig-save-perms mig-save-watch"
+required_stock="smoke-verdict mig-save-txn-eagain mig-save-nodes mig-save-perms mig-save-watch
+ nc-nomove nc-save-txn-eagain nc-save-nodes nc-save-perms nc-save-watch
+ nc-save-partial-request nc-save-domid-port"
 required_plugin="smoke-verdict
  xs-save-txn-eagain xs-save-nodes xs-save-perms xs-save-watch
  xs-migrate-txn-eagain xs-migrate-nodes xs-migrate-perms xs-migrate-watch
@@ -81,13 +83,14 @@ run_config() {
 		> "$out/mkinitramfs.log" 2>&1 ||
 		{ setup_fail "initramfs build failed: $(tail -n 3 "$out/mkinitramfs.log" | tr '\n' ' ')"; return; }
 
+	# +npt: Xen sees HAP only with it, and PVH guests need HAP.
 	# The scenario inside dom0 gets less time than QEMU so that it can
 	# still report and power off; QEMU itself is killed by timeout(1).
 	inner=${E2E_INNER_TIMEOUT:-$((tmo - 45))}
 	[ "$inner" -ge 10 ] || inner=$((tmo / 2))
 	start=$(date +%s)
 	timeout -k 10 "$tmo" qemu-system-x86_64 \
-		-machine pc -accel tcg -cpu qemu64,+svm -m 2048 -smp 2 \
+		-machine pc -accel tcg -cpu qemu64,+svm,+npt -m 2048 -smp 2 \
 		-nographic -no-reboot -monitor none -serial stdio -net none \
 		-kernel "$out/xen" \
 		-append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all" \

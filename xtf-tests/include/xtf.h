@@ -15,7 +15,9 @@
 #include <xtf/hypercall.h>
 #include <xtf/report.h>
 #include <xtf/xenstore.h>
+#include <xtf/platform.h>
 #include <xtf/pv.h>
+#include <xtf/pvh.h>
 
 extern const char test_title[];
 void test_main(void);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * 64-bit PV guest runtime: start of day, shared_info, p2m frame lists for
- * the toolstack's save code, time, event channel polling, suspend/resume,
- * consoles and the XTF-style result reporting.
+ * the toolstack's save code, time, event channel polling, suspend/resume
+ * and where the consoles and the xenstore ring are (the <xtf/platform.h>
+ * hooks; common.c has what PV and PVH share).
  *
  * Written for xsmigrate against Xen's public headers; follows the PV ABI
  * as documented in xen/include/public/xen.h.
@@ -19,8 +20,6 @@ static uint8_t shinfo_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 static unsigned long p2m_fl[PAGE_SIZE / sizeof(unsigned long)] __aligned(PAGE_SIZE);
 static unsigned long p2m_fll[PAGE_SIZE / sizeof(unsigned long)] __aligned(PAGE_SIZE);
 
-static struct xencons_interface *cons_ring;
-static evtchn_port_t cons_port;
 
 #define PTE_FLAGS 0x7 /* present, rw, user: 64-bit PV kernels run in ring 3 */
 
@@ -75,51 +74,10 @@ static void setup_p2m_lists(void)
 
 static void setup_console(void)
 {
-    cons_ring = NULL;
-    cons_port = pv_start_info->console.domU.evtchn;
+    xtf_cons_ring = NULL;
+    xtf_cons_port = pv_start_info->console.domU.evtchn;
     if ( pv_start_info->console.domU.mfn )
-        cons_ring = pfn_to_virt(mfn_to_pfn(pv_start_info->console.domU.mfn));
-}
-
-static void cons_ring_write(const char *s, size_t len)
-{
-    struct xencons_interface *r = cons_ring;
-    size_t i;
-
-    if ( !r )
-        return;
-    for ( i = 0; i < len; i++ )
-    {
-        XENCONS_RING_IDX prod = ACCESS_ONCE(r->out_prod);
-
-        smp_mb();
-        if ( prod - ACCESS_ONCE(r->out_cons) >= sizeof(r->out) )
-            break; /* full: never block on the console */
-        r->out[MASK_XENCONS_IDX(prod, r->out)] = s[i];
-        smp_wmb();
-        r->out_prod = prod + 1;
-    }
-    hypercall_evtchn_send(cons_port);
-}
-
-void vprintk(const char *fmt, va_list args)
-{
-    char buf[512];
-    int n = vsnprintf(buf, sizeof(buf), fmt, args);
-
-    if ( n > (int)sizeof(buf) - 1 )
-        n = sizeof(buf) - 1;
-    hypercall_console_write(buf, n);
-    cons_ring_write(buf, n);
-}
-
-void printk(const char *fmt, ...)
-{
-    va_list a;
-
-    va_start(a, fmt);
-    vprintk(fmt, a);
-    va_end(a);
+        xtf_cons_ring = pfn_to_virt(mfn_to_pfn(pv_start_info->console.domU.mfn));
 }
 
 uint64_t xtf_now_ns(void)
@@ -196,77 +154,16 @@ int xtf_pv_suspend(void)
     return rc;
 }
 
-/* ---------------------------------------------------------------------- */
-/* Reporting, as XTF: the worst status wins.                              */
-
-enum { ST_RUNNING, ST_SUCCESS, ST_SKIP, ST_ERROR, ST_FAILURE };
-static const char *const st_names[] = {
-    "RUNNING", "SUCCESS", "SKIP", "ERROR", "FAILURE",
-};
-static int status = ST_RUNNING;
-
-static void report(int st, const char *fmt, va_list a)
+void arch_console_write(const char *buf, size_t len)
 {
-    if ( fmt )
-        vprintk(fmt, a);
-    if ( st > status )
-        status = st;
+    hypercall_console_write(buf, len);
 }
 
-#define REPORT_FN(name, st)                     \
-void name(const char *fmt, ...)                 \
-{                                               \
-    va_list a;                                  \
-    va_start(a, fmt);                           \
-    report(st, fmt, a);                         \
-    va_end(a);                                  \
-}
-REPORT_FN(xtf_success, ST_SUCCESS)
-REPORT_FN(xtf_skip, ST_SKIP)
-REPORT_FN(xtf_error, ST_ERROR)
-REPORT_FN(xtf_failure, ST_FAILURE)
-
-void xtf_warning(const char *fmt, ...)
+void *arch_xenstore_ring(evtchn_port_t *port)
 {
-    va_list a;
-
-    va_start(a, fmt);
-    vprintk(fmt, a);
-    va_end(a);
-}
-
-bool xtf_status_reported(void)
-{
-    return status != ST_RUNNING;
-}
-
-const char *xtf_status_string(void)
-{
-    return st_names[status];
-}
-
-void xtf_exit(void)
-{
-    if ( status == ST_RUNNING )
-        status = ST_ERROR;
-    printk("Test result: %s\n", st_names[status]);
-    /* The harness runs us with on_poweroff="preserve" and reads this. */
-    xenstore_write("data/xtf/result", st_names[status]);
-    for ( ;; )
-        hypercall_shutdown(SHUTDOWN_poweroff);
-}
-
-void panic(const char *fmt, ...)
-{
-    va_list a;
-
-    printk("PANIC: ");
-    va_start(a, fmt);
-    vprintk(fmt, a);
-    va_end(a);
-    printk("\n");
-    for ( ;; )
-        hypercall_shutdown(SHUTDOWN_crash);
+    *port = pv_start_info->store_evtchn;
+    return pv_start_info->store_mfn ? pfn_to_virt(mfn_to_pfn(pv_start_info->store_mfn))
+                                    : NULL;
 }
 
 void __noreturn xtf_pv_main(start_info_t *si);
@@ -276,14 +173,5 @@ void xtf_pv_main(start_info_t *si)
     map_shared_info();
     setup_p2m_lists();
     setup_console();
-
-    printk("--- Xen Test Framework (xsmigrate runtime) ---\n");
-    printk("Environment: PV 64bit (Long mode 4 levels)\n");
-    printk("%s\n", test_title);
-
-    if ( xenstore_init() )
-        xtf_error("Error: xenstore_init() failed\n");
-    else
-        test_main();
-    xtf_exit();
+    xtf_start("PV 64bit (Long mode 4 levels)");
 }

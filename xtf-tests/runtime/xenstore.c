@@ -2,7 +2,8 @@
 /*
  * Xenstore client for the runtime: speaks the xenstore wire protocol
  * (docs/misc/xenstore.txt, xen/include/public/io/xs_wire.h) over the
- * shared ring found through start_info.  Every wait is bounded.
+ * shared ring the platform names (arch_xenstore_ring()).  Every wait is
+ * bounded.
  */
 #include <xtf.h>
 
@@ -33,6 +34,20 @@ static uint32_t next_req_id = 1;
 static bool connected;
 static int last_error;
 
+/*
+ * The ring indices only we write (req_prod, rsp_cons), as we last wrote
+ * them.  xenstored never writes these, so a difference means somebody
+ * else rewrote the page, e.g. a toolstack that zeroed it on restore.
+ */
+static uint32_t my_req_prod, my_rsp_cons;
+
+/* A request whose payload is only partly on the ring (see xtf/xenstore.h). */
+static struct {
+    bool pending;
+    uint32_t type, req_id, len, sent;
+    char payload[256];
+} partial;
+
 static char reply[XS_PAYLOAD_MAX + 1];
 
 #define NR_QUEUED 16
@@ -48,6 +63,7 @@ static const struct { const char *name; int err; } errs[] = {
     { "ENOSPC", XS_ERRNO_ENOSPC }, { "EROFS", XS_ERRNO_EROFS },
     { "ENOSYS", XS_ERRNO_ENOSYS }, { "ENOTEMPTY", XS_ERRNO_ENOTEMPTY },
     { "EQUOTA", XS_ERRNO_EQUOTA }, { "ETIMEDOUT", XS_ERRNO_ETIMEDOUT },
+    { "EBUSY", XS_ERRNO_EBUSY },
 };
 
 const char *xenstore_strerror(int rc)
@@ -74,11 +90,30 @@ static int name_to_errno(const char *s)
 
 void xenstore_reconnect(void)
 {
-    ring = NULL;
-    port = pv_start_info->store_evtchn;
-    if ( pv_start_info->store_mfn )
-        ring = pfn_to_virt(mfn_to_pfn(pv_start_info->store_mfn));
+    ring = arch_xenstore_ring(&port);
     connected = ring != NULL;
+    partial.pending = false;
+    if ( connected )
+    {
+        my_req_prod = ACCESS_ONCE(ring->req_prod);
+        my_rsp_cons = ACCESS_ONCE(ring->rsp_cons);
+    }
+}
+
+bool xenstore_ring_intact(char *facts, size_t len)
+{
+    uint32_t req_prod, rsp_cons;
+
+    if ( !connected )
+        return true;
+    req_prod = ACCESS_ONCE(ring->req_prod);
+    rsp_cons = ACCESS_ONCE(ring->rsp_cons);
+    if ( req_prod == my_req_prod && rsp_cons == my_rsp_cons )
+        return true;
+    snprintf(facts, len, "req_prod %u -> %u, rsp_cons %u -> %u, req_cons %u, rsp_prod %u",
+             my_req_prod, req_prod, my_rsp_cons, rsp_cons,
+             ACCESS_ONCE(ring->req_cons), ACCESS_ONCE(ring->rsp_prod));
+    return false;
 }
 
 int xenstore_init(void)
@@ -114,7 +149,7 @@ static int ring_write(const void *data, size_t len, uint64_t deadline)
         if ( n > len ) n = len;
         memcpy(&ring->req[off], p, n);
         smp_wmb();
-        ring->req_prod = prod + n;
+        ring->req_prod = my_req_prod = prod + n;
         p += n;
         len -= n;
     }
@@ -152,7 +187,7 @@ static int ring_read(void *data, size_t len, uint64_t deadline)
         if ( n > len ) n = len;
         memcpy(p, &ring->rsp[off], n);
         smp_mb();
-        ring->rsp_cons = cons + n;
+        ring->rsp_cons = my_rsp_cons = cons + n;
         p += n;
         len -= n;
         hypercall_evtchn_send(port);
@@ -197,6 +232,8 @@ static void queue_watch_event(unsigned int len)
  * with its terminating NUL unless it is the last one and @last_nul is false
  * (XS_WRITE's value).  Returns the reply length or -errno.
  */
+static int wait_reply(uint32_t type, uint32_t req_id, uint64_t deadline);
+
 static int xs_talk(enum xs_type type, uint32_t tx, const char *const *parts,
                    unsigned int nr, bool last_nul)
 {
@@ -207,6 +244,8 @@ static int xs_talk(enum xs_type type, uint32_t tx, const char *const *parts,
 
     if ( !connected )
         return -XS_ERRNO_ENOSYS;
+    if ( partial.pending )
+        return -XS_ERRNO_EBUSY; /* the byte stream is mid-request */
     for ( i = 0; i < nr; i++ )
         hdr.len += strlen(parts[i]) + (i + 1 < nr || last_nul);
     if ( hdr.len > XS_PAYLOAD_MAX )
@@ -217,10 +256,16 @@ static int xs_talk(enum xs_type type, uint32_t tx, const char *const *parts,
         if ( (rc = ring_write(parts[i], strlen(parts[i]) + (i + 1 < nr || last_nul),
                               deadline)) )
             return rc;
+    return wait_reply(type, hdr.req_id, deadline);
+}
 
+/* The reply to request @req_id (watch events meanwhile are queued). */
+static int wait_reply(uint32_t type, uint32_t req_id, uint64_t deadline)
+{
     for ( ;; )
     {
         struct xsd_sockmsg r;
+        int rc;
 
         if ( (rc = recv_msg(&r, deadline)) )
             return rc;
@@ -229,7 +274,7 @@ static int xs_talk(enum xs_type type, uint32_t tx, const char *const *parts,
             queue_watch_event(r.len);
             continue;
         }
-        if ( r.req_id != hdr.req_id )
+        if ( r.req_id != req_id )
         {
             printk("xenstore: dropping reply to unknown req %u\n", r.req_id);
             continue;
@@ -240,6 +285,50 @@ static int xs_talk(enum xs_type type, uint32_t tx, const char *const *parts,
             return -XS_ERRNO_EIO;
         return r.len;
     }
+}
+
+int xenstore_write_partial_start(const char *key, const char *value, size_t first)
+{
+    size_t klen = strlen(key) + 1, vlen = strlen(value);
+    struct xsd_sockmsg hdr = { .type = XS_WRITE, .req_id = next_req_id++ };
+    uint64_t deadline = xtf_now_ns() + XS_OP_TIMEOUT_NS;
+    int rc;
+
+    if ( !connected )
+        return -XS_ERRNO_ENOSYS;
+    if ( partial.pending )
+        return -XS_ERRNO_EBUSY;
+    if ( klen + vlen > sizeof(partial.payload) || first >= klen + vlen )
+        return -XS_ERRNO_EINVAL;
+    memcpy(partial.payload, key, klen);
+    memcpy(partial.payload + klen, value, vlen);
+    hdr.len = klen + vlen;
+    if ( (rc = ring_write(&hdr, sizeof(hdr), deadline)) ||
+         (rc = ring_write(partial.payload, first, deadline)) )
+        return rc;
+    partial.pending = true;
+    partial.type = hdr.type;
+    partial.req_id = hdr.req_id;
+    partial.len = hdr.len;
+    partial.sent = first;
+    return 0;
+}
+
+int xenstore_write_partial_finish(uint64_t timeout_ns)
+{
+    uint64_t deadline = xtf_now_ns() + timeout_ns;
+    int rc;
+
+    if ( !partial.pending )
+        return -XS_ERRNO_EINVAL;
+    partial.pending = false;
+    rc = ring_write(partial.payload + partial.sent, partial.len - partial.sent, deadline);
+    if ( rc )
+        return rc;
+    rc = wait_reply(partial.type, partial.req_id, deadline);
+    if ( rc >= 0 && strcmp(reply, "OK") )
+        return -XS_ERRNO_EIO;
+    return rc < 0 ? rc : 0;
 }
 
 const char *xenstore_read(const char *key)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
- * Hypercall wrappers, 64-bit PV: call into the hypercall page Xen filled
- * in (XEN_ELFNOTE_HYPERCALL_PAGE).  Names follow XTF's.
+ * Hypercall wrappers, 64-bit PV and PVH (same registers): call into the
+ * hypercall page Xen filled in (PV: XEN_ELFNOTE_HYPERCALL_PAGE, PVH: the
+ * MSR of the Xen CPUID leaves).  Names follow XTF's.
  */
 #ifndef XTF_HYPERCALL_H
 #define XTF_HYPERCALL_H
@@ -67,6 +68,11 @@ static inline long hypercall_xen_version(unsigned int cmd, void *arg)
 static inline long hypercall_memory_op(unsigned int cmd, void *arg)
 {
     return _hypercall64_2(long, __HYPERVISOR_memory_op, cmd, arg);
+}
+
+static inline long hypercall_hvm_op(unsigned int cmd, void *arg)
+{
+    return _hypercall64_2(long, __HYPERVISOR_hvm_op, cmd, arg);
 }
 
 /* Higher level helpers, as XTF's. */

@@ -20,7 +20,7 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list args) __printf(1, 0);
 
-/* Xen system time in ns (vcpu_time_info of vCPU0). */
+/* Monotonic ns: Xen system time (PV), the TSC since boot (PVH). */
 uint64_t xtf_now_ns(void);
 
 void __noreturn panic(const char *fmt, ...) __printf(1, 2);

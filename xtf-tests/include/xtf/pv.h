@@ -14,8 +14,6 @@ unsigned long mfn_to_pfn(unsigned long mfn);
 
 /* Clear @port's pending bit; returns whether it was set. */
 bool evtchn_clear_pending(evtchn_port_t port);
-/* Block until @port is pending or Xen system time reaches @deadline_ns. */
-void evtchn_wait(evtchn_port_t port, uint64_t deadline_ns);
 
 /*
  * Suspend the domain (SCHEDOP_shutdown/SHUTDOWN_suspend, start_info MFN in

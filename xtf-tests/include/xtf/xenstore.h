@@ -30,6 +30,7 @@
 #define XS_ERRNO_ENOTEMPTY 39
 #define XS_ERRNO_EQUOTA 122
 #define XS_ERRNO_ETIMEDOUT 110
+#define XS_ERRNO_EBUSY   16  /* ours: a partial request is on the ring */
 
 int xenstore_init(void);
 const char *xenstore_read(const char *key);
@@ -63,7 +64,27 @@ bool xenstore_wait_watch(char *path, size_t plen, char *token, size_t tlen,
 /* Drop every queued watch event; returns how many were dropped. */
 unsigned int xenstore_drain_watches(void);
 
-/* The runtime calls this after suspend/resume: ring and port may move. */
+/*
+ * The runtime calls this after suspend/resume: ring and port may move.
+ * It also adopts the ring's current indices (and forgets a partial request).
+ */
 void xenstore_reconnect(void);
+
+/*
+ * Leave an XS_WRITE of @key = @value half-written: its header and the first
+ * @first octets of its payload go on the ring, the rest only with
+ * xenstore_write_partial_finish(), which then waits (@timeout_ns) for the
+ * reply.  In between every other request returns -EBUSY; watch events can
+ * still be read.  finish returns 0 (reply "OK"), -EIO (another reply) or
+ * -errno.
+ */
+int xenstore_write_partial_start(const char *key, const char *value, size_t first);
+int xenstore_write_partial_finish(uint64_t timeout_ns);
+
+/*
+ * Whether the ring's req_prod/rsp_cons are still what this client last
+ * wrote; if not, @facts says how they changed (someone rewrote the page).
+ */
+bool xenstore_ring_intact(char *facts, size_t len);
 
 #endif
