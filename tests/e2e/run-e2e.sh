@@ -19,7 +19,7 @@
 # Exit status is non-zero if anything failed.
 #
 # Environment (all optional):
-#   E2E_CONFIGS       configurations to run, in order   ("stock plugin")
+#   E2E_CONFIGS       configurations to run, in order   ("stock plugin twohost")
 #   E2E_OUT           output directory                   (build/e2e)
 #   E2E_GUESTS        directory of test guests           (build/xtf-tests)
 #   E2E_PROJECT_BUILD project build dir copied in        (build)
