@@ -20,8 +20,8 @@ XTF_CFLAGS := -m64 -O2 -g -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
 XTF_LDFLAGS := -m elf_x86_64 -nostdlib -static --build-id=none \
                -z noexecstack -z max-page-size=4096 --no-warn-rwx-segments -T $(XTF_DIR)/runtime/link.lds
 
-XTF_RT_COMMON := $(XTF_DIR)/runtime/common.c $(XTF_DIR)/runtime/lib.c \
-                 $(XTF_DIR)/runtime/xenstore.c
+XTF_RT_COMMON := $(XTF_DIR)/runtime/pages.S $(XTF_DIR)/runtime/common.c \
+                 $(XTF_DIR)/runtime/lib.c $(XTF_DIR)/runtime/xenstore.c
 XTF_RT_SRC := $(XTF_DIR)/runtime/head.S $(XTF_DIR)/runtime/setup.c $(XTF_RT_COMMON)
 XTF_RT_PVH_SRC := $(XTF_DIR)/runtime/head-pvh.S $(XTF_DIR)/runtime/pvh.c $(XTF_RT_COMMON)
 xtf_objs    = $(patsubst $(XTF_DIR)/%,$(XTF_OUT)/obj/%.o,$(1))
@@ -34,7 +34,7 @@ $(XTF_OUT)/obj/%.c.o: $(XTF_DIR)/%.c $(XTF_HDRS) $(XTF_DIR)/xtf.mk
 	@mkdir -p $(dir $@)
 	$(XTF_CC) $(XTF_CFLAGS) -c $< -o $@
 
-$(XTF_OUT)/obj/%.S.o: $(XTF_DIR)/%.S $(XTF_DIR)/xtf.mk
+$(XTF_OUT)/obj/%.S.o: $(XTF_DIR)/%.S $(XTF_HDRS) $(XTF_DIR)/xtf.mk
 	@mkdir -p $(dir $@)
 	$(XTF_CC) $(XTF_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 

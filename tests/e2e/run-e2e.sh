@@ -27,7 +27,7 @@
 #   E2E_FORGE         forge-record binary (plugin)       (E2E_OUT/forge-record)
 #   E2E_COUNTS        also write "<passed> <failed>" here (all configurations)
 #   E2E_TIMEOUT       wall-clock limit for QEMU per configuration, s
-#                     (stock 280, plugin 580, twohost 600 for both)
+#                     (stock 420, plugin 580, twohost 600 for both)
 #   E2E_INNER_TIMEOUT limit for the scenario inside dom0, s (E2E_TIMEOUT-45)
 #   E2E_KVER          dom0 kernel version                (newest in /boot)
 #   E2E_XEN           stock hypervisor (gzipped)         (/boot/xen-4.17-amd64.gz)
@@ -74,7 +74,7 @@ run_config() {
 	setup_fail() { echo "FAIL e2e-setup: $1" >> "$results"; }
 
 	case $c in
-	stock)  xen=${E2E_XEN:-/boot/xen-4.17-amd64.gz} tmo=${E2E_TIMEOUT:-280};;
+	stock)  xen=${E2E_XEN:-/boot/xen-4.17-amd64.gz} tmo=${E2E_TIMEOUT:-420};;
 	plugin) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-580};;
 	twohost) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-600};;
 	*) setup_fail "unknown configuration '$c'"; return;;

@@ -108,37 +108,21 @@ fi
 
 # --- xenstore-noncoop (PVH): the non-cooperative guest, stock tools ---------
 # Round 1 without a move (nc-nomove: all six checks must pass, which shows
-# that they can), then round 2 across xl save + xl restore.  Stock libxl
-# suspends a PVH guest without PV drivers with xc_domain_shutdown: the
-# non-cooperative path as stock has it.
+# that they can), then round 2 across stock xl save + xl restore.
 . /e2e/nc-lib.sh
 
-# What stock 4.17 tools are known to lose across save/restore of this
-# guest: per check, a pattern its observed facts must contain (XFAIL).
-# Anything else failing is a FAIL, a pass an XPASS (update the table).
-nc_stock_facts() {
-	case $1 in
-	txn-eagain)      echo "returned ENOENT, not EAGAIN";;       # the transaction is gone
-	nodes)           echo "data/nc/n1=<ENOENT>";;               # the guest's nodes are gone
-	perms)           echo "data/nc/n1: ENOENT";;                # ... and their permissions
-	watch)           echo "no watch event after the ring page was rewritten";;
-	partial-request) echo "the ring page was rewritten under the guest";; # libxc zeroed it
-	domid-port)      echo "domid ";;                            # a new domid
-	*)               echo "@never@";;
-	esac
-}
-
-nc_stock_result() { # NAME CHECK VALUE
-	want=$(nc_stock_facts "$2")
-	case $3 in
-	PASS) e2e "XPASS $1-$2: passed with stock tools; update the baseline (nc_stock_facts)";;
-	*"$want"*) e2e "XFAIL $1-$2: ${3#FAIL: }";;
-	*) fail "$1-$2" "unexpected failure (baseline is '$want'): ${3#FAIL: }";;
-	esac
-}
+# The known loss (the baseline): stock libxl 4.17 cannot suspend this
+# guest at all.  domain_suspend_callback_common() takes the
+# xc_domain_shutdown(SHUTDOWN_suspend) branch only for type HVM without PV
+# drivers; a PVH guest is asked through control/shutdown, which a guest
+# without a suspend handler never answers, and xl save gives up.  Each
+# nc-save-<check> is an XFAIL when xl save failed that way; if stock ever
+# saves the guest, a check that passes is an XPASS and one that fails a
+# FAIL: either way the baseline needs updating.
+NC_STOCK_LOSS="did not respond to suspend request"
 
 nc_stock() {
-	N=xsm-nc
+	N=xsm-nc start=$(date +%s)
 	nc_cfg $N
 	timeout 60 xl create /tmp/$N.cfg >/tmp/nc.create 2>&1 ||
 		{ fail nc-create "$(tail -n 5 /tmp/nc.create | tr '\n' ' ')"; return; }
@@ -148,35 +132,60 @@ nc_stock() {
 
 	# Round 1: no move.
 	nc_premove $id1
-	nc_postmove $id1 1 60 || fail nc-nomove-checked "no checked-1 within 60s (state '$NC_STATE')"
+	nc_postmove $id1 1 60 || e2e "INFO nc-nomove: no checked-1 within 60s (state '$NC_STATE')"
 	nc_results $N $id1 1 > /tmp/nc.nomove
 	if grep -qv ' PASS$' /tmp/nc.nomove; then
 		fail nc-nomove "$(grep -v ' PASS$' /tmp/nc.nomove | tr '\n' ';')"
 	else
 		pass nc-nomove
 	fi
+	e2e "INFO nc-nomove: create + round 1 took $(( $(date +%s) - start ))s"
 
 	# Round 2: stock xl save + xl restore.
 	nc_wait_ready $N 2 60 ||
 		{ fail nc-save-ready "no ready-2 within 60s (state '$NC_STATE', console: $(console_tail $N))"; return; }
 	nc_premove $id1
 	rm -f /tmp/$N.save
-	timeout 120 xl save $N /tmp/$N.save >/tmp/nc.save.out 2>&1 ||
-		{ fail nc-save-save "rc $? $(tail -n 5 /tmp/nc.save.out | tr '\n' ' ')"; return; }
-	timeout 120 xl restore /tmp/$N.save >/tmp/nc.restore.out 2>&1 ||
-		{ fail nc-save-restore "rc $? $(tail -n 5 /tmp/nc.restore.out | tr '\n' ' ')"; return; }
-	rm -f /tmp/$N.save
-	id2=$(xl domid $N)
-	e2e "INFO nc-save: domid $id1 -> $id2"
-	nc_postmove $id2 2 60 ||
-		e2e "INFO nc-save: no checked-2 within 60s (state '$NC_STATE')"
-	nc_results $N $id2 2 | while read -r c v; do
-		nc_stock_result nc-save "$c" "$v"
+	t0=$(date +%s)
+	timeout 120 xl -vvv save $N /tmp/$N.save >/tmp/nc.save.out 2>&1
+	rc=$? t=$(( $(date +%s) - t0 ))
+	if [ $rc -eq 0 ]; then
+		timeout 120 xl restore /tmp/$N.save >/tmp/nc.restore.out 2>&1 ||
+			{ fail nc-save-restore "rc $? $(tail -n 5 /tmp/nc.restore.out | tr '\n' ' ')"; return; }
+		rm -f /tmp/$N.save
+		id2=$(xl domid $N)
+		e2e "INFO nc-save: domid $id1 -> $id2"
+		nc_postmove $id2 2 60 || e2e "INFO nc-save: no checked-2 within 60s (state '$NC_STATE')"
+		nc_results $N $id2 2 | while read -r c v; do
+			case $v in
+			PASS) e2e "XPASS nc-save-$c: passed with stock tools; update the baseline (NC_STOCK_LOSS)";;
+			*) fail nc-save-$c "stock xl save worked, unlike the baseline ('$NC_STOCK_LOSS'); the guest says: ${v#FAIL: }";;
+			esac
+		done
+		return
+	fi
+	if ! grep -q "$NC_STOCK_LOSS" /tmp/nc.save.out; then
+		fail nc-save-save "rc $rc after ${t}s, not the baseline ('$NC_STOCK_LOSS'): $(grep -E 'error|fail' /tmp/nc.save.out | tail -n 4 | tr '\n' ' ')"
+		return
+	fi
+	how=$(grep -m1 -o 'issuing [^ ]* suspend request via [A-Za-z ]*' /tmp/nc.save.out)
+	why=$(grep -m1 "$NC_STOCK_LOSS" /tmp/nc.save.out | sed 's/.*error: //')
+	facts="not moved: stock xl save failed (rc $rc after ${t}s): libxl: '${how:-?}', then '$why'; domain $id1 still there, state '$(dom_state $N)'"
+	for c in $NC_CHECKS; do
+		e2e "XFAIL nc-save-$c: $facts"
 	done
+	# The guest was never suspended: its round 2 must still complete.
+	if nc_postmove $id1 2 60; then
+		e2e "INFO nc-save: after the failed save, round 2 in place: $(nc_results $N $id1 2 | tr '\n' ';') ($(( $(date +%s) - start ))s in all)"
+	else
+		fail nc-save-guest-intact "no checked-2 within 60s after the failed save (state '$NC_STATE', console: $(console_tail $N))"
+	fi
 }
 
 if [ -f "$NC_GUEST" ]; then
 	nc_stock
+	# It waits by halting between APIC ticks: little CPU, even in nested TCG.
+	e2e "INFO nc: guest CPU time $(xl list xsm-nc 2>/dev/null | awk 'NR==2 {print $6}')s since it was created"
 	guest_log xsm-nc
 	timeout 60 xl destroy xsm-nc >/dev/null 2>&1
 else

@@ -10,24 +10,8 @@
  * long mode and call xtf_pvh_main(start_info) in 64-bit mode.  The image
  * is linked at its physical address, so no relocation is needed.
  */
-#include <xen/elfnote.h>
+#include <xtf/elfnote.h>
 
-.macro ELFNOTE type, desc:vararg
-	.pushsection .note.Xen, "a", @note
-	.p2align 2
-	.long 2f - 1f
-	.long 4f - 3f
-	.long \type
-1:	.asciz "Xen"
-2:	.p2align 2
-3:	\desc
-4:	.p2align 2
-	.popsection
-.endm
-
-ELFNOTE XEN_ELFNOTE_GUEST_OS,      .asciz "XSM-XTF"
-ELFNOTE XEN_ELFNOTE_GUEST_VERSION, .asciz "0.1"
-ELFNOTE XEN_ELFNOTE_XEN_VERSION,   .asciz "xen-3.0"
 ELFNOTE XEN_ELFNOTE_PHYS32_ENTRY,  .long _start
 
 #define X86_CR0_PE    0x00000001
@@ -110,12 +94,6 @@ pvh_lapic_timer_entry:
 pvh_spurious_entry:
 	iretq
 
-	.section .text.page_aligned, "ax", @progbits
-	.p2align 12
-	.globl hypercall_page
-hypercall_page:                         /* filled in by Xen (pvh.c) */
-	.fill 4096, 1, 0xcc
-
 	.section .data.page_aligned, "aw", @progbits
 	.p2align 12
 l4_table:
@@ -148,11 +126,5 @@ gdt_ptr:
 	.globl pvh_start_info_pa
 pvh_start_info_pa:
 	.long	0
-
-	.section .bss.page_aligned, "aw", @nobits
-	.p2align 12
-boot_stack:
-	.skip 4 * 4096
-boot_stack_top:
 
 	.section .note.GNU-stack, "", @progbits

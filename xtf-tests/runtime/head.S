@@ -1,26 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
- * 64-bit PV entry point, Xen ELF notes and the hypercall page.
+ * 64-bit PV entry point and Xen ELF notes (the hypercall page is in
+ * pages.S).
  * Xen enters at _start with %rsi = start_info (virtual address).
  */
-#include <xen/elfnote.h>
+#include <xtf/elfnote.h>
 
-.macro ELFNOTE type, desc:vararg
-	.pushsection .note.Xen, "a", @note
-	.p2align 2
-	.long 2f - 1f
-	.long 4f - 3f
-	.long \type
-1:	.asciz "Xen"
-2:	.p2align 2
-3:	\desc
-4:	.p2align 2
-	.popsection
-.endm
-
-ELFNOTE XEN_ELFNOTE_GUEST_OS,      .asciz "XSM-XTF"
-ELFNOTE XEN_ELFNOTE_GUEST_VERSION, .asciz "0.1"
-ELFNOTE XEN_ELFNOTE_XEN_VERSION,   .asciz "xen-3.0"
 ELFNOTE XEN_ELFNOTE_LOADER,        .asciz "generic"
 ELFNOTE XEN_ELFNOTE_VIRT_BASE,     .quad 0
 ELFNOTE XEN_ELFNOTE_PADDR_OFFSET,  .quad 0
@@ -38,17 +23,5 @@ _start:
 	mov	%rsi, %rdi
 	call	xtf_pv_main
 	ud2
-
-	.section .text.page_aligned, "ax", @progbits
-	.p2align 12
-	.globl hypercall_page
-hypercall_page:
-	.fill 4096, 1, 0xcc
-
-	.section .bss.page_aligned, "aw", @nobits
-	.p2align 12
-boot_stack:
-	.skip 4 * 4096
-boot_stack_top:
 
 	.section .note.GNU-stack, "", @progbits

@@ -340,6 +340,16 @@ const char *xenstore_read(const char *key)
     return rc < 0 ? NULL : reply;
 }
 
+void xenstore_read_copy(const char *key, char *buf, size_t len)
+{
+    const char *v = xenstore_read(key);
+
+    if ( v )
+        snprintf(buf, len, "%s", v);
+    else
+        snprintf(buf, len, "<%s>", xenstore_strerror(xenstore_last_error()));
+}
+
 int xenstore_last_error(void)
 {
     return last_error;

@@ -42,6 +42,9 @@ const char *xenstore_strerror(int rc);
 /* Last error of xenstore_read() (0 when it succeeded). */
 int xenstore_last_error(void);
 
+/* @key's value into @buf, or "<ENOENT>" etc. when it cannot be read. */
+void xenstore_read_copy(const char *key, char *buf, size_t len);
+
 int xenstore_read_tx(uint32_t tx, const char *key, char *buf, size_t len);
 int xenstore_write_tx(uint32_t tx, const char *key, const char *value);
 int xenstore_rm(const char *key);

@@ -65,16 +65,6 @@ static bool ends_with(const char *s, const char *suffix)
     return a >= b && !strcmp(s + a - b, suffix);
 }
 
-static void read_copy(const char *key, char *buf, size_t len)
-{
-    const char *v = xenstore_read(key);
-
-    if ( v )
-        snprintf(buf, len, "%s", v);
-    else
-        snprintf(buf, len, "<%s>", xenstore_strerror(xenstore_last_error()));
-}
-
 /* Poll (bounded) until @key reads as @want (NULL: exists at all). */
 static bool wait_for(const char *key, const char *want, uint64_t timeout)
 {
@@ -176,7 +166,7 @@ void test_main(void)
     if ( xenstore_init() )
         return xtf_error("Error: no xenstore\n");
 
-    read_copy("domid", before, sizeof(before));
+    xenstore_read_copy("domid", before, sizeof(before));
 
     /* --- state to carry across ------------------------------------------- */
     rc = xenstore_write("data/mig/a", "alpha");
@@ -204,7 +194,7 @@ void test_main(void)
     if ( rc < 0 )
         return xtf_error("Error: no suspend request within 240s\n");
 
-    read_copy("domid", after, sizeof(after));
+    xenstore_read_copy("domid", after, sizeof(after));
     printk("  resumed: suspend hypercall returned %d, domain %s -> %s\n",
            rc, before, after);
     if ( rc == 1 )
@@ -220,8 +210,8 @@ void test_main(void)
           "TRANSACTION_END(tx %u) returned %s, want EAGAIN", tx,
           xenstore_strerror(rc));
 
-    read_copy("data/mig/a", a, sizeof(a));
-    read_copy("data/mig/b", b, sizeof(b));
+    xenstore_read_copy("data/mig/a", a, sizeof(a));
+    xenstore_read_copy("data/mig/b", b, sizeof(b));
     check("nodes", !strcmp(a, "alpha") && !strcmp(b, "beta"),
           "data/mig/a=%s data/mig/b=%s (want alpha, beta)", a, b);
 

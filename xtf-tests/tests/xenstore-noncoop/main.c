@@ -74,16 +74,6 @@ static void pause_ns(uint64_t ns)
         pvh_sleep_tick();
 }
 
-static void read_copy(const char *key, char *buf, size_t len)
-{
-    const char *v = xenstore_read(key);
-
-    if ( v )
-        snprintf(buf, len, "%s", v);
-    else
-        snprintf(buf, len, "<%s>", xenstore_strerror(xenstore_last_error()));
-}
-
 /* Append to a facts string, "; "-separated. */
 static void add_fact(char *facts, const char *fmt, ...)
 {
@@ -238,7 +228,7 @@ static void check_partial(void)
         add_fact(facts, rc == -XS_ERRNO_ETIMEDOUT
                  ? "no reply to the completed request in 10s"
                  : "the completed request's reply was %s, not OK", xenstore_strerror(rc));
-    read_copy("data/nc/partial", v, sizeof(v));
+    xenstore_read_copy("data/nc/partial", v, sizeof(v));
     if ( strcmp(v, rd.partial) )
         add_fact(facts, "data/nc/partial=%s (want %s)", v, rd.partial);
     record("partial-request", facts);
@@ -262,7 +252,7 @@ static void check_node(char *facts, const char *key, const char *want)
 {
     char v[64];
 
-    read_copy(key, v, sizeof(v));
+    xenstore_read_copy(key, v, sizeof(v));
     if ( strcmp(v, want) )
         add_fact(facts, "%s=%s (want %s)", key, v, want);
 }
@@ -307,7 +297,7 @@ static void check_watch(void)
         add_fact(facts, "no go within %us", (unsigned int)(GO_TIMEOUT / SEC));
     else if ( rd.ring_reset )
         add_fact(facts, "no watch event after the ring page was rewritten; go found by reading");
-    read_copy("data/nc/w/go", kv, sizeof(kv));
+    xenstore_read_copy("data/nc/w/go", kv, sizeof(kv));
     for ( p = kv; *p >= '0' && *p <= '9'; p++ )
         k = k * 10 + (*p - '0');
     if ( *p || !k || k > MAX_CHANGES )
@@ -327,7 +317,7 @@ static void check_domid_port(void)
     uint64_t port = 0;
     long rc;
 
-    read_copy("domid", now, sizeof(now));
+    xenstore_read_copy("domid", now, sizeof(now));
     if ( strcmp(now, start_domid) )
         add_fact(facts, "domid %s -> %s", start_domid, now);
     rc = hvm_get_param(HVM_PARAM_STORE_EVTCHN, &port);
@@ -354,7 +344,7 @@ void test_main(void)
 {
     unsigned int r;
 
-    read_copy("domid", start_domid, sizeof(start_domid));
+    xenstore_read_copy("domid", start_domid, sizeof(start_domid));
     if ( hvm_get_param(HVM_PARAM_STORE_EVTCHN, &start_port) )
         return xtf_error("Error: cannot read HVM_PARAM_STORE_EVTCHN\n");
     printk("nc-start domid %s store port %lu\n", start_domid, (unsigned long)start_port);
