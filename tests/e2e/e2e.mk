@@ -5,13 +5,15 @@
 #   plugin  hypervisor, xenstored, libxl and xl built from the same Debian
 #           source with CONFIG_SHADOW_PAGING=y and the project's patch
 #           series, plus libxsmigrate.so.0
+#   twohost two plugin machines at once on one QEMU socket network, xl
+#           migrate from one to the other and back
 # Included by the top-level Makefile.
 #
 #   make e2e-dom0   build (or reuse) the plugin dom0 under $(BUILD)/dom0
 #   make e2e        build everything it needs, boot, run, print results
 #   make check-e2e  same, and write $(BUILD)/check/e2e.counts
 #
-# Knobs: E2E_CONFIGS="stock plugin" (order, subset), E2E_SERIES=DIR (the
+# Knobs: E2E_CONFIGS="stock plugin twohost" (order, subset), E2E_SERIES=DIR (the
 # patch series the plugin dom0 is built with: DIR/series, default
 # libxl-patches), E2E_PROJECT_BUILD=DIR (whose lib/libxsmigrate.so.0 goes
 # into dom0, default $(BUILD)), E2E_TIMEOUT (per configuration, s).  Artefacts and the
@@ -21,7 +23,7 @@ E2E_DIR     := tests/e2e
 E2E_OUT     := $(BUILD)/e2e
 E2E_DOM0    := $(BUILD)/dom0
 E2E_SERIES  ?= libxl-patches
-E2E_CONFIGS ?= stock plugin
+E2E_CONFIGS ?= stock plugin twohost
 # The project build whose libxsmigrate.so.0 (and CLI) go into dom0.
 E2E_PROJECT_BUILD ?= $(BUILD)
 E2E_FORGE   := $(E2E_OUT)/forge-record
@@ -34,8 +36,8 @@ E2E_RUN      = E2E_OUT=$(abspath $(E2E_OUT)) \
                $(if $(E2E_TIMEOUT),E2E_TIMEOUT=$(E2E_TIMEOUT)) \
                $(E2E_DIR)/run-e2e.sh
 
-# The plugin configuration's inputs; stock needs none of them.
-E2E_PLUGIN_DEPS := $(if $(filter plugin,$(E2E_CONFIGS)),e2e-dom0 $(XSM_SHLIB) $(E2E_FORGE))
+# The plugin (and twohost) configuration's inputs; stock needs none of them.
+E2E_PLUGIN_DEPS := $(if $(filter plugin twohost,$(E2E_CONFIGS)),e2e-dom0 $(XSM_SHLIB) $(E2E_FORGE))
 
 # build-dom0 decides itself whether its inputs changed (a key over config,
 # series and patches), so it is always asked.  A build that fails leaves no

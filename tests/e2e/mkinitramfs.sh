@@ -14,6 +14,10 @@
 #   goes where libxl's dlopen() finds it (the system library directory: no
 #   LD_LIBRARY_PATH), and a Linux PV guest (this kernel + a busybox
 #   initramfs with xenstore-utils) is added under /e2e/linux.
+# CONFIG twohost: the plugin's dom0 tools (no Linux guest), plus the e1000
+#   NIC driver from this kernel's modules and the two-host transport
+#   (th-connect, th-receive, th-mailbox); one image serves both machines,
+#   e2e.role=a|b on the kernel command line picks the role.
 set -eu
 
 out=$1 kver=$2 guests=$3 projbuild=${4:-} config=${5:-stock} dom0=${6:-}
@@ -50,7 +54,7 @@ done
 
 # plugin: the self-built tools, and the libraries ldd finds for them.
 overlay=""
-if [ "$config" = plugin ]; then
+if [ "$config" = plugin ] || [ "$config" = twohost ]; then
 	overlay=$dom0/root
 	[ -x "$overlay/usr/lib/xen-4.17/bin/xl" ] ||
 		{ echo "mkinitramfs: no self-built dom0 tools in $overlay (scripts/build-dom0 tools)" >&2; exit 1; }
@@ -105,6 +109,12 @@ if [ -n "$overlay" ]; then
 	cp -a "$overlay"/usr/lib/x86_64-linux-gnu/. "$root/lib/x86_64-linux-gnu/"
 	cp -a "$projbuild"/lib/libxsmigrate.so* "$root/lib/x86_64-linux-gnu/"
 	rm -f "$root/lib/x86_64-linux-gnu/libxsmigrate.so"
+fi
+if [ "$config" = twohost ]; then
+	for f in th-connect th-receive th-mailbox; do
+		cp "$here/$f" "$root/e2e/$f"; chmod +x "$root/e2e/$f"; done
+fi
+if [ "$config" = plugin ]; then
 	# A Linux PV guest: the same kernel, busybox and xenstore-utils.
 	sh "$here/mklinuxguest.sh" "$root/e2e/linux" "$kver"
 	cp "$here/xl-local" "$here/xl-local-nolib" "$root/e2e/"
@@ -113,10 +123,14 @@ if [ -n "$overlay" ]; then
 	cp "${E2E_FORGE:?E2E_FORGE: the forge-record binary}" "$root/e2e/forge-record"
 fi
 
-# Kernel modules xl/xenstored need, in load order (privcmd before xenfs).
-for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc; do
-	f=$(find "$moddir" -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" | head -n1)
-	[ -n "$f" ] || { echo "mkinitramfs: module $m not found under $moddir" >&2; exit 1; }
+# Kernel modules xl/xenstored need, in load order (privcmd before xenfs);
+# twohost: the NIC driver too (QEMU's e1000, no dependencies).
+mods="xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc"
+[ "$config" = twohost ] && mods="$mods e1000"
+for m in $mods; do
+	case $m in e1000) d=/lib/modules/$kver/kernel/drivers/net/ethernet/intel/e1000;; *) d=$moddir;; esac
+	f=$(find "$d" -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" | head -n1)
+	[ -n "$f" ] || { echo "mkinitramfs: module $m not found under $d" >&2; exit 1; }
 	case $f in
 	*.ko.xz)  xz -dc "$f" > "$root/lib/modules/$m.ko";;
 	*.ko.zst) zstd -dcq "$f" > "$root/lib/modules/$m.ko";;

@@ -19,7 +19,7 @@
 # Exit status is non-zero if anything failed.
 #
 # Environment (all optional):
-#   E2E_CONFIGS       configurations to run, in order   ("stock plugin")
+#   E2E_CONFIGS       configurations to run, in order   ("stock plugin twohost")
 #   E2E_OUT           output directory                   (build/e2e)
 #   E2E_GUESTS        directory of test guests           (build/xtf-tests)
 #   E2E_PROJECT_BUILD project build dir copied in        (build)
@@ -27,7 +27,7 @@
 #   E2E_FORGE         forge-record binary (plugin)       (E2E_OUT/forge-record)
 #   E2E_COUNTS        also write "<passed> <failed>" here (all configurations)
 #   E2E_TIMEOUT       wall-clock limit for QEMU per configuration, s
-#                     (stock 420, plugin 580)
+#                     (stock 420, plugin 780, twohost 600 for both)
 #   E2E_INNER_TIMEOUT limit for the scenario inside dom0, s (E2E_TIMEOUT-45)
 #   E2E_KVER          dom0 kernel version                (newest in /boot)
 #   E2E_XEN           stock hypervisor (gzipped)         (/boot/xen-4.17-amd64.gz)
@@ -39,7 +39,7 @@ outtop=${E2E_OUT:-$top/build/e2e}
 guests=${E2E_GUESTS:-$top/build/xtf-tests}
 projbuild=${E2E_PROJECT_BUILD:-$top/build}
 dom0=${E2E_DOM0:-$top/build/dom0}
-configs=${E2E_CONFIGS:-stock plugin}
+configs=${E2E_CONFIGS:-stock plugin twohost}
 kver=${E2E_KVER:-$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -n1)}
 export E2E_FORGE=${E2E_FORGE:-$outtop/forge-record}
 
@@ -52,7 +52,14 @@ required_plugin="smoke-verdict
  xs-save-txn-eagain xs-save-nodes xs-save-perms xs-save-watch
  xs-migrate-txn-eagain xs-migrate-nodes xs-migrate-perms xs-migrate-watch
  xs-localmigrate-x5 xs-live-event xs-receiver-refuses xs-forged-record-refused
- xs-linux-guest xs-leak-check"
+ xs-linux-guest xs-leak-check
+ nc-save-txn-eagain nc-save-nodes nc-save-perms nc-save-watch
+ nc-save-partial-request nc-save-domid-port nc-pv-refused
+ nc-save-domid-taken-refused"
+required_twohost="a-smoke-verdict b-smoke-verdict twohost-net-a twohost-net-b
+ twohost-pv-migrate twohost-pv-migrate-back
+ nc-migrate-txn-eagain nc-migrate-nodes nc-migrate-perms nc-migrate-watch
+ nc-migrate-partial-request nc-migrate-domid-port nc-migrate-back"
 
 mkdir -p "$outtop"
 all=$outtop/results.txt
@@ -71,7 +78,8 @@ run_config() {
 
 	case $c in
 	stock)  xen=${E2E_XEN:-/boot/xen-4.17-amd64.gz} tmo=${E2E_TIMEOUT:-420};;
-	plugin) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-580};;
+	plugin) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-780};;
+	twohost) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-600};;
 	*) setup_fail "unknown configuration '$c'"; return;;
 	esac
 	[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] || { setup_fail "no dom0 kernel in /boot"; return; }
@@ -89,6 +97,11 @@ run_config() {
 	inner=${E2E_INNER_TIMEOUT:-$((tmo - 45))}
 	[ "$inner" -ge 10 ] || inner=$((tmo / 2))
 	start=$(date +%s)
+	if [ "$c" = twohost ]; then
+		boot_twohost
+		echo "$(( $(date +%s) - start ))" > "$out/time"
+		return
+	fi
 	timeout -k 10 "$tmo" qemu-system-x86_64 \
 		-machine pc -accel tcg -cpu qemu64,+svm,+npt -m 2048 -smp 2 \
 		-nographic -no-reboot -monitor none -serial stdio -net none \
@@ -98,23 +111,112 @@ run_config() {
 		< /dev/null > "$log" 2>&1
 	rc=$?
 	echo "$(( $(date +%s) - start ))" > "$out/time"
+	collect "$log" "$out/e2e-lines.txt" $rc ""
+}
 
+# collect LOG LINES QEMU-RC HOST: LOG's result lines into $results (the
+# E2E: lines into LINES), INFO lines to stdout; HOST (twohost) goes in front
+# of every name but nc-* and twohost-*, and of the e2e-* failures
+collect() {
 	# Result lines may be preceded by other console output on the same line.
-	grep -a -o 'E2E: .*' "$log" | tr -d '\r' | sed 's/^E2E: //' > "$out/e2e-lines.txt"
-	grep -E '^(PASS|FAIL|XFAIL|XPASS|SKIP) ' "$out/e2e-lines.txt" >> "$results"
-	grep -E '^INFO ' "$out/e2e-lines.txt" | sed "s/^/# $c: /"
-
-	grep -q '^BOOTED ' "$out/e2e-lines.txt" ||
-		echo "FAIL e2e-boot: dom0 never reached /init (qemu rc=$rc, see $log)" >> "$results"
-	if ! grep -q '^DONE' "$out/e2e-lines.txt"; then
-		if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-			echo "FAIL e2e-complete: killed after ${tmo}s timeout, serial log kept in $log" >> "$results"
-		else
-			echo "FAIL e2e-complete: run ended without DONE (qemu rc=$rc), serial log kept in $log" >> "$results"
+	grep -a -o 'E2E: .*' "$1" | tr -d '\r' | sed 's/^E2E: //' > "$2"
+	pfx=${4:+$4-}
+	{
+		grep -E '^(PASS|FAIL|XFAIL|XPASS|SKIP) ' "$2"
+		grep -q '^BOOTED ' "$2" ||
+			echo "FAIL e2e-boot: dom0 never reached /init (qemu rc=$3, see $1)"
+		if ! grep -q '^DONE' "$2"; then
+			if [ $3 -eq 124 ] || [ $3 -eq 137 ]; then
+				echo "FAIL e2e-complete: killed after ${tmo}s timeout, serial log kept in $1"
+			else
+				echo "FAIL e2e-complete: run ended without DONE (qemu rc=$3), serial log kept in $1"
+			fi
 		fi
-	fi
-	grep -q '^SCENARIO-EXIT' "$out/e2e-lines.txt" &&
-		echo "FAIL e2e-scenario: $(grep '^SCENARIO-EXIT' "$out/e2e-lines.txt" | head -n1) (143 = scenario timeout)" >> "$results"
+		grep -q '^SCENARIO-EXIT' "$2" &&
+			echo "FAIL e2e-scenario: $(grep '^SCENARIO-EXIT' "$2" | head -n1) (143 = scenario timeout)"
+	} | sed -E "s/^([A-Z]+) /\1 $pfx/; s/^([A-Z]+) $pfx(nc-|twohost-)/\1 \2/" >> "$results"
+	grep -E '^INFO ' "$2" | sed "s/^/# $c: ${4:+$4: }/"
+}
+
+# listening PORT TICKS PID: process PID (or one below it: timeout, time,
+# QEMU) listens on 127.0.0.1:PORT, by ss -p (iproute2); without ss, PID
+# still running TICKS quarter seconds >= 2 s after its start (QEMU binds
+# its port or dies at once)
+listening() {
+	command -v ss >/dev/null || { [ "$2" -ge 8 ] && kill -0 "$3" 2>/dev/null; return; }
+	for _q in $(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2); do
+		for _l in 0 1 2 3; do
+			[ "$_q" = "$3" ] && return 0
+			_q=$(awk '/^PPid:/ {print $2}' /proc/$_q/status 2>/dev/null)
+			[ -n "$_q" ] || break
+		done
+	done
+	return 1
+}
+
+# free_port: a TCP port nothing listens on, from 20000-59999 at random
+free_port() {
+	for _i in 1 2 3 4 5 6 7 8; do
+		_p=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
+		ss -Hltn "sport = :$_p" 2>/dev/null | grep -q . || { echo $_p; return 0; }
+	done
+	return 1
+}
+
+# boot_host ROLE NETDEV: one twohost machine in the background (pid in
+# $qpid), 1 vCPU each so that the two share the build machine's two cores;
+# wall and CPU time into $out/ROLE.cpu when /usr/bin/time exists
+boot_host() {
+	tm=""
+	[ -x /usr/bin/time ] && tm="/usr/bin/time -f %e:%U:%S -o $out/$1.cpu"
+	: > "$out/serial-$1.log"
+	# timeout(1) outermost: killing $qpid ends the whole process group.
+	timeout -k 10 "$tmo" $tm qemu-system-x86_64 \
+		-machine pc -accel tcg -cpu qemu64,+svm,+npt -m 1024 -smp 1 \
+		-nographic -no-reboot -monitor none -serial stdio \
+		-netdev "socket,id=n0,$2" -device "e1000,netdev=n0,mac=52:54:00:e2:e0:0$1" \
+		-kernel "$out/xen" \
+		-append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M loglvl=all guest_loglvl=all" \
+		-initrd "/boot/vmlinuz-$kver console=hvc0 quiet e2e.timeout=$inner e2e.role=$1,$out/dom0.cpio.gz" \
+		< /dev/null > "$out/serial-$1.log" 2>&1 &
+	qpid=$!
+}
+
+# boot_twohost: host a listens on 127.0.0.1:PORT, host b connects to it;
+# a port someone took between the check and a's bind is tried again
+boot_twohost() {
+	port="" try=0
+	while [ -z "$port" ] && [ $try -lt 3 ]; do
+		try=$((try + 1))
+		p=$(free_port) || { setup_fail "no free TCP port on 127.0.0.1 found (ss)"; return; }
+		boot_host a "listen=127.0.0.1:$p"; pa=$qpid
+		n=0
+		while [ $n -lt 40 ]; do
+			listening $p $n $pa && { port=$p; break; }
+			kill -0 $pa 2>/dev/null || break
+			sleep 0.25; n=$((n + 1))
+		done
+		[ -n "$port" ] && break
+		kill $pa 2>/dev/null; wait $pa
+		grep -q 'in use' "$out/serial-a.log" ||
+			{ setup_fail "host a did not listen on 127.0.0.1:$p: $(head -c 300 "$out/serial-a.log" | tr '\n' ' ')"; return; }
+		echo "# $c: INFO 127.0.0.1:$p was taken, trying another port"
+	done
+	[ -n "$port" ] || { setup_fail "127.0.0.1: three ports taken in a row"; return; }
+	echo "# $c: INFO network: QEMU socket netdev, a listens on 127.0.0.1:$port, b connects"
+	boot_host b "connect=127.0.0.1:$port"; pb=$qpid
+	wait $pa; ra=$?
+	wait $pb; rb=$?
+	for h in a b; do
+		eval "rc=\$r$h"
+		collect "$out/serial-$h.log" "$out/e2e-lines-$h.txt" $rc $h
+		# time(1) writes "Command exited with non-zero status N" first.
+		[ -f "$out/$h.cpu" ] && IFS=: read -r e u s <<EOF &&
+$(tail -n 1 "$out/$h.cpu")
+EOF
+			echo "# $c: INFO host $h: QEMU wall ${e}s, CPU ${u}s user + ${s}s system"
+	done
+	cat "$out/serial-a.log" "$out/serial-b.log" > "$log"
 }
 
 # missing CONFIG: a FAIL line for each required line the run did not print
@@ -136,7 +238,7 @@ count() {
 for c in $configs; do
 	run_config "$c"
 	missing "$c" >> "$outtop/$c/results.txt"
-	if [ "$c" = plugin ]; then
+	if [ "$c" != stock ]; then
 		p=$(count "$c" PASS) f=$(count "$c" FAIL XPASS XFAIL SKIP)
 	else
 		p=$(count "$c" PASS XFAIL SKIP) f=$(count "$c" FAIL XPASS)

@@ -320,6 +320,121 @@ CFG
 	pass $T
 }
 
+# --- nc-pv-refused: xl save --non-cooperative of a PV guest ---------------
+# A PV guest cannot be suspended without its help: refused with a message
+# saying so, before the file is created or the guest touched.
+nc_pv_refused() {
+	step nc_pv_refused
+	T=nc-pv-refused
+	id=$(domid $NAME) e0=$(events)
+	s0=$(xenstore-read /local/domain/$id/data/suspends)
+	rm -f $W/pv.img
+	if timeout 60 xl save --non-cooperative $NAME $W/pv.img >$W/pv.out 2>&1; then
+		fail $T "xl save --non-cooperative of PV domain $id exited 0: $(xl_out $W/pv.out)"
+		return 1
+	fi
+	grep -q "domain $id is a PV guest, which cannot be suspended without its help" $W/pv.out ||
+		{ fail $T "no clear message: $(xl_out $W/pv.out)"; return 1; }
+	[ ! -e $W/pv.img ] || { fail $T "xl created $W/pv.img anyway"; rm -f $W/pv.img; return 1; }
+	[ "$(domid $NAME)" = "$id" ] ||
+		{ fail $T "guest is not domain $id any more (now '$(domid $NAME)')"; return 1; }
+	s=$(dom_state $NAME)
+	case $s in r|b|"") ;; *) fail $T "guest state '$s' after the refusal (want running)"; return 1;; esac
+	s1=$(xenstore-read /local/domain/$id/data/suspends)
+	[ "$s1" = "$s0" ] || { fail $T "guest was suspended ($s0 -> $s1 suspends)"; return 1; }
+	alive $NAME pv-refused 30 || { fail $T "guest does not answer after the refusal"; return 1; }
+	xenstore-write /local/domain/$id/data/mig/watched after-pv-refusal
+	wait_events $((e0 + 1)) 20 ||
+		{ fail $T "watch: guest counted $(events) events, want exactly $((e0 + 1))"; return 1; }
+	pass $T
+}
+
+# --- nc-save-*: the PVH guest that never cooperates, xl save/restore ----------
+# xl save --non-cooperative + xl restore while round 1 is in flight (a
+# request half-written on its ring); the guest then runs its six checks.
+. /e2e/nc-lib.sh
+NC=xsm-nc
+
+nc_fail_all() { # PREFIX WHY
+	for c in $NC_CHECKS; do fail "$1-$c" "$2"; done
+}
+
+nc_save() {
+	step nc_save
+	nc_cfg $NC
+	mv /tmp/$NC.cfg $W/$NC.cfg
+	timeout 60 xl create $W/$NC.cfg >$W/nc.create 2>&1 ||
+		{ nc_fail_all nc-save "xl create: $(xl_out $W/nc.create)"; return 1; }
+	nc_wait_ready $NC 1 60 ||
+		{ nc_fail_all nc-save "no ready-1 within 60s (state '$NC_STATE', domain state '$(dom_state $NC)', console: $(console_tail $NC))"; return 1; }
+	old=$(domid $NC)
+	nc_premove $old ||
+		{ nc_fail_all nc-save "cannot write the changes before the move"; return 1; }
+	timeout 120 xl -vv save --non-cooperative $NC $W/nc.img >$W/nc.save.out 2>&1 ||
+		{ nc_fail_all nc-save "xl save --non-cooperative: rc $? $(xl_out $W/nc.save.out)"; rm -f $W/nc.img; return 1; }
+	e2e "INFO nc-save: xl save said: $(grep -a -E 'without its help|xenstore state taken' $W/nc.save.out | tr '\n' ' ')"
+	timeout 120 xl -vv restore $W/nc.img >$W/nc.restore.out 2>&1
+	rc=$?
+	rm -f $W/nc.img
+	e2e "INFO nc-save: xl restore said: $(grep -a -E 'recently used|Keeping the guest|xenstore state restored' $W/nc.restore.out | tr '\n' ' ')"
+	[ $rc -eq 0 ] ||
+		{ nc_fail_all nc-save "xl restore: rc $rc $(xl_out $W/nc.restore.out)"; return 1; }
+	id=$(domid $NC)
+	e2e "INFO nc-save: domid $old -> ${id:-none}"
+	[ -n "$id" ] || { nc_fail_all nc-save "no domain $NC after xl restore"; return 1; }
+	nc_postmove $id 1 60 ||
+		e2e "INFO nc-save: no checked-1 within 60s (state '$NC_STATE')"
+	nc_results $NC $id 1 | nc_report nc-save
+}
+
+# nc-save-domid-taken-refused: xl save --non-cooperative -c (the guest is
+# resumed without its help and carries on), then xl restore of that image
+# while the guest still holds its domid: refused with a clear message, no
+# domain built, the guest unharmed (it completes its next round).
+nc_domid_taken() {
+	step nc_domid_taken
+	T=nc-save-domid-taken-refused
+	id=$(domid $NC)
+	[ -n "$id" ] || { fail $T "no domain $NC to start from"; return; }
+	nc_wait_ready $NC 2 60 ||
+		{ fail $T "no ready-2 within 60s (state '$NC_STATE')"; return; }
+	before=$(xl list | awk 'NR > 1 {print $1}' | sort | tr '\n' ' ')
+	timeout 120 xl -vv save --non-cooperative -c $NC $W/nc2.img >$W/nc2.save.out 2>&1 ||
+		{ fail $T "xl save --non-cooperative -c: rc $? $(xl_out $W/nc2.save.out)"; rm -f $W/nc2.img; return; }
+	s=$(dom_state $NC)
+	case $s in r|b) ;; *) fail $T "guest state '$s' after xl save -c (want running)"; rm -f $W/nc2.img; return;; esac
+	if timeout 120 xl -vv restore $W/nc2.img >$W/nc2.restore.out 2>&1; then
+		fail $T "xl restore succeeded while domain $id exists: $(xl_out $W/nc2.restore.out)"
+		rm -f $W/nc2.img
+		return
+	fi
+	rm -f $W/nc2.img
+	grep -q "domain id $id is in use here" $W/nc2.restore.out ||
+		{ fail $T "no clear message: $(xl_out $W/nc2.restore.out)"; return; }
+	after=$(xl list | awk 'NR > 1 {print $1}' | sort | tr '\n' ' ')
+	[ "$after" = "$before" ] ||
+		{ fail $T "domains before '$before', after '$after'"; return; }
+	[ "$(domid $NC)" = "$id" ] || { fail $T "guest is not domain $id any more"; return; }
+	nc_premove $id && nc_postmove $id 2 60 ||
+		{ fail $T "guest did not complete round 2 after the refusal (state '$NC_STATE', console: $(console_tail $NC))"; return; }
+	pass $T
+}
+
+nc_all() {
+	if [ ! -f "$NC_GUEST" ]; then
+		nc_fail_all nc-save "guest image $NC_GUEST not built"
+		fail nc-save-domid-taken-refused "guest image $NC_GUEST not built"
+		return
+	fi
+	if nc_save; then
+		nc_domid_taken
+	else
+		fail nc-save-domid-taken-refused "not run: nc-save failed first"
+	fi
+	guest_log $NC
+	timeout 60 xl destroy $NC >/dev/null 2>&1
+}
+
 # xs-leak-check: nothing left of the guests once they are gone.
 xs_leak_check() {
 	step xs_leak_check
@@ -364,7 +479,8 @@ if [ -f $G/xenstore-migrate ]; then
 	# it in no state to run the next ones, which then say so.
 	broken=""
 	xs_migrate || broken=xs-migrate
-	for step in xs_localmigrate_x5:xs-localmigrate-x5 xs_live_event:xs-live-event \
+	for step in nc_pv_refused:nc-pv-refused \
+		    xs_localmigrate_x5:xs-localmigrate-x5 xs_live_event:xs-live-event \
 		    xs_receiver_refuses:xs-receiver-refuses \
 		    xs_forged_record:xs-forged-record-refused; do
 		if [ -n "$broken" ]; then
@@ -377,6 +493,8 @@ if [ -f $G/xenstore-migrate ]; then
 else
 	fail xs-save-create "guest image $G/xenstore-migrate not built"
 fi
+
+nc_all
 
 xs_linux_guest
 guest_log xsm-linux

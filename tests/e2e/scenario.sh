@@ -121,6 +121,6 @@ fi
 config=$(cat /e2e/config 2>/dev/null)
 e2e "INFO configuration: ${config:-unknown}"
 case $config in
-stock|plugin) . /e2e/scenario-$config.sh;;
+stock|plugin|twohost) . /e2e/scenario-$config.sh;;
 *) fail e2e-config "unknown configuration '$config'";;
 esac
