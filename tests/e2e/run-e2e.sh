@@ -55,7 +55,7 @@ required_plugin="smoke-verdict
  xs-linux-guest xs-leak-check
  nc-save-txn-eagain nc-save-nodes nc-save-perms nc-save-watch
  nc-save-partial-request nc-save-domid-port nc-pv-refused
- nc-save-domid-taken-refused"
+ nc-save-domid-taken-refused nc-save-suspended-by-toolstack"
 
 mkdir -p "$outtop"
 all=$outtop/results.txt
