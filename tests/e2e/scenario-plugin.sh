@@ -210,7 +210,7 @@ xs_live_event() {
 	# xl's state letters: r running, b blocked, ------ runnable; p paused,
 	# s shut down (suspended), d dying, c crashed.
 	case ${st:-gone} in
-	gone|*[psdc]*) fail $T "the source was no longer running when dom0 wrote ($when)"; return 1;;
+	gone|*[psdc]*) fail $T "the source was no longer running when dom0 wrote ($when); xl: $(xl_out $W/live.out)"; return 1;;
 	esac
 	e2e "INFO $T: dom0 wrote data/mig/watched while $when"
 	after_move $NAME $old || { fail $T "$WHY"; return 1; }
