@@ -27,7 +27,7 @@
 #   E2E_FORGE         forge-record binary (plugin)       (E2E_OUT/forge-record)
 #   E2E_COUNTS        also write "<passed> <failed>" here (all configurations)
 #   E2E_TIMEOUT       wall-clock limit for QEMU per configuration, s
-#                     (stock 420, plugin 780, twohost 600 for both)
+#                     (stock 300, plugin 480, twohost 420 for both)
 #   E2E_INNER_TIMEOUT limit for the scenario inside dom0, s (E2E_TIMEOUT-45)
 #   E2E_KVER          dom0 kernel version                (newest in /boot)
 #   E2E_XEN           stock hypervisor (gzipped)         (/boot/xen-4.17-amd64.gz)
@@ -55,7 +55,7 @@ required_plugin="smoke-verdict
  xs-linux-guest xs-leak-check
  nc-save-txn-eagain nc-save-nodes nc-save-perms nc-save-watch
  nc-save-partial-request nc-save-domid-port nc-pv-refused
- nc-save-domid-taken-refused"
+ nc-save-domid-taken-refused nc-save-suspended-by-toolstack"
 required_twohost="a-smoke-verdict b-smoke-verdict twohost-net-a twohost-net-b
  twohost-pv-migrate twohost-pv-migrate-back
  nc-migrate-txn-eagain nc-migrate-nodes nc-migrate-perms nc-migrate-watch
@@ -77,9 +77,9 @@ run_config() {
 	setup_fail() { echo "FAIL e2e-setup: $1" >> "$results"; }
 
 	case $c in
-	stock)  xen=${E2E_XEN:-/boot/xen-4.17-amd64.gz} tmo=${E2E_TIMEOUT:-420};;
-	plugin) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-780};;
-	twohost) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-600};;
+	stock)  xen=${E2E_XEN:-/boot/xen-4.17-amd64.gz} tmo=${E2E_TIMEOUT:-300};;
+	plugin) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-480};;
+	twohost) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-420};;
 	*) setup_fail "unknown configuration '$c'"; return;;
 	esac
 	[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] || { setup_fail "no dom0 kernel in /boot"; return; }

@@ -210,7 +210,7 @@ xs_live_event() {
 	# xl's state letters: r running, b blocked, ------ runnable; p paused,
 	# s shut down (suspended), d dying, c crashed.
 	case ${st:-gone} in
-	gone|*[psdc]*) fail $T "the source was no longer running when dom0 wrote ($when)"; return 1;;
+	gone|*[psdc]*) fail $T "the source was no longer running when dom0 wrote ($when); xl: $(xl_out $W/live.out)"; return 1;;
 	esac
 	e2e "INFO $T: dom0 wrote data/mig/watched while $when"
 	after_move $NAME $old || { fail $T "$WHY"; return 1; }
@@ -359,6 +359,21 @@ nc_fail_all() { # PREFIX WHY
 	for c in $NC_CHECKS; do fail "$1-$c" "$2"; done
 }
 
+# nc_suspend_path LOG: nc-save-suspended-by-toolstack, from xl save's
+# DEBUG lines: libxl shut the guest down for suspend itself, and never
+# asked it (control/shutdown, suspend event channel).
+nc_suspend_path() {
+	T=nc-save-suspended-by-toolstack
+	asked=$(grep -a 'suspend request via' $1 | tr '\n' ' ')
+	if [ -n "$asked" ]; then
+		fail $T "libxl asked the guest: $asked"
+	elif grep -a -q 'Suspending the guest without its help' $1; then
+		pass $T
+	else
+		fail $T "no 'Suspending the guest without its help' in xl save's log: $(xl_out $1)"
+	fi
+}
+
 nc_save() {
 	step nc_save
 	nc_cfg $NC
@@ -370,9 +385,10 @@ nc_save() {
 	old=$(domid $NC)
 	nc_premove $old ||
 		{ nc_fail_all nc-save "cannot write the changes before the move"; return 1; }
-	timeout 120 xl -vv save --non-cooperative $NC $W/nc.img >$W/nc.save.out 2>&1 ||
+	# -vvv: libxl's DEBUG lines say how the guest was suspended.
+	timeout 120 xl -vvv save --non-cooperative $NC $W/nc.img >$W/nc.save.out 2>&1 ||
 		{ nc_fail_all nc-save "xl save --non-cooperative: rc $? $(xl_out $W/nc.save.out)"; rm -f $W/nc.img; return 1; }
-	e2e "INFO nc-save: xl save said: $(grep -a -E 'without its help|xenstore state taken' $W/nc.save.out | tr '\n' ' ')"
+	nc_suspend_path $W/nc.save.out
 	timeout 120 xl -vv restore $W/nc.img >$W/nc.restore.out 2>&1
 	rc=$?
 	rm -f $W/nc.img
