@@ -117,8 +117,8 @@ fi
 if [ "$config" = plugin ]; then
 	# A Linux PV guest: the same kernel, busybox and xenstore-utils.
 	sh "$here/mklinuxguest.sh" "$root/e2e/linux" "$kver"
-	cp "$here/xl-local" "$here/xl-local-nolib" "$root/e2e/"
-	chmod +x "$root/e2e/xl-local" "$root/e2e/xl-local-nolib"
+	cp "$here/xl-local" "$here/xl-local-nolib" "$here/xl-local-slow" "$root/e2e/"
+	chmod +x "$root/e2e/xl-local" "$root/e2e/xl-local-nolib" "$root/e2e/xl-local-slow"
 	# The forger of xs-forged-record-refused (static, built by e2e.mk).
 	cp "${E2E_FORGE:?E2E_FORGE: the forge-record binary}" "$root/e2e/forge-record"
 fi
