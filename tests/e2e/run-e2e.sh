@@ -13,6 +13,9 @@
 #           (scripts/build-dom0), libxsmigrate.so.0 in dom0's system
 #           library directory.  Only PASS passes: XFAIL, XPASS, SKIP and a
 #           missing required line are failures.
+#   twohost two machines as plugin, one QEMU socket network between them
+#           (127.0.0.1 only), a and b; the non-cooperative PVH guest moves
+#           a -> b -> a with xl migrate.  Counted as plugin.
 #
 # Prints every line as "<config>: PASS|FAIL|XFAIL|XPASS|SKIP name[: why]",
 # a summary line per configuration, and ends with "N passed, N failed".
