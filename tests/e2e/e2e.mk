@@ -27,17 +27,19 @@ E2E_CONFIGS ?= stock plugin twohost
 # The project build whose libxsmigrate.so.0 (and CLI) go into dom0.
 E2E_PROJECT_BUILD ?= $(BUILD)
 E2E_FORGE   := $(E2E_OUT)/forge-record
+E2E_TXNHOLD := $(E2E_OUT)/xs-txn-hold
 E2E_RUN      = E2E_OUT=$(abspath $(E2E_OUT)) \
                E2E_GUESTS=$(abspath $(XTF_OUT)) \
                E2E_PROJECT_BUILD=$(abspath $(E2E_PROJECT_BUILD)) \
                E2E_DOM0=$(abspath $(E2E_DOM0)) \
                E2E_FORGE=$(abspath $(E2E_FORGE)) \
+               E2E_TXNHOLD=$(abspath $(E2E_TXNHOLD)) \
                E2E_CONFIGS="$(E2E_CONFIGS)" \
                $(if $(E2E_TIMEOUT),E2E_TIMEOUT=$(E2E_TIMEOUT)) \
                $(E2E_DIR)/run-e2e.sh
 
 # The plugin (and twohost) configuration's inputs; stock needs none of them.
-E2E_PLUGIN_DEPS := $(if $(filter plugin twohost,$(E2E_CONFIGS)),e2e-dom0 $(XSM_SHLIB) $(E2E_FORGE))
+E2E_PLUGIN_DEPS := $(if $(filter plugin twohost,$(E2E_CONFIGS)),e2e-dom0 $(XSM_SHLIB) $(E2E_FORGE) $(E2E_TXNHOLD))
 
 # build-dom0 decides itself whether its inputs changed (a key over config,
 # series and patches), so it is always asked.  A build that fails leaves no
@@ -52,6 +54,12 @@ e2e-dom0: $(if $(wildcard $(XEN_SRC)/xen/Makefile),,$(XENSIM_FETCHED))
 $(E2E_FORGE): $(E2E_DIR)/forge-record.c
 	@mkdir -p $(@D)
 	$(CC) -static -O2 -Wall -Wextra -o $@ $<
+
+# Runs in the Linux guest, on the system's libxenstore (libxen-dev), whose
+# libraries mklinuxguest.sh copies in with it.
+$(E2E_TXNHOLD): $(E2E_DIR)/xs-txn-hold.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -o $@ $< -lxenstore
 
 .PHONY: e2e check-e2e
 e2e: xtf-tests $(E2E_PLUGIN_DEPS)

@@ -12,9 +12,10 @@
 # CONFIG plugin: DOM0-DIR/root (scripts/build-dom0 tools) replaces xl,
 #   xenstored, libxl-save-helper and the Xen libraries, libxsmigrate.so.0
 #   goes where libxl's dlopen() finds it (the system library directory: no
-#   LD_LIBRARY_PATH), and a Linux PV guest (this kernel + a busybox
-#   initramfs with xenstore-utils) is added under /e2e/linux.
-# CONFIG twohost: the plugin's dom0 tools (no Linux guest), plus the e1000
+#   LD_LIBRARY_PATH), and a Linux guest (this kernel + a busybox
+#   initramfs, mklinuxguest.sh) is added under /e2e/linux, with the
+#   device guests' hotplug scripts /e2e/block-e2e and /e2e/vif-e2e.
+# CONFIG twohost: the plugin's dom0 tools and Linux guest, plus the e1000
 #   NIC driver from this kernel's modules and the two-host transport
 #   (th-connect, th-receive, th-mailbox); one image serves both machines,
 #   e2e.role=a|b on the kernel command line picks the role.
@@ -23,7 +24,6 @@ set -eu
 out=$1 kver=$2 guests=$3 projbuild=${4:-} config=${5:-stock} dom0=${6:-}
 here=$(cd "$(dirname "$0")" && pwd)
 xenbin=/usr/lib/xen-4.17/bin
-moddir=/lib/modules/$kver/kernel/drivers/xen
 
 root=$(dirname "$out")/rootfs
 rm -rf "$root"
@@ -114,9 +114,16 @@ if [ "$config" = twohost ]; then
 	for f in th-connect th-receive th-mailbox; do
 		cp "$here/$f" "$root/e2e/$f"; chmod +x "$root/e2e/$f"; done
 fi
+if [ "$config" = plugin ] || [ "$config" = twohost ]; then
+	# The Linux guest (PV and PVH): the same kernel, busybox,
+	# xenstore-utils, the PV frontends and xs-txn-hold; the device guests'
+	# minimal hotplug scripts.
+	sh "$here/mklinuxguest.sh" "$root/e2e/linux" "$kver" \
+		"${E2E_TXNHOLD:?E2E_TXNHOLD: the xs-txn-hold binary}"
+	for f in block-e2e vif-e2e; do
+		cp "$here/$f" "$root/e2e/$f"; chmod +x "$root/e2e/$f"; done
+fi
 if [ "$config" = plugin ]; then
-	# A Linux PV guest: the same kernel, busybox and xenstore-utils.
-	sh "$here/mklinuxguest.sh" "$root/e2e/linux" "$kver"
 	cp "$here/xl-local" "$here/xl-local-nolib" "$here/xl-local-slow" "$root/e2e/"
 	chmod +x "$root/e2e/xl-local" "$root/e2e/xl-local-nolib" "$root/e2e/xl-local-slow"
 	# The forger of xs-forged-record-refused (static, built by e2e.mk).
@@ -124,18 +131,13 @@ if [ "$config" = plugin ]; then
 fi
 
 # Kernel modules xl/xenstored need, in load order (privcmd before xenfs);
-# twohost: the NIC driver too (QEMU's e1000, no dependencies).
+# plugin and twohost: the device guests' backends (xen-blkback, xen-netback
+# and loop for their disk); twohost: the NIC driver too (QEMU's e1000).
 mods="xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc"
+case $config in plugin|twohost) mods="$mods xen-blkback xen-netback loop";; esac
 [ "$config" = twohost ] && mods="$mods e1000"
 for m in $mods; do
-	case $m in e1000) d=/lib/modules/$kver/kernel/drivers/net/ethernet/intel/e1000;; *) d=$moddir;; esac
-	f=$(find "$d" -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" | head -n1)
-	[ -n "$f" ] || { echo "mkinitramfs: module $m not found under $d" >&2; exit 1; }
-	case $f in
-	*.ko.xz)  xz -dc "$f" > "$root/lib/modules/$m.ko";;
-	*.ko.zst) zstd -dcq "$f" > "$root/lib/modules/$m.ko";;
-	*)        cp "$f" "$root/lib/modules/$m.ko";;
-	esac
+	sh "$here/getmodule.sh" "$kver" "$m" "$root/lib/modules/$m.ko"
 done
 
 cp /etc/xen/xl.conf "$root/etc/xen/" 2>/dev/null || :
@@ -144,7 +146,7 @@ echo "root:x:0:" > "$root/etc/group"
 
 cp "$here/init" "$root/init"
 echo "$config" > "$root/e2e/config"
-cp "$here"/scenario*.sh "$here/nc-lib.sh" "$root/e2e/"
+cp "$here"/scenario*.sh "$here/nc-lib.sh" "$here/e2e-lib.sh" "$here/devguest.sh" "$root/e2e/"
 chmod +x "$root/init" "$root/e2e/scenario.sh"
 [ -d "$guests" ] && for g in "$guests"/*; do
 	[ -f "$g" ] && cp "$g" "$root/e2e/guests/"; done

@@ -1,28 +1,33 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-only
-# A Linux PV guest for xs-linux-guest: this machine's kernel and a busybox
-# initramfs with xenstore-utils (talking to xenstored through the kernel's
-# /dev/xen/xenbus).  Its /init (linux-guest-init) writes data/linux=up and
-# echoes every new data/ping to data/pong, so dom0 sees a write made from
-# inside the guest.
+# The Linux guest of xs-linux-guest and of the device guests (PV and PVH,
+# tests/e2e/devguest.sh): this machine's kernel and a busybox initramfs
+# with xenstore-utils (talking to xenstored through the kernel's
+# /dev/xen/xenbus), xen-blkfront and xen-netfront from KVER's modules, and
+# xs-txn-hold (e2e.mk).  Its /init is linux-guest-init.
 #
-# Usage: mklinuxguest.sh DIR KVER   -> DIR/vmlinuz, DIR/initrd.gz
+# Usage: mklinuxguest.sh DIR KVER TXNHOLD   -> DIR/vmlinuz, DIR/initrd.gz
 set -eu
 
-dir=$1 kver=$2
+dir=$1 kver=$2 txnhold=$3
 here=$(cd "$(dirname "$0")" && pwd)
 root=$dir.root
 rm -rf "$root"
-mkdir -p "$dir" "$root"/bin "$root"/usr/bin "$root"/proc "$root"/sys "$root"/dev "$root"/tmp
+mkdir -p "$dir" "$root"/bin "$root"/usr/bin "$root"/proc "$root"/sys "$root"/dev "$root"/tmp \
+	"$root"/lib/modules
 cp /bin/busybox "$root/bin/busybox"
+cp "$txnhold" "$root/usr/bin/xs-txn-hold"
 libs=""
-for b in xenstore-read xenstore-write; do
-	cp "/usr/bin/$b" "$root/usr/bin/$b"
-	libs="$libs $(ldd "/usr/bin/$b" | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}')"
+for b in /usr/bin/xenstore-read /usr/bin/xenstore-write /usr/bin/xenstore-watch "$txnhold"; do
+	case $b in /usr/bin/*) cp "$b" "$root$b";; esac
+	libs="$libs $(ldd "$b" | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}')"
 done
 for l in $(echo "$libs" | tr ' ' '\n' | sort -u); do
 	mkdir -p "$root$(dirname "$l")"
 	cp -L "$l" "$root$l"
+done
+for m in xen-blkfront xen-netfront; do
+	sh "$here/getmodule.sh" "$kver" "$m" "$root/lib/modules/$m.ko"
 done
 cp "$here/linux-guest-init" "$root/init"
 chmod +x "$root/init"

@@ -28,6 +28,7 @@
 #   E2E_PROJECT_BUILD project build dir copied in        (build)
 #   E2E_DOM0          scripts/build-dom0 output (plugin) (build/dom0)
 #   E2E_FORGE         forge-record binary (plugin)       (E2E_OUT/forge-record)
+#   E2E_TXNHOLD       xs-txn-hold binary (plugin, twohost) (E2E_OUT/xs-txn-hold)
 #   E2E_COUNTS        also write "<passed> <failed>" here (all configurations)
 #   E2E_TIMEOUT       wall-clock limit for QEMU per configuration, s
 #                     (stock 300, plugin 480, twohost 420 for both)
@@ -48,6 +49,7 @@ configs=${E2E_CONFIGS:-stock plugin twohost}
 boot_limit=${E2E_BOOT_LIMIT:-150}
 kver=${E2E_KVER:-$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -n1)}
 export E2E_FORGE=${E2E_FORGE:-$outtop/forge-record}
+export E2E_TXNHOLD=${E2E_TXNHOLD:-$outtop/xs-txn-hold}
 
 # Lines each configuration must print (as PASS in plugin; PASS or XFAIL in
 # stock).  A missing one is a failure: a check that never ran proves nothing.
@@ -61,11 +63,18 @@ required_plugin="smoke-verdict
  xs-linux-guest xs-leak-check
  nc-save-txn-eagain nc-save-nodes nc-save-perms nc-save-watch
  nc-save-partial-request nc-save-domid-port nc-pv-refused
- nc-save-domid-taken-refused nc-save-suspended-by-toolstack"
+ nc-save-domid-taken-refused nc-save-suspended-by-toolstack nc-pvdevice-refused
+ dev-pv-save-control dev-pv-migrate-control dev-pvh-save-control dev-pvh-migrate-control
+ dev-pv-save-states dev-pv-save-disk dev-pv-save-net
+ dev-pv-migrate-states dev-pv-migrate-disk dev-pv-migrate-net
+ dev-pvh-save-states dev-pvh-save-disk dev-pvh-save-net
+ dev-pvh-migrate-states dev-pvh-migrate-disk dev-pvh-migrate-net
+ linux-save-watch linux-save-txn-eagain linux-migrate-watch linux-migrate-txn-eagain"
 required_twohost="a-smoke-verdict b-smoke-verdict twohost-net-a twohost-net-b
  twohost-pv-migrate twohost-pv-migrate-back
  nc-migrate-txn-eagain nc-migrate-nodes nc-migrate-perms nc-migrate-watch
- nc-migrate-partial-request nc-migrate-domid-port nc-migrate-back"
+ nc-migrate-partial-request nc-migrate-domid-port nc-migrate-back
+ dev-pvh-twohost-states dev-pvh-twohost-disk dev-pvh-twohost-net"
 
 mkdir -p "$outtop"
 all=$outtop/results.txt
@@ -84,8 +93,8 @@ run_config() {
 
 	case $c in
 	stock)  xen=${E2E_XEN:-/boot/xen-4.17-amd64.gz} tmo=${E2E_TIMEOUT:-300};;
-	plugin) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-480};;
-	twohost) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-420};;
+	plugin) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-1200};;
+	twohost) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-720};;
 	*) setup_fail "unknown configuration '$c'"; return;;
 	esac
 	[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] || { setup_fail "no dom0 kernel in /boot"; return; }
@@ -153,7 +162,7 @@ booted() {
 
 # collect LOG LINES QEMU-RC HOST: LOG's result lines into $results (the
 # E2E: lines into LINES), INFO lines to stdout; HOST (twohost) goes in front
-# of every name but nc-* and twohost-*, and of the e2e-* failures
+# of every name but nc-*, twohost-* and dev-*, and of the e2e-* failures
 collect() {
 	# Result lines may be preceded by other console output on the same line.
 	grep -a -o 'E2E: .*' "$1" | tr -d '\r' | sed 's/^E2E: //' > "$2"
@@ -171,7 +180,7 @@ collect() {
 		fi
 		grep -q '^SCENARIO-EXIT' "$2" &&
 			echo "FAIL e2e-scenario: $(grep '^SCENARIO-EXIT' "$2" | head -n1) (143 = scenario timeout)"
-	} | sed -E "s/^([A-Z]+) /\1 $pfx/; s/^([A-Z]+) $pfx(nc-|twohost-)/\1 \2/" >> "$results"
+	} | sed -E "s/^([A-Z]+) /\1 $pfx/; s/^([A-Z]+) $pfx(nc-|twohost-|dev-)/\1 \2/" >> "$results"
 	grep -E '^INFO ' "$2" | sed "s/^/# $c: ${4:+$4: }/"
 }
 

@@ -13,9 +13,6 @@ XS_CHECKS="txn-eagain nodes perms watch"
 ls -A /tmp > $W/tmp.before
 ls -A /var/lib/xen > $W/varlibxen.before
 
-# step NAME: when (dom0 uptime) a step starts, for the time budget
-step() { e2e "INFO step $1 at $(cut -d' ' -f1 /proc/uptime)s"; }
-
 # fail_checks PREFIX WHY: the four xenstore-migrate lines, all failed
 fail_checks() {
 	for c in $XS_CHECKS; do fail "$1-$c" "$2"; done
@@ -33,16 +30,6 @@ read_checks() {
 	done
 }
 
-# xl_out FILE: the last lines of an xl log, on one line (for a FAIL line);
-# the whole log goes to the serial log as "XL FILE: ..." lines
-xl_out() {
-	sed "s|^|XL $1: |" "$1" >&2
-	grep -v '^ *$' "$1" | grep -v '^xc: .*: [0-9]*/[0-9]* *[0-9]*%' | tail -n 4 | tr '\n' ' '
-}
-
-# domid NAME: empty if there is no such domain
-domid() { xl domid "$1" 2>/dev/null; }
-
 # start_xsm NAME: create a xenstore-migrate guest, wait until it is ready
 # for save; sets NAME and ID, or WHY.
 start_xsm() {
@@ -58,18 +45,7 @@ start_xsm() {
 
 # migrate NAME WRAPPER LOG: xl migrate --xenstore-state to localhost, the
 # receiver run by WRAPPER instead of ssh (see /e2e/xl-local)
-migrate() {
-	timeout 120 xl -vv migrate --xenstore-state -s "$2" "$1" localhost >"$3" 2>&1
-}
-
-# after_move NAME OLDID: the guest came back under a new domid; sets ID,
-# or WHY
-after_move() {
-	ID=$(domid $1)
-	[ -n "$ID" ] || { WHY="no domain $1 afterwards"; return 1; }
-	[ "$ID" != "$2" ] || { WHY="still domain $2: nothing was moved"; return 1; }
-	e2e "INFO $1: domid $2 -> $ID"
-}
+migrate() { xmigrate --xenstore-state "$@"; }
 
 # alive NAME TAG SECONDS: the guest echoes data/ping to data/pong
 alive() {
@@ -517,5 +493,12 @@ nc_all
 xs_linux_guest
 guest_log xsm-linux
 timeout 60 xl destroy xsm-linux >/dev/null 2>&1
+
+# The Linux guests with a vbd and a vif, PV then PVH (devguest.sh):
+# dev-*, linux-*, nc-pvdevice-refused.
+. /e2e/devguest.sh
+devg_plugin pv 169.254.77.2
+devg_plugin pvh 169.254.77.3
+linux_report
 
 xs_leak_check

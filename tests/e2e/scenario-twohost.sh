@@ -12,6 +12,10 @@
 #         twohost-pv-migrate-back (a)   and back, b -> a
 #         nc-migrate-<check> (b)        xl migrate --non-cooperative a -> b
 #         nc-migrate-back (a)           and back: all six checks again
+#         dev-pvh-twohost-{states,disk,net} (b, then a)  the PVH Linux guest
+#                                       with a vbd and a vif, xl migrate
+#                                       --xenstore-state a -> b and back,
+#                                       checked on arrival (devguest.sh)
 
 W=/run/e2e
 mkdir -p $W
@@ -23,17 +27,8 @@ TH_INBOX=$W/inbox
 NC_NAME=xenstore-noncoop
 # nc_cfg, nc_wait_ready, nc_premove, nc_postmove, nc_results, NC_CHECKS
 [ -f /e2e/nc-lib.sh ] && . /e2e/nc-lib.sh
-
-step() { e2e "INFO step $1 at $(cut -d' ' -f1 /proc/uptime)s"; }
-now() { cut -d' ' -f1 /proc/uptime; }
-domid() { xl domid "$1" 2>/dev/null; }
-
-# xl_out FILE: the last lines of an xl log on one line; the whole log goes
-# to the serial log as "XL FILE: ..." lines
-xl_out() {
-	sed "s|^|XL $1: |" "$1" >&2
-	grep -v '^ *$' "$1" | grep -v '^xc: .*: [0-9]*/[0-9]* *[0-9]*%' | tail -n 4 | tr '\n' ' '
-}
+# the device guest: dev_create, dev_a, dev_b (kind "dev" below)
+. /e2e/devguest.sh
 
 # --- the network -------------------------------------------------------------
 # net_up: e1000 from the Debian kernel's modules, the role's link-local
@@ -325,6 +320,7 @@ elif net_up; then
 	else
 		nc_$ROLE
 	fi
+	dev_$ROLE
 	# Neither host powers off while the other may still need it.
 	send_msg $ROLE-finished
 	wait_msg $([ $ROLE = a ] && echo b || echo a)-finished 120 >/dev/null ||

@@ -33,6 +33,8 @@ fi
 
 # --- helpers -------------------------------------------------------------
 G=/e2e/guests
+# step, now, domid, xl_out, wait_for, xmigrate, xsave, after_move
+. /e2e/e2e-lib.sh
 
 # dom_state NAME: xl's state letters (r b p s c d), empty if gone
 # xl list's last column is Time; the state is the 5th field.
