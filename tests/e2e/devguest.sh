@@ -17,11 +17,10 @@
 # Addresses: 169.254.77.0/24, away from twohost's 169.254.1.1/.2.
 
 DEVG_HOST=169.254.77.1   # vif-e2e's dom0 address
-DEVG_MEM=${DEVG_MEM:-64}
+DEVG_MEM=${DEVG_MEM:-96}
 # The region read back with O_DIRECT (4 KiB blocks 16..31) and the
 # marker's 512-byte block (2 MiB in).
 DEVG_SKIP=16 DEVG_COUNT=16 DEVG_MARK=4096
-GSEQ=0
 
 devg_disk() { # FILE
 	dd if=/dev/zero of="$1" bs=1M count=4 2>/dev/null &&
@@ -56,8 +55,12 @@ devg_start() { # NAME TYPE IP DISK
 	e2e "INFO $1: Linux up $(since "$_t0")s after xl create"
 }
 
+# The sequence number lives in a file (gcmd may run in a subshell) and
+# names the host (twohost: a guest that moved must not see a number again).
 gcmd() { # NAME SECONDS CMD: sets GOUT; the command's status, 124 if no answer
-	GSEQ=$((GSEQ + 1))
+	_gs=$(($(cat "$W/gseq" 2>/dev/null || echo 0) + 1))
+	echo $_gs > "$W/gseq"
+	GSEQ=${ROLE:-p}$_gs
 	_gd=/local/domain/$(domid "$1")/data
 	xenstore-write "$_gd/cmd" "$GSEQ $3" ||
 		{ GOUT="cannot write $_gd/cmd"; return 125; }
@@ -256,6 +259,7 @@ devg_nc_refused() { # NAME
 	rm -f "$W/ncdev.img"
 	if timeout 60 xl save --non-cooperative "$1" "$W/ncdev.img" >"$W/ncdev.out" 2>&1; then
 		fail $T "xl save --non-cooperative of PVH domain $_id with a vbd and a vif exited 0: $(xl_out "$W/ncdev.out")"
+		rm -f "$W/ncdev.img"
 		return
 	fi
 	grep -q -E "has PV device (vbd|vif)/[0-9]+" "$W/ncdev.out" ||
@@ -272,7 +276,7 @@ devg_nc_refused() { # NAME
 
 # devg_plugin KIND IP: one guest of KIND (pv or pvh), booted once: the
 # moves without --xenstore-state (dev-KIND-*-control), then with it
-# (dev-KIND-*-{states,disk,net}, linux-*)
+# (dev-KIND-*-{states,disk,net}, linux-*), then (PVH) nc-pvdevice-refused
 devg_plugin() {
 	k=$1 ip=$2 n=devg-$1 disk=$W/devg-$1.img
 	step "devg_$k"
@@ -292,7 +296,6 @@ devg_plugin() {
 	devg_check "$n" "$ip" "$disk" boot
 	v=$(devg_verdict)
 	e2e "INFO $n before any move: ${v:-all checks pass}"
-	[ "$k" = pvh ] && devg_nc_refused "$n"
 	for how in save migrate; do
 		if devg_move "$n" $how ""; then
 			devg_check "$n" "$ip" "$disk" $how-control
@@ -323,6 +326,8 @@ devg_plugin() {
 			linux_note "linux-$how-txn-eagain" "$k" "$WHY"
 		fi
 	done
+	# Last: an xl that wrongly accepts it destroys the guest.
+	[ "$k" = pvh ] && devg_nc_refused "$n"
 	guest_log "$n"
 	timeout 60 xl destroy "$n" >/dev/null 2>&1
 	rm -f "$disk"
