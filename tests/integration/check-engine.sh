@@ -88,6 +88,14 @@ expect pending-node-not-committed "ENOENT" "$(echo 'read /local/domain/5/data/y'
 on "$B" $T xenstore-write /local/domain/5/data/x 3
 expect watch-rearmed "/local/domain/5/data/x tok" "$(echo 'events 1 3000' | guest "$B" 5)"
 expect no-initial-event-replayed "" "$(echo 'events' | guest "$B" 5 || echo "guest failed: $?")"
+# A guest told it moved (Linux on resume) registers its watches again:
+# that succeeds once, as a new registration, initial event included, and
+# the watch still fires once per change.
+expect restored-watch-registered-again "OK" "$(echo 'watch /local/domain/5/data tok' | guest "$B" 5)"
+expect reregistered-watch-initial-event "/local/domain/5/data tok" "$(echo 'events 1 3000' | guest "$B" 5)"
+expect reregistered-watch-is-the-guests "EEXIST" "$(echo 'watch /local/domain/5/data tok' | guest "$B" 5)"
+on "$B" $T xenstore-write /local/domain/5/data/x 4
+expect reregistered-watch-fires-once $'/local/domain/5/data/x tok\nETIMEDOUT' "$(echo 'events 2 1500' | guest "$B" 5)"
 
 # --- hostile streams: refused, nothing applied ---------------------------
 refused() {	# NAME STREAM WANT-IN-MESSAGE
