@@ -278,59 +278,59 @@ devg_nc_refused() { # NAME
 # moves without --xenstore-state (dev-KIND-*-control), then with it
 # (dev-KIND-*-{states,disk,net}, linux-*), then (PVH) nc-pvdevice-refused
 devg_plugin() {
-	k=$1 ip=$2 n=devg-$1 disk=$W/devg-$1.img
-	step "devg_$k"
-	if ! devg_disk "$disk" || ! devg_start "$n" "$k" "$ip" "$disk"; then
-		why=${WHY:-cannot create $disk}
-		for l in save-control migrate-control save-states save-disk save-net \
+	dp_k=$1 dp_ip=$2 dp_n=devg-$1 dp_disk=$W/devg-$1.img
+	step "devg_$dp_k"
+	if ! devg_disk "$dp_disk" || ! devg_start "$dp_n" "$dp_k" "$dp_ip" "$dp_disk"; then
+		dp_why=${WHY:-cannot create $dp_disk}
+		for dp_l in save-control migrate-control save-states save-disk save-net \
 			 migrate-states migrate-disk migrate-net; do
-			fail "dev-$k-$l" "$why"; done
-		for l in save migrate; do
-			linux_note "linux-$l-watch" "$k" "$why"
-			linux_note "linux-$l-txn-eagain" "$k" "$why"
+			fail "dev-$dp_k-$dp_l" "$dp_why"; done
+		for dp_l in save migrate; do
+			linux_note "linux-$dp_l-watch" "$dp_k" "$dp_why"
+			linux_note "linux-$dp_l-txn-eagain" "$dp_k" "$dp_why"
 		done
-		[ "$k" = pvh ] && fail nc-pvdevice-refused "$why"
-		guest_log "$n"; timeout 60 xl destroy "$n" >/dev/null 2>&1; rm -f "$disk"
+		[ "$dp_k" = pvh ] && fail nc-pvdevice-refused "$dp_why"
+		guest_log "$dp_n"; timeout 60 xl destroy "$dp_n" >/dev/null 2>&1; rm -f "$dp_disk"
 		return
 	fi
-	devg_check "$n" "$ip" "$disk" boot
-	v=$(devg_verdict)
-	e2e "INFO $n before any move: ${v:-all checks pass}"
-	for how in save migrate; do
-		if devg_move "$n" $how ""; then
-			devg_check "$n" "$ip" "$disk" $how-control
-			v=$(devg_verdict)
-			if [ -z "$v" ]; then pass "dev-$k-$how-control"; else fail "dev-$k-$how-control" "$v"; fi
+	devg_check "$dp_n" "$dp_ip" "$dp_disk" boot
+	dp_v=$(devg_verdict)
+	e2e "INFO $dp_n before any move: ${dp_v:-all checks pass}"
+	for dp_how in save migrate; do
+		if devg_move "$dp_n" $dp_how ""; then
+			devg_check "$dp_n" "$dp_ip" "$dp_disk" $dp_how-control
+			dp_v=$(devg_verdict)
+			if [ -z "$dp_v" ]; then pass "dev-$dp_k-$dp_how-control"; else fail "dev-$dp_k-$dp_how-control" "$dp_v"; fi
 		else
-			fail "dev-$k-$how-control" "$WHY"
+			fail "dev-$dp_k-$dp_how-control" "$WHY"
 		fi
 	done
-	for how in save migrate; do
-		wok=1 tok=1
-		devg_watch_arm "$n" || { linux_note "linux-$how-watch" "$k" "before the move: $WHY"; wok=; }
-		devg_txn_arm "$n" || { linux_note "linux-$how-txn-eagain" "$k" "before the move: $WHY"; tok=; }
-		if ! devg_move "$n" $how --xenstore-state; then
-			for c in states disk net; do fail "dev-$k-$how-$c" "$WHY"; done
-			[ -n "$wok" ] && linux_note "linux-$how-watch" "$k" "$WHY"
-			[ -n "$tok" ] && linux_note "linux-$how-txn-eagain" "$k" "$WHY"
+	for dp_how in save migrate; do
+		dp_w=1 dp_t=1
+		devg_watch_arm "$dp_n" || { linux_note "linux-$dp_how-watch" "$dp_k" "before the move: $WHY"; dp_w=; }
+		devg_txn_arm "$dp_n" || { linux_note "linux-$dp_how-txn-eagain" "$dp_k" "before the move: $WHY"; dp_t=; }
+		if ! devg_move "$dp_n" $dp_how --xenstore-state; then
+			for dp_c in states disk net; do fail "dev-$dp_k-$dp_how-$dp_c" "$WHY"; done
+			[ -n "$dp_w" ] && linux_note "linux-$dp_how-watch" "$dp_k" "$WHY"
+			[ -n "$dp_t" ] && linux_note "linux-$dp_how-txn-eagain" "$dp_k" "$WHY"
 			continue
 		fi
-		devg_check "$n" "$ip" "$disk" $how
-		devg_report "dev-$k-$how"
-		if [ -n "$wok" ]; then
-			WHY=; devg_watch_check "$n"
-			linux_note "linux-$how-watch" "$k" "$WHY"
+		devg_check "$dp_n" "$dp_ip" "$dp_disk" $dp_how
+		devg_report "dev-$dp_k-$dp_how"
+		if [ -n "$dp_w" ]; then
+			WHY=; devg_watch_check "$dp_n"
+			linux_note "linux-$dp_how-watch" "$dp_k" "$WHY"
 		fi
-		if [ -n "$tok" ]; then
-			WHY=; devg_txn_check "$n"
-			linux_note "linux-$how-txn-eagain" "$k" "$WHY"
+		if [ -n "$dp_t" ]; then
+			WHY=; devg_txn_check "$dp_n"
+			linux_note "linux-$dp_how-txn-eagain" "$dp_k" "$WHY"
 		fi
 	done
 	# Last: an xl that wrongly accepts it destroys the guest.
-	[ "$k" = pvh ] && devg_nc_refused "$n"
-	guest_log "$n"
-	timeout 60 xl destroy "$n" >/dev/null 2>&1
-	rm -f "$disk"
+	[ "$dp_k" = pvh ] && devg_nc_refused "$dp_n"
+	guest_log "$dp_n"
+	timeout 60 xl destroy "$dp_n" >/dev/null 2>&1
+	rm -f "$dp_disk"
 }
 
 # twohost: the PVH guest a -> b -> a with xl migrate --xenstore-state
