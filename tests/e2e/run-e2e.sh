@@ -31,7 +31,7 @@
 #   E2E_TXNHOLD       xs-txn-hold binary (plugin, twohost) (E2E_OUT/xs-txn-hold)
 #   E2E_COUNTS        also write "<passed> <failed>" here (all configurations)
 #   E2E_TIMEOUT       wall-clock limit for QEMU per configuration, s
-#                     (stock 300, plugin 480, twohost 420 for both)
+#                     (stock 300, plugin 1800, twohost 900 for both)
 #   E2E_INNER_TIMEOUT limit for the scenario inside dom0, s (E2E_TIMEOUT-45)
 #   E2E_BOOT_LIMIT    stock/plugin: dom0 must reach /init within this, or
 #                     the machine is booted again once, s (150)
@@ -93,8 +93,8 @@ run_config() {
 
 	case $c in
 	stock)  xen=${E2E_XEN:-/boot/xen-4.17-amd64.gz} tmo=${E2E_TIMEOUT:-300};;
-	plugin) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-1200};;
-	twohost) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-720};;
+	plugin) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-1800};;
+	twohost) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-900};;
 	*) setup_fail "unknown configuration '$c'"; return;;
 	esac
 	[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] || { setup_fail "no dom0 kernel in /boot"; return; }
