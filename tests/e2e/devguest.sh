@@ -118,7 +118,9 @@ devg_check() {
 	# complaint in either kernel log.
 	wait_for 60 devg_connected "$_id" ||
 		DEVG_STATES="not connected (frontend/backend):$(devg_dev_states "$_id")"
-	_e=$(xenstore-ls -f /local/domain 2>/dev/null | grep -E '/error(/| =)' | head -n 3 | tr '\n' '|')
+	# libxl creates each domain's error/ empty; xenbus_dev_error() and
+	# xenbus_dev_fatal() write error/<device path>/error under it.
+	_e=$(xenstore-ls -f /local/domain 2>/dev/null | grep -E '^/local/domain/[0-9]+/error/' | head -n 3 | tr '\n' '|')
 	[ -z "$_e" ] || DEVG_STATES="${DEVG_STATES:+$DEVG_STATES; }error nodes: $_e"
 	_e=$(devg_kernel_errors)
 	[ -z "$_e" ] || DEVG_STATES="${DEVG_STATES:+$DEVG_STATES; }dom0 kernel: $_e"
