@@ -175,12 +175,15 @@ devg_report() {
 devg_watch_arm() {
 	gcmd "$1" 30 "kill \$(cat /tmp/watch.pid 2>/dev/null) 2>/dev/null; xenstore-write data/watched armed && { xenstore-watch data/watched >/tmp/watch.log 2>&1 & echo \$! >/tmp/watch.pid; } && sleep 2 && wc -l </tmp/watch.log" ||
 		{ WHY="cannot start xenstore-watch in the guest: $GOUT"; return 1; }
-	e2e "INFO $1: xenstore-watch started, $GOUT event(s) at registration"
+	e2e "INFO $1: xenstore-watch started, ${GOUT%|} event(s) at registration"
 }
 
 devg_watch_count() { # NAME: sets WCOUNT, 1 if xenstore-watch is gone
 	gcmd "$1" 20 "kill -0 \$(cat /tmp/watch.pid) && wc -l </tmp/watch.log" || return 1
-	WCOUNT=$GOUT
+	# gcmd joins output lines with |; a count that is not a number is a
+	# failure, never an arithmetic error that ends the scenario.
+	WCOUNT=${GOUT%|}
+	case $WCOUNT in ''|*[!0-9]*) GOUT="not a count: '$GOUT'"; return 1;; esac
 }
 
 # devg_watch_check NAME: after the move, three changes by dom0 give
