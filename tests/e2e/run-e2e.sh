@@ -31,7 +31,7 @@
 #   E2E_TXNHOLD       xs-txn-hold binary (plugin, twohost) (E2E_OUT/xs-txn-hold)
 #   E2E_COUNTS        also write "<passed> <failed>" here (all configurations)
 #   E2E_TIMEOUT       wall-clock limit for QEMU per configuration, s
-#                     (stock 300, plugin 1800, twohost 900 for both)
+#                     (stock 300, plugin 1800, twohost 1200 for both)
 #   E2E_INNER_TIMEOUT limit for the scenario inside dom0, s (E2E_TIMEOUT-45)
 #   E2E_BOOT_LIMIT    stock/plugin: dom0 must reach /init within this, or
 #                     the machine is booted again once, s (150)
@@ -94,7 +94,7 @@ run_config() {
 	case $c in
 	stock)  xen=${E2E_XEN:-/boot/xen-4.17-amd64.gz} tmo=${E2E_TIMEOUT:-300};;
 	plugin) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-1800};;
-	twohost) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-900};;
+	twohost) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-1200};;
 	*) setup_fail "unknown configuration '$c'"; return;;
 	esac
 	[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] || { setup_fail "no dom0 kernel in /boot"; return; }
