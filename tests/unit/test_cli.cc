@@ -245,6 +245,36 @@ TEST_F(Cli, DomidsAreDecimalAndSaveRefusesDom0AndReservedIds)
     unsetenv("XENSTORED_PATH");
 }
 
+TEST_F(Cli, RestorePortAndGfnAreDecimal)
+{
+    /* Nothing listens there: a parsed number would reach "xenstored" (5). */
+    setenv("XENSTORED_PATH", (tmp / "no-socket").c_str(), 1);
+    WriteFile(tmp / "s.xsm", FullStreamV1(false));
+    for (const char *opt : {"--port", "--gfn"}) {
+        for (const char *bad : {"010", "0x10", " 12", "+1", "12 ", "-1", "", "1e3",
+                                "99999999999999999999999"}) {
+            std::vector<std::string> args{"restore", "--domid", "5", "--port", "7"};
+            args.push_back(opt);
+            args.push_back(bad);
+            args.push_back(tmp / "s.xsm");
+            CliResult r = RunCli(args);
+            EXPECT_EQ(r.status, 2) << opt << " '" << bad << "': " << r.err;
+            EXPECT_NE(r.err.find(std::string(opt) + " \"" + bad + "\" is not a decimal number"),
+                      std::string::npos)
+                    << r.err;
+        }
+    }
+    /* Beyond an event channel port's 32 bits, a gfn's 64 are fine. */
+    CliResult r = RunCli({"restore", "--domid", "5", "--port", "4294967296", tmp / "s.xsm"});
+    EXPECT_EQ(r.status, 2) << r.err;
+    for (const char *good : {"0", "8", "10", "4294967295"}) {
+        r = RunCli({"restore", "--domid", "5", "--port", good, "--gfn", "18446744073709551615",
+                    tmp / "s.xsm"});
+        EXPECT_EQ(r.status, 5) << "--port " << good << ": " << r.err;
+    }
+    unsetenv("XENSTORED_PATH");
+}
+
 TEST_F(Cli, EveryWriteErrorIsAnIoError)
 {
     WriteFile(tmp / "ok.xsm", FullStreamV1(false));
