@@ -322,6 +322,30 @@ TEST_F(Cli, OutputToAnythingButARegularFileIsWrittenInPlace)
     EXPECT_TRUE(S_ISCHR(st.st_mode));
 }
 
+TEST_F(Cli, VerifyAndIdentityConvertAgreeOnVersion1Features)
+{
+    /* DOMAIN_DATA features=1 in a version-1 stream: a field version 1
+     * does not have, ignored by both with the same warning. */
+    std::string s = Header(1, false) + Rec(false, 7, Octets(false).u16(5).u16(0).u32(1).str()) +
+                    End(false);
+    WriteFile(tmp / "f.xsm", s);
+    const std::string warning = "warning: offset 28: record #0 (DOMAIN_DATA): DOMAIN_DATA "
+                                "features 1 in a version 1 stream, where the field is not "
+                                "valid: ignored";
+    CliResult v = RunCli({"verify", tmp / "f.xsm"});
+    EXPECT_EQ(v.status, 0) << v.err;
+    EXPECT_NE(v.err.find(warning), std::string::npos) << v.err;
+    CliResult c = RunCli({"convert", tmp / "f.xsm", tmp / "out.xsm"});
+    EXPECT_EQ(c.status, 0) << c.err;
+    /* Written as the document asks: zero. */
+    std::string want = Header(1, false) + Rec(false, 7, Octets(false).u16(5).u16(0).u32(0).str()) +
+                       End(false);
+    EXPECT_EQ(ReadFile(tmp / "out.xsm"), want);
+    v = RunCli({"verify", tmp / "out.xsm"});
+    EXPECT_EQ(v.status, 0) << v.err;
+    EXPECT_EQ(v.err, "");
+}
+
 TEST_F(Cli, ConvertRefusesToSwapAnUnknownBody)
 {
     /* A reserved record type with a body: its fields are unknown. */
