@@ -50,8 +50,12 @@ Verdict JudgeNode(const NodeState &n, const NodePolicy::Area &area, const RuleOp
                           std::to_string(p.domid) +
                           ", a third domain the stream may not grant access to");
     }
-    /* The first entry is also the access of every domain not listed. */
-    if (first.perm == 'w' || first.perm == 'b')
+    /*
+     * The first entry is also the access of every domain not listed: the
+     * guest may choose that for a node of its own (SET_PERMS), no one can
+     * choose it for dom0's or a backend's node.
+     */
+    if ((first.perm == 'w' || first.perm == 'b') && owner != me)
         return refuse("first permission entry " + PermText(first) +
                       " would give every domain not listed write access");
 

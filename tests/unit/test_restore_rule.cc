@@ -72,7 +72,12 @@ TEST(RestoreRule, JudgesTheFirstEntryAsEveryOtherDomainsAccess)
                   std::string::npos)
                 << why;
         EXPECT_EQ(Judge(Node("/local/domain/5/name", {{a, 0, 0}}), &why), Verdict::kRefuse);
-        EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{a, 0, 5}}), &why), Verdict::kRefuse);
+        /* The guest's own choice for its own node (SET_PERMS). */
+        EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{a, 0, 5}}), &why), Verdict::kTake)
+                << why;
+        EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{a, 0, 5}, {'r', 0, 0}}), &why),
+                  Verdict::kTake)
+                << why;
     }
     EXPECT_EQ(Judge(Node("/local/domain/3/backend/vbd/5/0", {{'b', 0, 3}}), &why),
               Verdict::kRefuse);
