@@ -173,9 +173,10 @@ bool CheckStoredSizes(const DomainState &s, long node_size, XsError *e)
             continue;
         auto it = childlen.find(n.path);
         const size_t size = StoredNodeSize(n, it == childlen.end() ? 0 : it->second);
-        /* write_node_raw refuses a record of the quota's size too. */
+        /* write_node_raw refuses a record of the quota's size too; oversized
+         * is EINVAL, as the checks while reading say. */
         if (size >= static_cast<size_t>(node_size)) {
-            *e = XsError{ENOSPC,
+            *e = XsError{EINVAL,
                          n.at.Describe() + ": " + n.path + ": stored as " +
                                  std::to_string(size) +
                                  " octets (value, permissions and children's names, for "
