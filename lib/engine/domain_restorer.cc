@@ -94,6 +94,10 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
         counts_ = StateCounts::Of(state);
         return true;
     }
+    /* Its own rule (libxl-patches 0030): the node is in xenstored's log. */
+    if (e->err == EACCES && !e->lost)
+        e->why += " (a node the domain could not have created itself; xenstored's log "
+                  "names it)";
     /* xenstored may still open the file by its /proc name: never let the
      * fd number be reused while that can happen. */
     if (e->lost)
