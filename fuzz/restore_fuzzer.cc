@@ -10,9 +10,10 @@
  * checker as filter, the host check, the domid rewrite.
  *
  * Besides crashes, it checks the rule itself on what is accepted: only
- * nodes the guest owns in its own area, no write for unlisted domains, no
- * third domain, valid paths, bounds kept, the same verdict read as a
- * stream or checked afterwards, and acceptance again after the rewrite.
+ * nodes the guest owns in its own area, no write for unlisted domains but
+ * on the guest's own nodes, no third domain, valid paths, bounds kept, the
+ * same verdict read as a stream or checked afterwards, and acceptance
+ * again after the rewrite.
  */
 #include <cstdio>
 #include <cstdlib>
@@ -192,7 +193,8 @@ void CheckAccepted(const DomainState &s, const XenstoredLimits &l, const RuleOpt
         for (const Perm &p : n.perms)
             Check(p.domid == o.domid || p.domid == 0 || o.trusted.count(p.domid) ||
                   (o.trusted_stream && Policy().Classify(n.path, o.domid).owner == p.domid));
-        Check(n.perms[0].perm == 'n' || n.perms[0].perm == 'r');
+        /* Every unlisted domain may write only where the guest chose so, on its own node. */
+        Check(n.perms[0].perm == 'n' || n.perms[0].perm == 'r' || n.perms[0].domid == o.domid);
         Check(!(n.perms[0].flags & 1));
         Check(n.path != home + "/control/shutdown" &&
               n.path != home + "/device/suspend/event-channel");

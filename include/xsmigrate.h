@@ -130,8 +130,10 @@ int xsm_domain_resume(xsm_ctx *ctx, uint32_t domid);
  * xenstored's quotas.  EINVAL for a malformed or oversized stream,
  * EPERM for one reaching beyond the domain (nodes outside its set or
  * not its own to create, permissions for third domains); nothing is
- * applied then.  Every open transaction ends with EAGAIN; every watch
- * is re-armed.
+ * applied then.  The patched xenstored checks the same rule again as it
+ * applies the nodes: EACCES if the host changed in between so that a
+ * node is no longer the guest's to create (its log names the node).
+ * Every open transaction ends with EAGAIN; every watch is re-armed.
  */
 int xsm_domain_restore(xsm_ctx *ctx, uint32_t domid, uint32_t from_domid,
                        uint32_t store_port, uint64_t store_gfn, int fd);
@@ -181,8 +183,9 @@ int xsm_trust_domid(xsm_ctx *ctx, uint32_t domid);
  * trusted != 0: streams restored with ctx come from a host the caller
  * controls (an administrator moving a guest between their own hosts):
  * nodes owned by dom0 or a backend are restored from the stream as well,
- * and existing nodes on this host are replaced.  Paths, permissions and
- * bounds are still checked.  Off by default.
+ * replacing existing nodes of the same owner on this host (never the
+ * guest's).  Paths, permissions and bounds are still checked, and
+ * xenstored's restore-domain is told so.  Off by default.
  */
 int xsm_set_trusted_stream(xsm_ctx *ctx, int trusted);
 

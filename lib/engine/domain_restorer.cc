@@ -42,24 +42,27 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
         }
         return false;
     }
-    if (!trusted_stream_) {
-        auto lookup = [this](const std::string &path,
-                             std::vector<XenstoredClient::Permission> *perms, XsError *le) {
-            bool exists = false;
-            if (!xs_.Permissions(path, perms, &exists, le))
-                return false;
-            if (!exists)
-                perms->clear();
-            return true;
-        };
-        if (!CheckAgainstHost(state, policy_, co, t.domid, lookup, e)) {
-            if (e->refused)
-                e->why = "refused: " + e->why;
+    auto lookup = [this](const std::string &path,
+                         std::vector<XenstoredClient::Permission> *perms, XsError *le) {
+        bool exists = false;
+        if (!xs_.Permissions(path, perms, &exists, le))
             return false;
-        }
+        if (!exists)
+            perms->clear();
+        return true;
+    };
+    if (!CheckAgainstHost(state, policy_, co, t.domid, lookup, e)) {
+        if (e->refused)
+            e->why = "refused: " + e->why;
+        return false;
     }
     if (t.from_domid != t.domid)
         RemapDomid(&state, policy_, t.from_domid, t.domid);
+    /* Sizes as xenstored counts them: rewritten paths and values can grow. */
+    if (!CheckStoredSizes(state, limits.node_size, e)) {
+        e->why = "refused: " + e->why;
+        return false;
+    }
 
     /* xenstored reads its own format: host byte order, version 1, padded len. */
     TempFile tmp;
@@ -81,11 +84,20 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
                                   tmp.path()};
     if (t.keep_quiesced)
         args.push_back("quiesced");
+    /* xenstored applies the rule itself: the same mode, the same trust. */
+    if (trusted_stream_)
+        args.push_back("trusted");
+    for (unsigned int d : trusted_)
+        args.push_back("trust=" + std::to_string(d));
     std::string reply;
     if (xs_.Control(args, &reply, e)) {
         counts_ = StateCounts::Of(state);
         return true;
     }
+    /* Its own rule (libxl-patches 0030): the node is in xenstored's log. */
+    if (e->err == EACCES && !e->lost)
+        e->why += " (a node the domain could not have created itself; xenstored's log "
+                  "names it)";
     /* xenstored may still open the file by its /proc name: never let the
      * fd number be reused while that can happen. */
     if (e->lost)

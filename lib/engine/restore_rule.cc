@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace xsm {
@@ -61,8 +62,12 @@ Verdict JudgeNode(const NodeState &n, const NodePolicy::Area &area, const RuleOp
                           std::to_string(p.domid) +
                           ", a third domain the stream may not grant access to");
     }
-    /* The first entry is also the access of every domain not listed. */
-    if (first.perm == 'w' || first.perm == 'b')
+    /*
+     * The first entry is also the access of every domain not listed: the
+     * guest may choose that for a node of its own (SET_PERMS), no one can
+     * choose it for dom0's or a backend's node.
+     */
+    if ((first.perm == 'w' || first.perm == 'b') && owner != me)
         return refuse("first permission entry " + PermText(first) +
                       " would give every domain not listed write access");
 
@@ -91,7 +96,8 @@ bool Writable(const std::vector<XenstoredClient::Permission> &perms, unsigned in
 {
     if (perms.empty())
         return false;
-    if (perms[0].domid == domid)
+    /* dom0 is privileged; the owner may do anything. */
+    if (domid == 0 || perms[0].domid == domid)
         return true;
     for (size_t i = 1; i < perms.size(); i++) {
         if (perms[i].domid == domid)
@@ -122,6 +128,8 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
     for (const NodeState &n : s.nodes) {
         if (n.pending())
             continue;
+        /* Who writes the node here: the guest, or (trusted) dom0 or a backend. */
+        const unsigned int owner = n.perms[0].domid == o.domid ? to : n.perms[0].domid;
         const std::string parent = n.path.substr(0, n.path.rfind('/'));
         if (absent.count(parent)) {
             absent.insert(n.path);
@@ -131,14 +139,15 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
         if (!lookup(here, &perms, e))
             return false;
         if (!perms.empty()) {
-            if (perms[0].domid != to)
+            if (perms[0].domid != owner)
                 return refuse(n, "exists on this host owned by domain " +
                                          std::to_string(perms[0].domid) + ": domain " +
-                                         std::to_string(to) + " could not replace it");
+                                         std::to_string(owner) + " could not replace it");
             continue;
         }
         absent.insert(n.path);
-        if (parent.empty() || taken.count(parent))
+        /* dom0 creates missing parents, as its XS_WRITE would. */
+        if (parent.empty() || taken.count(parent) || owner == 0)
             continue;
         const std::string parent_here = policy.Remap(parent, o.domid, to);
         if (!lookup(parent_here, &perms, e))
@@ -146,9 +155,49 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
         if (perms.empty())
             return refuse(n, "its parent " + parent_here +
                                      " neither exists on this host nor is restored");
-        if (!Writable(perms, to))
-            return refuse(n, "domain " + std::to_string(to) + " cannot create nodes under " +
+        if (!Writable(perms, owner))
+            return refuse(n, "domain " + std::to_string(owner) + " cannot create nodes under " +
                                      parent_here + " on this host");
+    }
+    return true;
+}
+
+size_t StoredNodeSize(const NodeState &n, size_t childlen)
+{
+    /* struct xs_tdb_record_hdr (generation, num_perms, datalen, childlen,
+     * aligned for its 64-bit generation), struct xs_permissions each. */
+    constexpr size_t kHeader = 24, kPerm = 8;
+    return kHeader + n.perms.size() * kPerm + n.value.size() + childlen;
+}
+
+bool CheckStoredSizes(const DomainState &s, long node_size, XsError *e)
+{
+    std::unordered_map<std::string, size_t> childlen;
+    for (const NodeState &n : s.nodes) {
+        if (!n.pending()) {
+            size_t slash = n.path.rfind('/');
+            childlen[n.path.substr(0, slash)] += n.path.size() - slash;
+        }
+    }
+    for (const NodeState &n : s.nodes) {
+        if (n.pending() || n.perms.empty() || n.perms[0].domid == 0)
+            continue;
+        auto it = childlen.find(n.path);
+        const size_t size = StoredNodeSize(n, it == childlen.end() ? 0 : it->second);
+        /* write_node_raw refuses a record of the quota's size too; oversized
+         * is EINVAL, as the checks while reading say. */
+        if (size >= static_cast<size_t>(node_size)) {
+            *e = XsError{EINVAL,
+                         n.at.Describe() + ": " + n.path + ": stored as " +
+                                 std::to_string(size) +
+                                 " octets (value, permissions and children's names, for "
+                                 "domain " +
+                                 std::to_string(n.perms[0].domid) +
+                                 "), not below xenstored's node-size quota " +
+                                 std::to_string(node_size),
+                         true};
+            return false;
+        }
     }
     return true;
 }

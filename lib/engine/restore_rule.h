@@ -14,18 +14,25 @@
  *            which are reset): valid, never applied;
  *  - refuse: what only a hostile sender produces (nodes owned by a third
  *            domain, permissions for third domains, a first entry giving
- *            every other domain write access, a backend node owned by
- *            someone else or writable by the guest).
+ *            every other domain write access on a node the guest does not
+ *            own, a backend node owned by someone else or writable by the
+ *            guest).
  * CheckAgainstHost() then judges the nodes to take against what the
- * receiving host holds: an existing node the guest does not own is not
- * replaced, and a node's parent must exist (writable by the guest) or be
- * restored itself.
+ * receiving host holds: an existing node is replaced only by a node of
+ * the same owner, and a node's parent must exist (writable by its owner)
+ * or be restored itself.  CheckStoredSizes() bounds each node as
+ * xenstored stores it, after the domid rewrite.
  *
  * Trusted mode (xsm_set_trusted_stream(), `restore --trusted-stream`) is
  * for an administrator moving state between hosts they control: the
- * stream's dom0- and backend-owned nodes are restored too and the host
- * is not consulted; paths, permissions and bounds are checked all the
- * same.
+ * stream's dom0- and backend-owned nodes are restored too, judged against
+ * the host for their owners; paths, permissions and bounds are checked
+ * all the same.
+ *
+ * xenstored's restore-domain applies the same rule itself, in the request
+ * that writes the nodes (libxl-patches, xenstored-domain-state(7)): this
+ * check gives early, precise errors; the daemon's is what holds.  The
+ * cases both are tested on: tests/vectors/restore-rule-cases.
  */
 #ifndef XSM_ENGINE_RESTORE_RULE_H
 #define XSM_ENGINE_RESTORE_RULE_H
@@ -68,6 +75,22 @@ using HostLookup = std::function<bool(const std::string &path,
  */
 bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const RuleOptions &o,
                       unsigned int to, const HostLookup &lookup, XsError *e);
+
+/*
+ * The octets xenstored stores for a node: its tdb record's header, the
+ * permissions, the value and the names of its children (xenstored_core.c,
+ * write_node_raw), what the node-size quota bounds for a write by an
+ * unprivileged domain.
+ */
+size_t StoredNodeSize(const NodeState &n, size_t childlen);
+
+/*
+ * Every committed node of s, already rewritten for the domain it is
+ * restored as, below the node-size quota as xenstored counts it for its
+ * owner (dom0 is not bounded), its children being those of s.  False with
+ * e->refused and the record in e->why.
+ */
+bool CheckStoredSizes(const DomainState &s, long node_size, XsError *e);
 
 } // namespace xsm
 

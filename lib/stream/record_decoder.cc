@@ -390,14 +390,25 @@ bool DecodeGlobalQuota(BodyCursor &c, Endian endian, Record *out, DecodeIssue *w
     return true;
 }
 
-bool DecodeDomain(BodyCursor &c, Endian endian, Record *out, DecodeIssue *warning)
+bool DecodeDomain(BodyCursor &c, const StreamContext &ctx, Record *out, DecodeIssue *warning)
 {
     DomainRecord r;
     r.domid = c.Get<uint16_t>(0, "domain-id");
     uint16_t n = c.Get<uint16_t>(2, "n-quota");
     r.features = c.Get<uint32_t>(4, "features");
+    /*
+     * The field is version 2's.  The design document: fields not valid in
+     * the stream's version "must be written as zero and should be ignored
+     * when the stream is read" -- as non-zero padding is: a warning.
+     */
+    if (c.ok() && r.features && ctx.version < 2) {
+        *warning = DecodeIssue{4, "DOMAIN_DATA features " + std::to_string(r.features) +
+                                          " in a version " + std::to_string(ctx.version) +
+                                          " stream, where the field is not valid: ignored"};
+        r.features = 0;
+    }
     size_t end = 0;
-    if (!c.ok() || !DecodeQuotas(c, 8, n, endian, &r.quotas, &end) ||
+    if (!c.ok() || !DecodeQuotas(c, 8, n, ctx.endian, &r.quotas, &end) ||
         !c.FinishAt(end, warning))
         return false;
     *out = r;
@@ -431,7 +442,7 @@ bool RecordDecoder::Decode(uint32_t type, Bytes body, Record *out, DecodeIssue *
     case RecordType::GlobalQuotaData:
         return DecodeGlobalQuota(c, ctx_.endian, out, warning);
     case RecordType::DomainData:
-        return DecodeDomain(c, ctx_.endian, out, warning);
+        return DecodeDomain(c, ctx_, out, warning);
     case RecordType::WatchDataExtended:
         if (ctx_.version < 2) {
             c.Fail(0, "WATCH_DATA_EXTENDED is only valid in version 2 and later");

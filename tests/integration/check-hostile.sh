@@ -188,6 +188,26 @@ done < <(cat "$work/lane1" "$work/lane2")
 [ "$(grep -c '^[PF]' "$work/lane1" "$work/lane2" | awk -F: '{n += $2} END {print n}')" = \
 	"$(wc -l < "$work/selected")" ] && pass every-forgery-ran || fail every-forgery-ran "lanes cut short"
 
+# --- the rule's table, on xenstored alone --------------------------------
+# Each case of tests/vectors/restore-rule-cases handed to restore-domain
+# directly (tests/integration/rule_cases.py), on a host of its own with
+# xenstored's trace, where a refusal names the node.
+R=$work/r
+testlib_host "$R"
+if "$X" host start "$R" >/dev/null; then
+	while read -r verdict name rest; do
+		case $verdict in
+		PASS) pass "rule-daemon-$name" ;;
+		FAIL) fail "rule-daemon-${name%:}" "$rest" ;;
+		*) fail rule-daemon-output "$verdict $name $rest" ;;
+		esac
+	done < <(timeout 300 "$PY" "$here/rule_cases.py" "$here/../vectors/restore-rule-cases" "$X" "$R" 200 2>&1 ||
+		echo "FAIL rule-cases: exit status $?")
+	"$X" host stop "$R" >/dev/null
+else
+	fail host-r "$(cat "$R/xenstored.log")"
+fi
+
 d=$extra
 # --- untrusted versus trusted mode, on the genuine stream ----------------
 ports=()

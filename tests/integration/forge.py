@@ -140,8 +140,6 @@ def variants():
         plant("/local/domain/3/backend/vbd/5/768", "b3"), "--trust-domid 3")
     add("first-entry-w0-name", everyone, set_perms(H + "/name", "w0 r5"))
     add("first-entry-b0-vm", everyone, set_perms(H + "/vm", "b0"))
-    add("first-entry-w5-own-node", everyone, set_perms(H + "/data/x", "w5"))
-    add("first-entry-b5-own-node", everyone, set_perms(H + "/data/x", "b5 r0"))
     add("first-entry-ignored-owner", "marked .ignore.",
         lambda s: s.node(H + "/data/x").__setitem__("perms", [[ord("n"), 1, 5]]))
     # Backend areas: the guest gains nothing on its backend's nodes.

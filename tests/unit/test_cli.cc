@@ -245,6 +245,36 @@ TEST_F(Cli, DomidsAreDecimalAndSaveRefusesDom0AndReservedIds)
     unsetenv("XENSTORED_PATH");
 }
 
+TEST_F(Cli, RestorePortAndGfnAreDecimal)
+{
+    /* Nothing listens there: a parsed number would reach "xenstored" (5). */
+    setenv("XENSTORED_PATH", (tmp / "no-socket").c_str(), 1);
+    WriteFile(tmp / "s.xsm", FullStreamV1(false));
+    for (const char *opt : {"--port", "--gfn"}) {
+        for (const char *bad : {"010", "0x10", " 12", "+1", "12 ", "-1", "", "1e3",
+                                "99999999999999999999999"}) {
+            std::vector<std::string> args{"restore", "--domid", "5", "--port", "7"};
+            args.push_back(opt);
+            args.push_back(bad);
+            args.push_back(tmp / "s.xsm");
+            CliResult r = RunCli(args);
+            EXPECT_EQ(r.status, 2) << opt << " '" << bad << "': " << r.err;
+            EXPECT_NE(r.err.find(std::string(opt) + " \"" + bad + "\" is not a decimal number"),
+                      std::string::npos)
+                    << r.err;
+        }
+    }
+    /* Beyond an event channel port's 32 bits, a gfn's 64 are fine. */
+    CliResult r = RunCli({"restore", "--domid", "5", "--port", "4294967296", tmp / "s.xsm"});
+    EXPECT_EQ(r.status, 2) << r.err;
+    for (const char *good : {"0", "8", "10", "4294967295"}) {
+        r = RunCli({"restore", "--domid", "5", "--port", good, "--gfn", "18446744073709551615",
+                    tmp / "s.xsm"});
+        EXPECT_EQ(r.status, 5) << "--port " << good << ": " << r.err;
+    }
+    unsetenv("XENSTORED_PATH");
+}
+
 TEST_F(Cli, EveryWriteErrorIsAnIoError)
 {
     WriteFile(tmp / "ok.xsm", FullStreamV1(false));
@@ -290,6 +320,30 @@ TEST_F(Cli, OutputToAnythingButARegularFileIsWrittenInPlace)
     EXPECT_EQ(r.status, 0) << r.err;
     ASSERT_EQ(stat("/dev/null", &st), 0);
     EXPECT_TRUE(S_ISCHR(st.st_mode));
+}
+
+TEST_F(Cli, VerifyAndIdentityConvertAgreeOnVersion1Features)
+{
+    /* DOMAIN_DATA features=1 in a version-1 stream: a field version 1
+     * does not have, ignored by both with the same warning. */
+    std::string s = Header(1, false) + Rec(false, 7, Octets(false).u16(5).u16(0).u32(1).str()) +
+                    End(false);
+    WriteFile(tmp / "f.xsm", s);
+    const std::string warning = "warning: offset 28: record #0 (DOMAIN_DATA): DOMAIN_DATA "
+                                "features 1 in a version 1 stream, where the field is not "
+                                "valid: ignored";
+    CliResult v = RunCli({"verify", tmp / "f.xsm"});
+    EXPECT_EQ(v.status, 0) << v.err;
+    EXPECT_NE(v.err.find(warning), std::string::npos) << v.err;
+    CliResult c = RunCli({"convert", tmp / "f.xsm", tmp / "out.xsm"});
+    EXPECT_EQ(c.status, 0) << c.err;
+    /* Written as the document asks: zero. */
+    std::string want = Header(1, false) + Rec(false, 7, Octets(false).u16(5).u16(0).u32(0).str()) +
+                       End(false);
+    EXPECT_EQ(ReadFile(tmp / "out.xsm"), want);
+    v = RunCli({"verify", tmp / "out.xsm"});
+    EXPECT_EQ(v.status, 0) << v.err;
+    EXPECT_EQ(v.err, "");
 }
 
 TEST_F(Cli, ConvertRefusesToSwapAnUnknownBody)

@@ -224,6 +224,26 @@ TEST_P(RecordsTest, DomainData)
     EXPECT_EQ(d.quotas.value(0), 77u);
 }
 
+TEST_P(RecordsTest, DomainDataFeaturesAreIgnoredBeforeVersion2)
+{
+    /* Not valid in version 1: "should be ignored when the stream is read". */
+    std::string body = O().u16(5).u16(0).u32(1).str();
+    std::string v1 = Stream(Rec(big(), 7, body), 1);
+    Parsed p = ParseAll(v1);
+    ASSERT_TRUE(p.ok) << p.error.ToString();
+    EXPECT_EQ(std::get<DomainRecord>(p.records[0].record).features, 0u);
+    ASSERT_EQ(p.warnings.size(), 1u);
+    EXPECT_EQ(p.warnings[0].ToString(),
+              "offset 28: record #0 (DOMAIN_DATA): DOMAIN_DATA features 1 in a version 1 "
+              "stream, where the field is not valid: ignored");
+    /* Version 2 keeps them. */
+    std::string v2 = Stream(Rec(big(), 7, body), 2);
+    p = ParseAll(v2);
+    ASSERT_TRUE(p.ok) << p.error.ToString();
+    EXPECT_EQ(std::get<DomainRecord>(p.records[0].record).features, 1u);
+    EXPECT_TRUE(p.warnings.empty());
+}
+
 TEST_P(RecordsTest, UnknownTypeIsKeptAndReported)
 {
     std::string s = Stream(Rec(big(), 0x1234, O().u32(99).str()));

@@ -3,7 +3,9 @@
 // engine applies them to a stream from an untrusted sender.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "engine/restore_rule.h"
 #include "engine/state_checker.h"
@@ -93,7 +95,12 @@ TEST(RestoreRule, JudgesTheFirstEntryAsEveryOtherDomainsAccess)
                   std::string::npos)
                 << why;
         EXPECT_EQ(Judge(Node("/local/domain/5/name", {{a, 0, 0}}), &why), Verdict::kRefuse);
-        EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{a, 0, 5}}), &why), Verdict::kRefuse);
+        /* The guest's own choice for its own node (SET_PERMS). */
+        EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{a, 0, 5}}), &why), Verdict::kTake)
+                << why;
+        EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{a, 0, 5}, {'r', 0, 0}}), &why),
+                  Verdict::kTake)
+                << why;
     }
     EXPECT_EQ(Judge(Node("/local/domain/3/backend/vbd/5/0", {{'b', 0, 3}}), &why),
               Verdict::kRefuse);
@@ -177,6 +184,132 @@ TEST(RestoreRule, JudgesTheNodesToTakeAgainstTheHost)
     EXPECT_NE(check({Node("/local/domain/5/a/b", {{'n', 0, 5}})})
                       .find("neither exists on this host nor is restored"),
               std::string::npos);
+}
+
+/* "n5,r0" */
+std::vector<Perm> ParsePerms(const std::string &text)
+{
+    std::vector<Perm> out;
+    std::istringstream in(text);
+    std::string p;
+    while (std::getline(in, p, ','))
+        out.push_back(Perm{p[0], 0, static_cast<uint16_t>(std::stoul(p.substr(1)))});
+    return out;
+}
+
+/*
+ * The cases xenstored's restore-domain is tested on too (check-hostile,
+ * tests/integration/rule_cases.py): the library's verdict on each, from
+ * reading (StateChecker) through the host (CheckAgainstHost) to the sizes
+ * (CheckStoredSizes).
+ */
+TEST(RestoreRule, TheTableOfCases)
+{
+    std::ifstream table(std::string(XSM_SOURCE_DIR) + "/tests/vectors/restore-rule-cases");
+    ASSERT_TRUE(table.good());
+    std::string line;
+    int n = 0;
+    while (std::getline(table, line)) {
+        if (line.empty() || line[0] == '#')
+            continue;
+        std::istringstream in(line);
+        std::string name, mode, path, perms, host, value, want, reason;
+        in >> name >> mode >> path >> perms >> host >> value >> want;
+        std::getline(in >> std::ws, reason);
+        ASSERT_FALSE(want.empty()) << line;
+        n++;
+
+        RuleOptions o;
+        o.domid = 5;
+        o.trusted_stream = mode == "trusted";
+        if (mode.rfind("trust=", 0) == 0)
+            o.trusted.insert(std::stoul(mode.substr(6)));
+        XenstoredLimits limits;
+        StateChecker checker(Policy(), limits, o);
+        ConnectionState conn;
+        conn.domid = 5;
+        std::string why;
+        ASSERT_TRUE(checker.Connection(conn, &why)) << why;
+
+        NodeState node = Node(path, ParsePerms(perms),
+                              value == "-" ? "v" : std::string(std::stoul(value), 'x'));
+        using P = XenstoredClient::Permission;
+        std::map<std::string, std::vector<P>> on_host{{"/local/domain/5", {P{'n', 5}}}};
+        std::istringstream items(host == "-" ? "" : host);
+        std::string item;
+        while (std::getline(items, item, ';')) {
+            size_t eq = item.find('=');
+            for (const Perm &p : ParsePerms(item.substr(eq + 1)))
+                on_host[item.substr(0, eq)].push_back(P{p.perm, p.domid});
+        }
+        HostLookup lookup = [&](const std::string &p, std::vector<P> *out, XsError *) {
+            auto it = on_host.find(p);
+            *out = it == on_host.end() ? std::vector<P>{} : it->second;
+            return true;
+        };
+
+        std::string got;
+        bool keep = true;
+        if (!checker.Node(node, &keep, &why)) {
+            got = "refuse";
+        } else if (!keep) {
+            got = "skip";
+        } else {
+            DomainState s;
+            s.nodes = {node};
+            XsError e;
+            if (!CheckAgainstHost(s, Policy(), o, 5, lookup, &e) ||
+                !CheckStoredSizes(s, limits.node_size, &e)) {
+                EXPECT_TRUE(e.refused) << name;
+                got = "refuse";
+                why = e.why;
+            } else {
+                got = "take";
+            }
+        }
+        EXPECT_EQ(got, want) << name << ": " << why;
+        if (!reason.empty())
+            EXPECT_NE(why.find(reason), std::string::npos) << name << ": " << why;
+    }
+    EXPECT_GE(n, 30);
+}
+
+/* xenstored bounds the record as it stores it, after the rewrite. */
+TEST(RestoreRule, StoredSizesCountTheRecordAfterTheRewrite)
+{
+    XsError e;
+    /* 24 (header) + 8 (n5) + value: the quota's size itself is refused. */
+    DomainState s;
+    s.nodes = {Node("/local/domain/5/a", {{'n', 0, 5}}, std::string(2015, 'x'))};
+    EXPECT_EQ(StoredNodeSize(s.nodes[0], 0), 2047u);
+    EXPECT_TRUE(CheckStoredSizes(s, 2048, &e)) << e.why;
+    s.nodes[0].value += 'x';
+    EXPECT_FALSE(CheckStoredSizes(s, 2048, &e));
+    EXPECT_TRUE(e.refused);
+    EXPECT_NE(e.why.find("/local/domain/5/a: stored as 2048 octets"), std::string::npos) << e.why;
+
+    /* Children's names count: "b" and "cc" with their NULs, 5 octets. */
+    s.nodes = {Node("/local/domain/5/a", {{'n', 0, 5}}, std::string(2011, 'x')),
+               Node("/local/domain/5/a/b", {{'n', 0, 5}}), Node("/local/domain/5/a/cc", {{'n', 0, 5}})};
+    EXPECT_FALSE(CheckStoredSizes(s, 2048, &e));
+    EXPECT_NE(e.why.find("stored as 2048 octets"), std::string::npos) << e.why;
+    s.nodes.pop_back();
+    EXPECT_TRUE(CheckStoredSizes(s, 2048, &e)) << e.why;
+
+    /* A path in the value grows with the new domid: 2047 octets as domain
+     * 5's, 2051 as domain 12345's. */
+    const std::string tail(2015 - std::string("/local/domain/5/").size(), 'y');
+    s.nodes = {Node("/local/domain/5/link", {{'n', 0, 5}}, "/local/domain/5/" + tail)};
+    EXPECT_TRUE(CheckStoredSizes(s, 2048, &e)) << e.why;
+    RemapDomid(&s, Policy(), 5, 12345);
+    EXPECT_EQ(s.nodes[0].value.size(), 2019u);
+    EXPECT_FALSE(CheckStoredSizes(s, 2048, &e));
+    EXPECT_NE(e.why.find("/local/domain/12345/link: stored as 2051 octets"), std::string::npos)
+            << e.why;
+
+    /* dom0 writes without the quota. */
+    s.nodes = {Node("/local/domain/5/name", {{'n', 0, 0}}, std::string(3000, 'x'))};
+    EXPECT_TRUE(CheckStoredSizes(s, 2048, &e)) << e.why;
 }
 
 TEST(XsSyntax, NodePathsAsXenstoredTakesThem)

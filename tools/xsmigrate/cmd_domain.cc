@@ -119,10 +119,19 @@ int Restore(int argc, char **argv)
             have_domid = true;
         else if (c == 'f' && ParseDomid(optarg, &t.from_domid))
             have_from = true;
-        else if (c == 'p' && ParseUnsigned(optarg, UINT32_MAX, &v))
-            t.store_port = static_cast<unsigned int>(v), have_port = true;
-        else if (c == 'g' && ParseUnsigned(optarg, UINT64_MAX, &v))
-            t.store_gfn = v;
+        else if (c == 'p' || c == 'g') {
+            if (!ParseDecimal(optarg, c == 'p' ? UINT32_MAX : UINT64_MAX, &v))
+                return Usage((std::string("restore: ") + (c == 'p' ? "--port" : "--gfn") +
+                              " \"" + optarg +
+                              "\" is not a decimal number (no sign, base prefix or "
+                              "leading zero) that fits in " +
+                              (c == 'p' ? "32" : "64") + " bits")
+                                     .c_str());
+            if (c == 'p')
+                t.store_port = static_cast<unsigned int>(v), have_port = true;
+            else
+                t.store_gfn = v;
+        }
         else if (c == 't' && ParseDomid(optarg, &d))
             trusted.insert(d);
         else if (c == 'n')

@@ -32,13 +32,16 @@ bool ParseLayout(const char *s, Layout *out)
     return true;
 }
 
-bool ParseUnsigned(const char *s, unsigned long long max, unsigned long long *out)
+bool ParseDecimal(const char *s, unsigned long long max, unsigned long long *out)
 {
-    if (!s || !*s || *s == '-')
+    /* Decimal only: strtoull's base 0 would read "010" as 8 and take
+     * " 12", "+1" and "0x10" too. */
+    size_t n = s ? std::strlen(s) : 0;
+    if (n == 0 || std::strspn(s, "0123456789") != n || (s[0] == '0' && n > 1))
         return false;
     char *end = nullptr;
     errno = 0;
-    unsigned long long v = std::strtoull(s, &end, 0);
+    unsigned long long v = std::strtoull(s, &end, 10);
     if (errno || *end || v > max)
         return false;
     *out = v;
