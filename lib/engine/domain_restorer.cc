@@ -76,21 +76,17 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
         *e = XsError{EINVAL, "cannot write the state for xenstored: " + why};
         return false;
     }
+    /* The empty file argument: the file passed with the request. */
     std::vector<std::string> args{"restore-domain", std::to_string(t.domid),
                                   std::to_string(t.store_gfn), std::to_string(t.store_port),
-                                  tmp.path()};
+                                  ""};
     if (t.keep_quiesced)
         args.push_back("quiesced");
     std::string reply;
-    if (xs_.Control(args, &reply, e)) {
-        counts_ = StateCounts::Of(state);
-        return true;
-    }
-    /* xenstored may still open the file by its /proc name: never let the
-     * fd number be reused while that can happen. */
-    if (e->lost)
-        tmp.Keep();
-    return false;
+    if (!xs_.Control(args, &reply, e, tmp.fd()))
+        return false;
+    counts_ = StateCounts::Of(state);
+    return true;
 }
 
 } // namespace xsm
