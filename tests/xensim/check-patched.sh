@@ -270,6 +270,10 @@ testlib_host "$G"
 "$X" domain create "$G" 40 --introduce >/dev/null
 expect quiesce-40 OK "$(ctl "$G" quiesce 40)"
 expect save-40 OK "$(ctl "$G" save-domain 40 "$work/dom40.xsm")"
+# save-domain creates its file: one that exists (anyone's) stays as it is.
+echo keep > "$work/exists"
+expect save-to-existing-file EEXIST "$(ctl "$G" save-domain 40 "$work/exists")"
+expect save-to-existing-file-untouched keep "$(cat "$work/exists")"
 "$X" host live-update "$G" --capture "$work/lu40.xsm" >"$work/lu40.out" 2>&1
 expect live-update-refused-while-quiesced "1 1" "$? $(grep -c 'Domain 40: quiesced' "$work/lu40.out")"
 unanswered=$(echo 'read /local/domain/40' | XENSIM_TIMEOUT_MS=1000 "$X" guest "$G" 40 >/dev/null 2>&1 && echo answered || echo unanswered)
