@@ -283,6 +283,11 @@ if "$X" host live-update "$G" --capture "$work/lu40.xsm" >"$work/lu40.out" 2>&1
 then pass live-update-after-release
 else fail live-update-after-release "$(tr '\n' '|' < "$work/lu40.out")"; fi
 
+# Xen's own client tests (xen-utils) pass against the patched daemon.
+TX=${TEST_XENSTORE:-/usr/lib/xen-4.17/bin/test-xenstore}
+if on "$G" "$TX" >"$work/test-xenstore.out" 2>&1; then pass test-xenstore
+else fail test-xenstore "$TX: $(tail -3 "$work/test-xenstore.out" | tr '\n' '|')"; fi
+
 pid_a=$(cat "$A/xenstored.pid"); pid_b=$(cat "$B/xenstored.pid")
 kill -0 "$pid_a" && kill -0 "$pid_b" && pass daemons-alive || fail daemons-alive "a xenstored died"
 
