@@ -68,17 +68,18 @@ XSM_EXPORT int xsm_xenstored_check(xsm_ctx *ctx)
         for (const auto &n : kNeeded) {
             auto c = cmds.find(n.name);
             if (c == cmds.end())
-                return xsm::CApiFail(ctx, ENOSYS,
-                                     std::string("xenstored has no \"") + n.name +
-                                             "\" command: it needs the xsmigrate patch series "
-                                             "(libxl-patches/series)");
+                return xsm::CApiFail(ctx, ENOSYS, ctx->xs.Lacks(n.name));
             if (n.parameter && c->second.find(n.parameter) == std::string::npos)
                 return xsm::CApiFail(ctx, ENOSYS,
                                      std::string("xenstored's \"") + n.name + "\" has no \"" +
-                                             n.parameter + "\" argument: it needs the whole "
-                                             "xsmigrate patch series (libxl-patches/series)");
+                                             n.parameter + "\" argument: it is C xenstored "
+                                             "with an older version of the domain-state "
+                                             "commands");
         }
-        xsm::CApiLog(ctx, XTL_DEBUG, "xenstored has the xsmigrate patch series");
+        /* It opens the state file by its name in dom0's file system. */
+        if (ctx->xs.through_device())
+            return xsm::CApiFail(ctx, ENOSYS, ctx->xs.Lacks("save-domain"));
+        xsm::CApiLog(ctx, XTL_DEBUG, "xenstored has the domain-state commands");
         return xsm::CApiOk(ctx);
     });
 }

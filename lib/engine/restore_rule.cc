@@ -2,21 +2,32 @@
 #include "engine/restore_rule.h"
 
 #include <cerrno>
+#include <string_view>
 #include <unordered_set>
 
 namespace xsm {
 
 namespace {
 
-/* Runtime state of this host's toolstack and guest: never taken, the
- * receiving toolstack writes it fresh (issue 8, "who wins"). */
+/*
+ * Runtime state of this host's toolstack and devices: never taken, this
+ * host's value stands.  control/shutdown is the receiving toolstack's
+ * request channel.  device/ is the frontend half of every PV device
+ * protocol (state, ring-ref, event-channel, ...), tied to the sending
+ * host's grant table and event channels: taken from the stream it moves a
+ * frontend the receiving toolstack has just created (state 1) to
+ * Connected over its new backend, which then maps grant references the
+ * new domain does not have.  A guest that resumes its devices writes its
+ * frontends again itself; one that cannot is refused a move with devices
+ * (libxl, --non-cooperative).
+ */
 bool IsReset(const std::string &path, unsigned int domid)
 {
     const std::string home = "/local/domain/" + std::to_string(domid) + "/";
     if (path.compare(0, home.size(), home) != 0)
         return false;
-    const std::string rel = path.substr(home.size());
-    return rel == "control/shutdown" || rel == "device/suspend/event-channel";
+    const std::string_view rel = std::string_view(path).substr(home.size());
+    return rel == "control/shutdown" || rel == "device" || rel.substr(0, 7) == "device/";
 }
 
 std::string PermText(const Perm &p)

@@ -10,8 +10,8 @@
  *  - skip:   what a sending toolstack legitimately saved but this host's
  *            toolstack writes (dom0-owned nodes of the guest's area such as
  *            name, vm, domid, store/...; backend areas owned by their backend;
- *            control/shutdown and device/suspend/event-channel, which are
- *            reset): valid, never applied;
+ *            control/shutdown and the guest's device/ subtree, its frontends,
+ *            which are reset): valid, never applied;
  *  - refuse: what only a hostile sender produces (nodes owned by a third
  *            domain, permissions for third domains, a first entry giving
  *            every other domain write access, a backend node owned by

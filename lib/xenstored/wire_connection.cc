@@ -113,6 +113,7 @@ bool WireConnection::Open(std::string *why)
                 where_ = dev;
                 fd_ = fd;
                 is_socket_ = false;
+                through_device_ = true;
                 return true;
             }
         }

@@ -40,6 +40,9 @@ public:
     void Close();
     /* Where the daemon was looked for, for messages. */
     const std::string &where() const { return where_; }
+    /* Reached through the kernel's xenbus device, not a daemon's socket:
+     * as a xenstore stub domain is (known once a request was sent). */
+    bool through_device() const { return through_device_; }
 
 private:
     bool Open(std::string *why);
@@ -49,6 +52,7 @@ private:
     std::string path_, where_;
     int fd_ = -1;
     bool is_socket_ = false;
+    bool through_device_ = false;
     uint32_t next_req_id_ = 1;
 };
 

@@ -61,14 +61,17 @@ bool XenstoredClient::Control(const std::vector<std::string> &args, std::string 
     /* XS_CONTROL: the command, then its arguments, each NUL-terminated. */
     std::string what = "xenstored \"" + args[0] + "\"";
     int err = 0;
-    if (!Talk(XS_CONTROL, Joined(args, 0), what, reply, &err, e, pass_fd))
-        return false;
-    if (err == EINVAL && !Knows(args[0])) {
-        *e = XsError{ENOSYS, "xenstored has no \"" + args[0] +
-                                     "\" command: it needs the xsmigrate patch series "
-                                     "(libxl-patches/series)"};
+    /*
+     * Asked before the command is sent: oxenstored acknowledges a command
+     * it does not know with "OK", so a "quiesce" it never did would look
+     * done.  "help" is asked once per client.
+     */
+    if (!Knows(args[0])) {
+        *e = XsError{ENOSYS, Lacks(args[0])};
         return false;
     }
+    if (!Talk(XS_CONTROL, Joined(args, 0), what, reply, &err, e, pass_fd))
+        return false;
     if (err) {
         *e = XsError{err, "xenstored refused \"" + args[0] + "\": " + std::strerror(err)};
         return false;
@@ -78,13 +81,14 @@ bool XenstoredClient::Control(const std::vector<std::string> &args, std::string 
     return true;
 }
 
-/* An unknown CONTROL command is EINVAL too: "help" tells them apart. */
 bool XenstoredClient::Knows(const std::string &cmd)
 {
+    if (cmd == "help")
+        return true;
     std::map<std::string, std::string> cmds;
     XsError ignored;
     if (!Commands(&cmds, &ignored))
-        return true; /* cannot tell: report the original error */
+        return true; /* cannot tell: the command itself reports the error */
     return cmds.count(cmd) != 0;
 }
 
@@ -92,6 +96,10 @@ bool XenstoredClient::Knows(const std::string &cmd)
  * (xenstored_control.c, do_control_help). */
 bool XenstoredClient::Commands(std::map<std::string, std::string> *out, XsError *e)
 {
+    if (commands_known_) {
+        *out = commands_;
+        return true;
+    }
     std::string help;
     int err = 0;
     if (!Talk(XS_CONTROL, std::string("help", 5), "help", &help, &err, e))
@@ -100,15 +108,41 @@ bool XenstoredClient::Commands(std::map<std::string, std::string> *out, XsError 
         *e = XsError{err, std::string("xenstored refused \"help\": ") + std::strerror(err)};
         return false;
     }
-    std::istringstream lines(help.c_str());
+    /* oxenstored has no "help": it acknowledges any command it does not
+     * know (process.ml, do_debug), and lists nothing. */
+    oxenstored_ = std::strcmp(help.c_str(), "OK") == 0;
+    commands_.clear();
+    std::istringstream lines(oxenstored_ ? "" : help.c_str());
     std::string line;
     while (std::getline(lines, line)) {
         size_t sep = line.find_first_of(" \t");
         std::string name = line.substr(0, sep);
         if (!name.empty())
-            (*out)[name] = sep == std::string::npos ? "" : line.substr(sep + 1);
+            commands_[name] = sep == std::string::npos ? "" : line.substr(sep + 1);
     }
+    commands_known_ = true;
+    *out = commands_;
     return true;
+}
+
+std::string XenstoredClient::Lacks(const std::string &command) const
+{
+    static const char needs[] =
+            "; carrying a guest's xenstore state needs C xenstored with the domain-state "
+            "commands (quiesce, unquiesce, save-domain, restore-domain: xenstored-domain-state(7))";
+    if (oxenstored_)
+        return "xenstored is oxenstored without the domain-state commands (it acknowledges "
+               "every CONTROL command it does not know, \"help\" included, with \"OK\")" +
+               std::string(needs);
+    if (conn_.through_device())
+        return "xenstored is reached only through the kernel's xenbus device, as a xenstore "
+               "stub domain is, and " +
+               std::string(commands_.count(command) ? "could not open the state file dom0 "
+                                                      "hands it"
+                                                    : "has no \"" + command + "\" command") +
+               needs + ", running in dom0";
+    return "xenstored has no \"" + command +
+           "\" command: it is C xenstored without the domain-state commands" + needs;
 }
 
 bool XenstoredClient::Directory(const std::string &path, std::vector<std::string> *out,

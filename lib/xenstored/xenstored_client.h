@@ -61,8 +61,20 @@ public:
     bool Directory(const std::string &path, std::vector<std::string> *out, XsError *e);
 
     /* The CONTROL commands xenstored knows, with their parameters as
-     * "help" lists them: name -> parameter synopsis. */
+     * "help" lists them: name -> parameter synopsis.  Asked once per
+     * client.  None for oxenstored, which has no "help". */
     bool Commands(std::map<std::string, std::string> *out, XsError *e);
+
+    /*
+     * What keeps command (one of the domain-state commands) from working
+     * with this daemon, in words a host's administrator can act on: which
+     * daemon answers (C xenstored, oxenstored, or one reached only
+     * through the kernel's xenbus device, as a stub domain is) and what
+     * the host needs instead.  Call after Commands().
+     */
+    std::string Lacks(const std::string &command) const;
+    /* Commands() found the daemon reached through the xenbus device. */
+    bool through_device() const { return conn_.through_device(); }
 
     /* xenstored's hard quotas ("quota" CONTROL command): name -> value. */
     bool Quotas(std::map<std::string, long> *out, XsError *e);
@@ -85,6 +97,9 @@ private:
 
     WireConnection conn_;
     int timeout_ms_ = DefaultXenstoredTimeoutMs();
+    std::map<std::string, std::string> commands_;
+    bool commands_known_ = false;
+    bool oxenstored_ = false;
 };
 
 } // namespace xsm

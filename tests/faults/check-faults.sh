@@ -92,16 +92,17 @@ moved() {	# NAME DOMID
 	expect "$1-restore" "0 " "$? $(cat "$work/err")"
 }
 
-# Run CMD with its 2nd request to xenstored held back, and meanwhile send
-# SIGNAL to HOST's xenstored: the fault lands after the first request
-# (the quiesce of a save, the quota query of a restore).  Checks the
+# Run CMD with its 3rd request to xenstored held back, and meanwhile send
+# SIGNAL to HOST's xenstored: the fault lands after the first two, "help"
+# (which commands the daemon has) and the quiesce of a save or the quota
+# query of a restore.  Checks the
 # time taken; leaves the status in $rc, stderr in $work/err.
 fault_during() {	# NAME SIGNAL HOST CMD-ARGS...
 	local name=$1 sig=$2 h=$3 t0 pid
 	shift 3
 	pid=$(pid_of "$h")
 	t0=$(now_ms)
-	delayed 2 "$h" "$1" --timeout $LIMIT "${@:2}" 2>"$work/err" &
+	delayed 3 "$h" "$1" --timeout $LIMIT "${@:2}" 2>"$work/err" &
 	sleep 0.7
 	kill -"$sig" "$pid"
 	wait $!
@@ -139,7 +140,7 @@ no_scratch stopped-mid-save
 
 # --- concurrent saves of one domain ---------------------------------------
 domain "$A" 7
-delayed 2 "$A" save --domid 7 --timeout 5 -o "$work/s7a.xsm" 2>"$work/err7a" &
+delayed 3 "$A" save --domid 7 --timeout 5 -o "$work/s7a.xsm" 2>"$work/err7a" &
 first=$!
 sleep 0.7
 xsm "$A" save --domid 7 --timeout $LIMIT -o "$work/s7b.xsm" 2>"$work/err7b"

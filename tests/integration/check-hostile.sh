@@ -194,6 +194,21 @@ ports=()
 while read -r dd port; do ports[dd]=$port; done < <(toolstack $extra $((extra + 1)) $((extra + 2)))
 port=${ports[d]}
 on "$B" xenstore-write /local/domain/0/backend/vif/$d/0/state 1 >/dev/null
+# The receiving toolstack's fresh frontends, as libxl writes them: the
+# guest's, state 1 (Initialising), for both restores below.
+fresh_frontend() {	# DOMID
+	must $PY "$here/toolstack.py" "$B/run/socket" <<EOF
+/local/domain/$1/device - n$1 r0
+/local/domain/$1/device/vif - n$1 r0
+/local/domain/$1/device/vif/0 - n$1 r0
+/local/domain/$1/device/vif/0/state 1 n$1 r0
+EOF
+}
+frontend_kept() {	# DOMID: the frontend as this host's toolstack wrote it, nothing of the stream's
+	printf 'read /local/domain/%s/device/vif/0/state\nread /local/domain/%s/device/vif/0/backend\n' \
+		"$1" "$1" | guest "$B" "$1" | tr '\n' ' '
+}
+fresh_frontend $d && fresh_frontend $((d + 1)) || fail fresh-frontends "$(tail -n 3 "$work/must.err")"
 genuine $d "$port" keep >"$work/msg" && pass untrusted-restore || fail untrusted-restore "$(cat "$work/msg")"
 expect untrusted-toolstack-name-kept "guest$d" "$(on "$B" xenstore-read /local/domain/$d/name 2>&1)"
 expect untrusted-vm-kept "/vm/0000-$d" "$(on "$B" xenstore-read /local/domain/$d/vm 2>&1)"
@@ -204,6 +219,7 @@ expect untrusted-event-channel-reset "ENOENT" \
 	"$(guest "$B" $d <<<"read /local/domain/$d/device/suspend/event-channel")"
 expect untrusted-shutdown-reset "n0 b$d" \
 	"$(guest "$B" $d <<<"getperms /local/domain/$d/control/shutdown")"
+expect untrusted-frontend-not-taken "1 ENOENT " "$(frontend_kept $d)"
 
 d=$((d + 1)); port=${ports[d]}
 xsm "$B" restore --domid $d --from-domid 5 --port "$port" --trusted-stream "$work/s.xsm" \
@@ -216,6 +232,7 @@ expect trusted-vm-restored "/vm/0000-5" "$(on "$B" xenstore-read /local/domain/$
 expect trusted-node "1" "$(guest "$B" $d <<<"read /local/domain/$d/data/x")"
 expect trusted-event-channel-still-reset "ENOENT" \
 	"$(guest "$B" $d <<<"read /local/domain/$d/device/suspend/event-channel")"
+expect trusted-frontend-not-taken "1 ENOENT " "$(frontend_kept $d)"
 
 # A forgery stays refused in trusted mode too.
 d=$((d + 1)); port=${ports[d]}

@@ -62,6 +62,27 @@ TEST(RestoreRule, SkipsWhatTheToolstackWrites)
               Verdict::kSkip);
 }
 
+TEST(RestoreRule, LeavesEveryFrontendToTheReceivingHost)
+{
+    /* A frontend's nodes name the sending host's grant references and
+     * event channels: taken, they would wake the new backend into mapping
+     * them.  The guest writes them again when it resumes its devices. */
+    std::string why;
+    for (bool trusted : {false, true}) {
+        for (const char *p : {"/local/domain/5/device", "/local/domain/5/device/vbd",
+                              "/local/domain/5/device/vbd/51712/state",
+                              "/local/domain/5/device/vbd/51712/ring-ref",
+                              "/local/domain/5/device/vif/0/event-channel-tx",
+                              "/local/domain/5/device/vif/0/request-rx-copy"})
+            EXPECT_EQ(Judge(Node(p, {{'n', 0, 5}, {'r', 0, 0}}), &why, trusted), Verdict::kSkip)
+                    << p << (trusted ? " (trusted)" : "");
+    }
+    /* Only the device tree: what the guest wrote elsewhere is its own. */
+    for (const char *p : {"/local/domain/5/devices", "/local/domain/5/data/device/x",
+                          "/local/domain/5/error/device/vbd/51712/error"})
+        EXPECT_EQ(Judge(Node(p, {{'n', 0, 5}}), &why), Verdict::kTake) << p;
+}
+
 TEST(RestoreRule, JudgesTheFirstEntryAsEveryOtherDomainsAccess)
 {
     std::string why;

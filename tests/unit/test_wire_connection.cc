@@ -194,11 +194,14 @@ TEST(WireConnection, APassedFileReachesTheDaemon)
         }
         close(c);
     });
-    xsm::XenstoredClient xs(tmp / "sock");
-    std::string reply;
-    xsm::XsError e;
-    EXPECT_TRUE(xs.Control({"save-domain", "5", ""}, &reply, &e, file)) << e.why;
-    EXPECT_TRUE(xs.Control({"print", "x"}, &reply, &e)) << e.why;
+    WireConnection c(tmp / "sock");
+    std::string reply, why;
+    int xs_errno = -1;
+    EXPECT_TRUE(c.Talk(XS_CONTROL, std::string("save-domain\0" "5\0\0", 15), 2000, &reply,
+                       &xs_errno, &why, file))
+            << why;
+    EXPECT_TRUE(c.Talk(XS_CONTROL, std::string("print\0x\0", 8), 2000, &reply, &xs_errno, &why))
+            << why;
     daemon.join();
     close(lfd);
     EXPECT_EQ(same_file, (std::vector<bool>{true, false}));
