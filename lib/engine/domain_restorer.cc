@@ -79,9 +79,10 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
         *e = XsError{EINVAL, "cannot write the state for xenstored: " + why};
         return false;
     }
+    /* The empty file argument: the file passed with the request. */
     std::vector<std::string> args{"restore-domain", std::to_string(t.domid),
                                   std::to_string(t.store_gfn), std::to_string(t.store_port),
-                                  tmp.path()};
+                                  ""};
     if (t.keep_quiesced)
         args.push_back("quiesced");
     /* xenstored applies the rule itself: the same mode, the same trust. */
@@ -90,7 +91,7 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     for (unsigned int d : trusted_)
         args.push_back("trust=" + std::to_string(d));
     std::string reply;
-    if (xs_.Control(args, &reply, e)) {
+    if (xs_.Control(args, &reply, e, tmp.fd())) {
         counts_ = StateCounts::Of(state);
         return true;
     }
@@ -98,10 +99,6 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     if (e->err == EACCES && !e->lost)
         e->why += " (a node the domain could not have created itself; xenstored's log "
                   "names it)";
-    /* xenstored may still open the file by its /proc name: never let the
-     * fd number be reused while that can happen. */
-    if (e->lost)
-        tmp.Keep();
     return false;
 }
 

@@ -61,15 +61,12 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
         *e = XsError{errno, std::string("cannot create a scratch file: ") + std::strerror(errno)};
         return false;
     }
-    std::vector<std::string> args{"save-domain", std::to_string(domid), tmp.path()};
+    /* The empty file argument: the file passed with the request. */
+    std::vector<std::string> args{"save-domain", std::to_string(domid), ""};
     args.insert(args.end(), roots.begin(), roots.end());
     std::string reply;
-    if (!xs_.Control(args, &reply, e)) {
-        /* xenstored may still write through the fd's number later: keep it. */
-        if (e->lost)
-            tmp.Keep();
+    if (!xs_.Control(args, &reply, e, tmp.fd()))
         return false;
-    }
 
     /* Read what xenstored wrote in place, check it, pass it on as it is. */
     struct stat st;

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <fcntl.h>
+#include <string>
 #include <unistd.h>
 
 namespace xsm {
@@ -30,10 +31,7 @@ bool TempFile::Create(const char *tag)
         if (fd_ >= 0)
             unlink(tmpl.c_str());
     }
-    if (fd_ < 0)
-        return false;
-    path_ = "/proc/" + std::to_string(getpid()) + "/fd/" + std::to_string(fd_);
-    return true;
+    return fd_ >= 0;
 }
 
 } // namespace xsm

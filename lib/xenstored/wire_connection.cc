@@ -123,16 +123,45 @@ bool WireConnection::Open(std::string *why)
     return false;
 }
 
-bool WireConnection::WriteAll(const std::string &msg, long long deadline, std::string *why)
+namespace {
+
+/* One sendmsg() with fd as SCM_RIGHTS; as send() below, never a signal. */
+ssize_t SendWithFd(int sock, const char *data, size_t len, int fd)
+{
+    iovec iov{const_cast<char *>(data), len};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    union {
+        cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control{};
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof(control.buf);
+    cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
+    return sendmsg(sock, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+} // namespace
+
+bool WireConnection::WriteAll(const std::string &msg, int pass_fd, long long deadline,
+                              std::string *why)
 {
     size_t done = 0;
     while (done < msg.size()) {
         if (!WaitFor(fd_, POLLOUT, deadline))
             break;
-        /* MSG_NOSIGNAL: a dead daemon is an error here, not a signal. */
-        ssize_t n = is_socket_ ? send(fd_, msg.data() + done, msg.size() - done,
-                                      MSG_NOSIGNAL | MSG_DONTWAIT)
-                               : write(fd_, msg.data() + done, msg.size() - done);
+        /* The descriptor goes with the request's first octet, once. */
+        ssize_t n = !is_socket_ ? write(fd_, msg.data() + done, msg.size() - done)
+                    : pass_fd >= 0 && !done
+                        ? SendWithFd(fd_, msg.data(), msg.size(), pass_fd)
+                        /* MSG_NOSIGNAL: a dead daemon is an error here, not a signal. */
+                        : send(fd_, msg.data() + done, msg.size() - done,
+                               MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n <= 0)
@@ -168,10 +197,16 @@ bool WireConnection::ReadAll(char *buf, size_t len, long long deadline, std::str
 }
 
 bool WireConnection::Talk(uint32_t type, const std::string &payload, int timeout_ms,
-                          std::string *reply, int *xs_errno, std::string *why)
+                          std::string *reply, int *xs_errno, std::string *why, int pass_fd)
 {
     if (!Open(why))
         return false;
+    if (pass_fd >= 0 && !is_socket_) {
+        errno = ENOTSOCK;
+        *why = "xenstored is reached through " + where_ +
+               ", not a socket: it cannot be handed a file";
+        return false;
+    }
     if (payload.size() > XENSTORE_PAYLOAD_MAX) {
         errno = E2BIG;
         *why = "request larger than a xenstore message";
@@ -184,7 +219,7 @@ bool WireConnection::Talk(uint32_t type, const std::string &payload, int timeout
     hdr.len = static_cast<uint32_t>(payload.size());
     std::string msg(reinterpret_cast<const char *>(&hdr), sizeof(hdr));
     msg += payload;
-    bool ok = WriteAll(msg, deadline, why);
+    bool ok = WriteAll(msg, pass_fd, deadline, why);
     xsd_sockmsg rhdr{};
     std::string body;
     while (ok) {

@@ -30,9 +30,12 @@ public:
      * (XS_ERROR) with *reply empty.  False: errno (ETIMEDOUT, EPIPE,
      * ECONNRESET, EPROTO, ...) and *why; the connection is then closed,
      * which tells xenstored this client has gone.
+     *
+     * pass_fd >= 0: the descriptor goes with the request (SCM_RIGHTS),
+     * which needs a socket (ENOTSOCK otherwise, nothing sent).
      */
     bool Talk(uint32_t type, const std::string &payload, int timeout_ms, std::string *reply,
-              int *xs_errno, std::string *why);
+              int *xs_errno, std::string *why, int pass_fd = -1);
 
     void Close();
     /* Where the daemon was looked for, for messages. */
@@ -43,7 +46,7 @@ public:
 
 private:
     bool Open(std::string *why);
-    bool WriteAll(const std::string &msg, long long deadline, std::string *why);
+    bool WriteAll(const std::string &msg, int pass_fd, long long deadline, std::string *why);
     bool ReadAll(char *buf, size_t len, long long deadline, std::string *why);
 
     std::string path_, where_;

@@ -43,19 +43,20 @@ std::string XenstoredClient::DefaultPath()
 }
 
 bool XenstoredClient::Talk(uint32_t type, const std::string &payload, const std::string &what,
-                           std::string *reply, int *xs_errno, XsError *e)
+                           std::string *reply, int *xs_errno, XsError *e, int pass_fd)
 {
     std::string why;
-    if (conn_.Talk(type, payload, timeout_ms_, reply, xs_errno, &why))
+    if (conn_.Talk(type, payload, timeout_ms_, reply, xs_errno, &why, pass_fd))
         return true;
     int err = errno;
     *e = XsError{err, what + ": " + why};
-    e->lost = true;
+    /* ENOTSOCK: refused before anything was sent; the connection stays. */
+    e->lost = err != ENOTSOCK;
     return false;
 }
 
 bool XenstoredClient::Control(const std::vector<std::string> &args, std::string *reply,
-                              XsError *e)
+                              XsError *e, int pass_fd)
 {
     /* XS_CONTROL: the command, then its arguments, each NUL-terminated. */
     std::string what = "xenstored \"" + args[0] + "\"";
@@ -69,7 +70,7 @@ bool XenstoredClient::Control(const std::vector<std::string> &args, std::string 
         *e = XsError{ENOSYS, Lacks(args[0])};
         return false;
     }
-    if (!Talk(XS_CONTROL, Joined(args, 0), what, reply, &err, e))
+    if (!Talk(XS_CONTROL, Joined(args, 0), what, reply, &err, e, pass_fd))
         return false;
     if (err) {
         *e = XsError{err, "xenstored refused \"" + args[0] + "\": " + std::strerror(err)};

@@ -51,8 +51,11 @@ public:
     void set_timeout_ms(int ms) { timeout_ms_ = ms; }
     int timeout_ms() const { return timeout_ms_; }
 
-    /* XS_CONTROL with NUL-separated arguments; the reply, or false. */
-    bool Control(const std::vector<std::string> &args, std::string *reply, XsError *e);
+    /* XS_CONTROL with NUL-separated arguments; the reply, or false.
+     * pass_fd >= 0 goes with the request (SCM_RIGHTS): the file an
+     * empty <file> argument of save-domain or restore-domain means. */
+    bool Control(const std::vector<std::string> &args, std::string *reply, XsError *e,
+                 int pass_fd = -1);
 
     /* Children of path; ENOENT if it does not exist. */
     bool Directory(const std::string &path, std::vector<std::string> *out, XsError *e);
@@ -89,7 +92,7 @@ private:
     static std::string DefaultPath();
     /* False with *e for a transport failure; else *xs_errno is the daemon's. */
     bool Talk(uint32_t type, const std::string &payload, const std::string &what,
-              std::string *reply, int *xs_errno, XsError *e);
+              std::string *reply, int *xs_errno, XsError *e, int pass_fd = -1);
     bool Knows(const std::string &cmd);
 
     WireConnection conn_;

@@ -268,5 +268,23 @@ xsm "$B" restore --domid 18 --port 1 /proc/self/mem 2>"$work/err"
 expect restore-read-error-status 3 $?
 expect restore-read-error-message 1 "$(grep -c "^xsmigrate restore: cannot read the stream: .*Input/output error" "$work/err")"
 
+# --- the toolstack in a PID namespace of its own --------------------------
+# The state file goes to xenstored with the request (SCM_RIGHTS), never as
+# a /proc/PID/fd/N name that xenstored would resolve in its own namespace.
+if unshare --pid --fork --mount-proc true 2>/dev/null; then
+	unshare --pid --fork --mount-proc bash "$here/pidns-case.sh" "$X" "$XSM" "$work/pidns" \
+		>"$work/pidns.out" 2>&1
+	rc=$?
+	while read -r verdict name why; do
+		case $verdict in
+		PASS) pass "pidns-$name" ;;
+		FAIL) fail "pidns-${name%:}" "$why" ;;
+		esac
+	done <"$work/pidns.out"
+	expect pidns-status 0 $rc
+else
+	fail pidns "unshare --pid --fork --mount-proc is not permitted here (run as root)"
+fi
+
 no_scratch end
 [ "$failed" = 0 ]

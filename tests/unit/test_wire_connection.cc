@@ -6,7 +6,9 @@
  */
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -132,6 +134,81 @@ TEST(WireConnection, NoDaemonIsAClearError)
     EXPECT_TRUE(e.lost);
     EXPECT_NE(e.why.find("cannot connect to xenstored at " + tmp / "none"), std::string::npos)
             << e.why;
+}
+
+/*
+ * The state file goes with the request as a descriptor (SCM_RIGHTS), so
+ * the daemon reaches the client's own file whatever namespace either is
+ * in: the "daemon" receives it with the request's header, sees the same
+ * inode and writes through it; other requests carry none.
+ */
+TEST(WireConnection, APassedFileReachesTheDaemon)
+{
+    xsm_test::TempDir tmp;
+    int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::strncpy(a.sun_path, (tmp / "sock").c_str(), sizeof(a.sun_path) - 1);
+    ASSERT_EQ(bind(lfd, reinterpret_cast<sockaddr *>(&a), sizeof(a)), 0);
+    ASSERT_EQ(listen(lfd, 1), 0);
+    int file = open((tmp / "state").c_str(), O_RDWR | O_CREAT, 0600);
+    ASSERT_GE(file, 0);
+    struct stat want {};
+    ASSERT_EQ(fstat(file, &want), 0);
+
+    std::vector<bool> same_file; /* per request: got the file's descriptor */
+    std::thread daemon([&] {
+        int c = accept(lfd, nullptr, nullptr);
+        for (int i = 0; i < 2; i++) {
+            xsd_sockmsg req{};
+            iovec iov{&req, sizeof(req)};
+            union {
+                cmsghdr align;
+                char buf[CMSG_SPACE(sizeof(int))];
+            } control{};
+            msghdr msg{};
+            msg.msg_iov = &iov;
+            msg.msg_iovlen = 1;
+            msg.msg_control = control.buf;
+            msg.msg_controllen = sizeof(control.buf);
+            if (recvmsg(c, &msg, MSG_WAITALL) != sizeof(req))
+                break;
+            std::string body(req.len, '\0');
+            if (req.len)
+                (void)!read(c, &body[0], req.len);
+            cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+            bool got = false;
+            if (cm && cm->cmsg_type == SCM_RIGHTS) {
+                int fd;
+                std::memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+                struct stat st {};
+                got = fstat(fd, &st) == 0 && st.st_dev == want.st_dev &&
+                      st.st_ino == want.st_ino && pwrite(fd, "state", 5, 0) == 5;
+                close(fd);
+            }
+            same_file.push_back(got);
+            xsd_sockmsg rep = Hdr(XS_CONTROL, req.req_id);
+            rep.len = 3;
+            (void)!write(c, &rep, sizeof(rep));
+            (void)!write(c, "OK", 3);
+        }
+        close(c);
+    });
+    WireConnection c(tmp / "sock");
+    std::string reply, why;
+    int xs_errno = -1;
+    EXPECT_TRUE(c.Talk(XS_CONTROL, std::string("save-domain\0" "5\0\0", 15), 2000, &reply,
+                       &xs_errno, &why, file))
+            << why;
+    EXPECT_TRUE(c.Talk(XS_CONTROL, std::string("print\0x\0", 8), 2000, &reply, &xs_errno, &why))
+            << why;
+    daemon.join();
+    close(lfd);
+    EXPECT_EQ(same_file, (std::vector<bool>{true, false}));
+    char buf[8] = {};
+    EXPECT_EQ(pread(file, buf, sizeof(buf), 0), 5);
+    EXPECT_STREQ(buf, "state");
+    close(file);
 }
 
 } // namespace

@@ -206,6 +206,93 @@ expect unquiesce-resumes 1 "$(on "$A" xenstore-read /local/domain/6/q 2>&1)"
 expect unquiesced-guest "$(printf 'OK\n1')" "$(printf 'write /local/domain/6/r 2\nread /local/domain/6/q\n' | guest "$A" 6)"
 expect save-after-unquiesce EBUSY "$(ctl "$A" save-domain 6 "$work/dom6.xsm")"
 
+# --- a quiesce is respected by everything ----------------------------------
+# A restore left quiesced runs nothing, not even complete requests in the
+# stream's pending input; released, it runs them in the order they came.
+"$X" domain create "$A" 20 --introduce >/dev/null
+expect quiesced-input-setup OK "$(echo 'write /local/domain/20/data/t g0' | guest "$A" 20)"
+expect quiesce-20 OK "$(ctl "$A" quiesce 20)"
+expect save-20 OK "$(ctl "$A" save-domain 20 "$work/dom20.xsm" /local/domain/20)"
+# Two complete XS_WRITEs (type 11, req ids 901 and 902) as the pending input.
+python3 - "$work/dom20.xsm" "$work/dom20-in.xsm" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+reqs = b""
+for rid, val in ((901, b"g1"), (902, b"g2")):
+    body = b"/local/domain/20/data/t\0" + val
+    reqs += struct.pack("<IIII", 11, rid, 0, len(body)) + body
+out, off = bytearray(data[:16]), 16
+while off < len(data):
+    rtype, length = struct.unpack_from("<II", data, off)
+    body = data[off + 8:off + 8 + length]
+    off += 8 + length
+    if rtype == 2:
+        din, dresp, dout = struct.unpack_from("<HHI", body, 16)
+        assert din == 0 and dresp == 0
+        body = body[:16] + struct.pack("<HHI", len(reqs), 0, dout) + reqs + body[24:24 + dout]
+        body += bytes(-len(body) % 8)
+    out += struct.pack("<II", rtype, len(body)) + body
+open(sys.argv[2], "wb").write(out)
+PY
+port=$("$X" domain move "$A" "$B" 20 | sed -n 's/^port //p')
+expect restore-quiesced OK "$(ctl "$B" restore-domain 20 0xfeffc "$port" "$work/dom20-in.xsm" quiesced)"
+sleep 0.5
+expect restore-quiesced-runs-no-input g0 "$(on "$B" xenstore-read /local/domain/20/data/t 2>&1)"
+expect restore-quiesced-answers-nothing 0 "$(ring_replies "$B/hv/dom/20/ring" 901)"
+expect unquiesce-20 OK "$(ctl "$B" unquiesce 20)"
+for _ in $(seq 100); do
+	[ "$(ring_replies "$B/hv/dom/20/ring" 901)$(ring_replies "$B/hv/dom/20/ring" 902)" = 11 ] && break
+	sleep 0.05
+done
+expect released-input-answered "1 1" "$(ring_replies "$B/hv/dom/20/ring" 901) $(ring_replies "$B/hv/dom/20/ring" 902)"
+expect released-input-in-arrival-order g2 "$(on "$B" xenstore-read /local/domain/20/data/t 2>&1)"
+
+# A quiesce of any length keeps the guest's watch events: their timeout
+# (here 2 s) starts when the domain is released, on the source and on a
+# restored domain alike.
+printf '#!/bin/sh\nexec %s -w watch-event=2 "$@"\n' "$XENSIM_XENSTORED" > "$work/xenstored-w2"
+chmod +x "$work/xenstored-w2"
+E=$work/e; Fh=$work/f
+testlib_host "$E"; testlib_host "$Fh"
+XENSIM_XENSTORED=$work/xenstored-w2 "$X" host start "$E" >/dev/null || fail host-e "$(cat "$E/xenstored.log")"
+XENSIM_XENSTORED=$work/xenstored-w2 "$X" host start "$Fh" >/dev/null || fail host-f "$(cat "$Fh/xenstored.log")"
+for d in 30 31; do
+	"$X" domain create "$E" $d --introduce >/dev/null
+	expect "watch-$d" "$(printf 'OK\n/local/domain/%s tok' $d)" \
+		"$(printf 'watch /local/domain/%s tok\nevents 1 2000\n' $d | guest "$E" $d)"
+	expect "quiesce-$d" OK "$(ctl "$E" quiesce $d)"
+	on "$E" xenstore-write /local/domain/$d/ev 1
+done
+expect save-31 OK "$(ctl "$E" save-domain 31 "$work/dom31.xsm" /local/domain/31)"
+port=$("$X" domain move "$E" "$Fh" 31 | sed -n 's/^port //p')
+expect restore-31-quiesced OK "$(ctl "$Fh" restore-domain 31 0xfeffc "$port" "$work/dom31.xsm" quiesced)"
+sleep 3.5
+expect unquiesce-30 OK "$(ctl "$E" unquiesce 30)"
+expect unquiesce-31 OK "$(ctl "$Fh" unquiesce 31)"
+expect long-quiesce-keeps-event "/local/domain/30/ev tok" "$(echo 'events 1 3000' | guest "$E" 30)"
+expect long-quiesce-keeps-restored-event "/local/domain/31/ev tok" "$(echo 'events 1 3000' | guest "$Fh" 31)"
+
+# Live update does not carry a quiesce: it is refused while a domain is
+# quiesced (a save handed it off, or a restore waits for its toolstack).
+G=$work/g
+testlib_host "$G"
+"$X" host start "$G" >/dev/null || fail host-g "$(cat "$G/xenstored.log")"
+"$X" domain create "$G" 40 --introduce >/dev/null
+expect quiesce-40 OK "$(ctl "$G" quiesce 40)"
+expect save-40 OK "$(ctl "$G" save-domain 40 "$work/dom40.xsm")"
+# save-domain creates its file: one that exists (anyone's) stays as it is.
+echo keep > "$work/exists"
+expect save-to-existing-file EEXIST "$(ctl "$G" save-domain 40 "$work/exists")"
+expect save-to-existing-file-untouched keep "$(cat "$work/exists")"
+"$X" host live-update "$G" --capture "$work/lu40.xsm" >"$work/lu40.out" 2>&1
+expect live-update-refused-while-quiesced "1 1" "$? $(grep -c 'Domain 40: quiesced' "$work/lu40.out")"
+unanswered=$(echo 'read /local/domain/40' | XENSIM_TIMEOUT_MS=1000 "$X" guest "$G" 40 >/dev/null 2>&1 && echo answered || echo unanswered)
+expect handed-off-domain-stays-quiesced unanswered "$unanswered"
+expect unquiesce-40 OK "$(ctl "$G" unquiesce 40)"
+if "$X" host live-update "$G" --capture "$work/lu40.xsm" >"$work/lu40.out" 2>&1
+then pass live-update-after-release
+else fail live-update-after-release "$(tr '\n' '|' < "$work/lu40.out")"; fi
+
 # Xen's own functional test of xenstored (Debian's xen-utils-4.17), against
 # the patched daemon: nothing of the series changes what it checks.
 TX=${TEST_XENSTORE:-/usr/lib/xen-4.17/bin/test-xenstore}
