@@ -206,6 +206,11 @@ expect unquiesce-resumes 1 "$(on "$A" xenstore-read /local/domain/6/q 2>&1)"
 expect unquiesced-guest "$(printf 'OK\n1')" "$(printf 'write /local/domain/6/r 2\nread /local/domain/6/q\n' | guest "$A" 6)"
 expect save-after-unquiesce EBUSY "$(ctl "$A" save-domain 6 "$work/dom6.xsm")"
 
+# The receiving toolstack's home for a domain, as for domain 5 above.
+receiving_home() {	# HOST DOMID
+	echo "/local/domain/$2 - n$2" | timeout 20 python3 "$(dirname "$0")/../integration/toolstack.py" \
+		"$1/run/socket"
+}
 # --- a quiesce is respected by everything ----------------------------------
 # A restore left quiesced runs nothing, not even complete requests in the
 # stream's pending input; released, it runs them in the order they came.
@@ -235,7 +240,8 @@ while off < len(data):
 open(sys.argv[2], "wb").write(out)
 PY
 port=$("$X" domain move "$A" "$B" 20 | sed -n 's/^port //p')
-expect restore-quiesced OK "$(ctl "$B" restore-domain 20 0xfeffc "$port" "$work/dom20-in.xsm" quiesced)"
+receiving_home "$B" 20 || fail receiving-home-20 "toolstack.py failed"
+expect restore-quiesced OK "$(ctl "$B" restore-domain 20 0xfeffc "$port" "$work/dom20-in.xsm" quiesced trusted)"
 sleep 0.5
 expect restore-quiesced-runs-no-input g0 "$(on "$B" xenstore-read /local/domain/20/data/t 2>&1)"
 expect restore-quiesced-answers-nothing 0 "$(ring_replies "$B/hv/dom/20/ring" 901)"
@@ -265,7 +271,8 @@ for d in 30 31; do
 done
 expect save-31 OK "$(ctl "$E" save-domain 31 "$work/dom31.xsm" /local/domain/31)"
 port=$("$X" domain move "$E" "$Fh" 31 | sed -n 's/^port //p')
-expect restore-31-quiesced OK "$(ctl "$Fh" restore-domain 31 0xfeffc "$port" "$work/dom31.xsm" quiesced)"
+receiving_home "$Fh" 31 || fail receiving-home-31 "toolstack.py failed"
+expect restore-31-quiesced OK "$(ctl "$Fh" restore-domain 31 0xfeffc "$port" "$work/dom31.xsm" quiesced trusted)"
 sleep 3.5
 expect unquiesce-30 OK "$(ctl "$E" unquiesce 30)"
 expect unquiesce-31 OK "$(ctl "$Fh" unquiesce 31)"
