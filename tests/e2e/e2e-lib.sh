@@ -10,6 +10,18 @@ now() { cut -d' ' -f1 /proc/uptime; }
 # since T0: seconds of dom0 uptime since T0 (a now value)
 since() { awk "BEGIN {print $(now) - $1}"; }
 
+# only GROUP: whether this run includes GROUP's checks.  A developer's
+# run may name some (E2E_ONLY=xs,dev on make's command line, e2e.only= on
+# dom0's); a run that does leaves the others out and says so, so its
+# counts are not a whole run's.
+E2E_GROUPS=$(sed -n 's/.*e2e\.only=\([^ ]*\).*/\1/p' /proc/cmdline)
+only() {
+	[ -z "$E2E_GROUPS" ] && return 0
+	case ",$E2E_GROUPS," in *",$1,"*) return 0;; esac
+	e2e "INFO left out: the $1 checks (e2e.only=$E2E_GROUPS)"
+	return 1
+}
+
 # domid NAME: empty if there is no such domain
 domid() { xl domid "$1" 2>/dev/null; }
 

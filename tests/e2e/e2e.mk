@@ -36,6 +36,7 @@ E2E_RUN      = E2E_OUT=$(abspath $(E2E_OUT)) \
                E2E_TXNHOLD=$(abspath $(E2E_TXNHOLD)) \
                E2E_CONFIGS="$(E2E_CONFIGS)" \
                $(if $(E2E_TIMEOUT),E2E_TIMEOUT=$(E2E_TIMEOUT)) \
+               $(if $(E2E_ONLY),E2E_ONLY=$(E2E_ONLY)) \
                $(E2E_DIR)/run-e2e.sh
 
 # The plugin (and twohost) configuration's inputs; stock needs none of them.
