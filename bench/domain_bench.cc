@@ -177,8 +177,7 @@ int Migrate(char **argv)
 
     /* Connected and probed before the pause, as a toolstack does. */
     std::map<std::string, std::string> commands;
-    std::map<std::string, long> quotas;
-    if (!a.Commands(&commands, &e) || !b.Commands(&commands, &e) || !b.Quotas(&quotas, &e))
+    if (!a.Commands(&commands, &e) || !b.Commands(&commands, &e))
         Die("probe: " + e.why);
 
     long long c0 = CpuNs(argv[7]), own0 = OwnCpuNs();
