@@ -125,6 +125,18 @@ bool XenstoredClient::Commands(std::map<std::string, std::string> *out, XsError 
     return true;
 }
 
+bool XenstoredClient::Read(const std::string &path, std::string *out, XsError *e)
+{
+    int err = 0;
+    if (!Talk(XS_READ, path + '\0', "cannot read " + path, out, &err, e))
+        return false;
+    if (err) {
+        *e = XsError{err, "cannot read " + path + ": " + std::strerror(err)};
+        return false;
+    }
+    return true;
+}
+
 std::string XenstoredClient::Lacks(const std::string &command) const
 {
     static const char needs[] =

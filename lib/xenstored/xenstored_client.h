@@ -60,6 +60,9 @@ public:
     /* Children of path; ENOENT if it does not exist. */
     bool Directory(const std::string &path, std::vector<std::string> *out, XsError *e);
 
+    /* A node's value; ENOENT if it does not exist. */
+    bool Read(const std::string &path, std::string *out, XsError *e);
+
     /* The CONTROL commands xenstored knows, with their parameters as
      * "help" lists them: name -> parameter synopsis.  Asked once per
      * client.  None for oxenstored, which has no "help". */
