@@ -14,6 +14,7 @@ FUZZ_LONG_SECONDS ?= 300
 FUZZ_TARGETS      := stream_fuzzer restore_fuzzer
 FUZZ_ENGINE_SRCS  := $(sort $(wildcard lib/stream/*.cc)) lib/engine/domain_state.cc \
                      lib/engine/state_checker.cc lib/engine/node_policy.cc \
+                     lib/engine/device_backends.cc \
                      lib/engine/restore_rule.cc lib/engine/xs_syntax.cc
 # dump's renderings live in the command; the reader's fuzzer prints too.
 FUZZ_PRINTER_SRCS := tools/xsmigrate/json_printer.cc tools/xsmigrate/text_printer.cc

@@ -53,7 +53,10 @@ XSM_EXPORT int xsm_domain_save(xsm_ctx *ctx, uint32_t domid, int fd)
             return xsm::CApiFail(ctx, EINVAL, "xsm_domain_save: bad domid");
         xsm::FdSink sink(fd);
         xsm::XsError e;
-        bool ok = xsm::DomainSaver(ctx->xs, ctx->policy).Save(domid, sink, &e);
+        xsm::DomainSaver saver(ctx->xs, ctx->policy);
+        bool ok = saver.Save(domid, sink, &e);
+        for (const std::string &w : saver.warnings())
+            xsm::CApiLog(ctx, XTL_WARN, w);
         return Result(ctx, ok, e);
     });
 }
@@ -94,7 +97,10 @@ XSM_EXPORT int xsm_domain_save_buffer(xsm_ctx *ctx, uint32_t domid, void **buf, 
         xsm::StringSink sink;
         xsm::XsError e;
         xsm::DomainSaver saver(ctx->xs, ctx->policy);
-        if (!saver.Save(domid, sink, &e))
+        const bool saved = saver.Save(domid, sink, &e);
+        for (const std::string &w : saver.warnings())
+            xsm::CApiLog(ctx, XTL_WARN, w);
+        if (!saved)
             return Result(ctx, false, e);
         xsm::CApiLog(ctx, XTL_DEBUG,
                      "domain " + std::to_string(domid) + ": saved roots " + Join(saver.roots()));

@@ -8,6 +8,7 @@
 
 #include "engine/domain_state.h"
 #include "engine/temp_file.h"
+#include "engine/xs_syntax.h"
 #include "stream/format.h"
 
 namespace xsm {
@@ -51,9 +52,13 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
 {
     std::vector<std::string> &roots = roots_;
     roots.clear();
+    warnings_.clear();
     NodePolicy::Lister list = [this](const std::string &p, std::vector<std::string> *c,
                                      XsError *le) { return xs_.Directory(p, c, le); };
-    if (!policy_.Roots(domid, list, &roots, e))
+    NodePolicy::Reader read = [this](const std::string &p, std::string *v, XsError *le) {
+        return xs_.Read(p, v, le);
+    };
+    if (!policy_.Roots(domid, list, read, &roots, &warnings_, e))
         return false;
 
     TempFile tmp;
@@ -66,6 +71,21 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
     /* The empty file argument: the file passed with the request. */
     std::vector<std::string> args{"save-domain", std::to_string(domid), ""};
     args.insert(args.end(), roots.begin(), roots.end());
+    /* One message, however many devices: say why rather than the transport's "too large". */
+    size_t octets = 0;
+    for (const std::string &a : args)
+        octets += a.size() + 1;
+    if (octets > kXsPayloadMax) {
+        *e = XsError{E2BIG, "domain " + std::to_string(domid) + "'s node set has " +
+                                    std::to_string(roots.size()) +
+                                    " subtrees (its home and its devices' backend "
+                                    "directories, or what --node templates match): "
+                                    "save-domain would need " +
+                                    std::to_string(octets) + " octets, more than one "
+                                    "xenstore message holds (" +
+                                    std::to_string(kXsPayloadMax) + ")"};
+        return false;
+    }
     std::string reply;
     if (!xs_.Control(args, &reply, e, tmp.fd()))
         return false;

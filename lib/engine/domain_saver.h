@@ -3,7 +3,9 @@
  * Save: take one domain's xenstore state out of xenstored as a stream.
  *
  *   quiesce the domain (xenstored finishes what it took from the ring and
- *   takes no more) -> find the roots of its node set -> save-domain into a
+ *   takes no more) -> find the roots of its node set (its home and its
+ *   devices' backend directories: engine/node_policy.h; all in one
+ *   save-domain request, one xenstore message) -> save-domain into a
  *   scratch file -> check the stream is that domain's state -> copy it to
  *   the caller's sink.
  *
@@ -40,6 +42,8 @@ public:
 
     /* The roots of the node set the last Save() asked xenstored for. */
     const std::vector<std::string> &roots() const { return roots_; }
+    /* What the last Save() did not follow (engine/device_backends.h). */
+    const std::vector<std::string> &warnings() const { return warnings_; }
     /* What the last successful Save() wrote. */
     const StateCounts &counts() const { return counts_; }
 
@@ -49,6 +53,7 @@ private:
     XenstoredClient &xs_;
     const NodePolicy &policy_;
     std::vector<std::string> roots_;
+    std::vector<std::string> warnings_;
     StateCounts counts_;
 };
 

@@ -4,28 +4,12 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "stream/format.h"
+#include "engine/device_backends.h"
 
 namespace xsm {
 
 namespace {
 constexpr std::string_view kDomidVar = "$DOMID";
-
-bool ParseDomid(std::string_view s, int *out)
-{
-    if (s.empty() || s.size() > 5)
-        return false;
-    int v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9')
-            return false;
-        v = v * 10 + (c - '0');
-    }
-    if (s.size() > 1 && s[0] == '0')
-        return false;
-    *out = v;
-    return v < kDomidFirstReserved;
-}
 } // namespace
 
 std::vector<std::string_view> SplitPath(std::string_view path)
@@ -91,7 +75,23 @@ bool NodePolicy::Parse(const std::vector<std::string> &templates, std::string *w
             *why = "node template \"" + s + "\" must name $DOMID exactly once";
             return false;
         }
+        const std::vector<std::string> &c = t.comps;
+        t.backend = c.size() == 6 && c[0] == "local" && c[1] == "domain" &&
+                    c[3] == "backend" && t.domid_at == 5;
         templates_.push_back(std::move(t));
+    }
+    return true;
+}
+
+bool NodePolicy::Matches(const Template &t, const std::vector<std::string_view> &comps,
+                         const std::string &domid)
+{
+    if (comps.size() < t.comps.size())
+        return false;
+    for (size_t i = 0; i < t.comps.size(); i++) {
+        const std::string &tc = t.comps[i];
+        if (tc == kDomidVar ? comps[i] != domid : tc != "*" && comps[i] != tc)
+            return false;
     }
     return true;
 }
@@ -111,24 +111,14 @@ NodePolicy::Area NodePolicy::Classify(const std::vector<std::string_view> &comps
 {
     const std::string me = std::to_string(domid);
     for (const Template &t : templates_) {
-        if (comps.size() < t.comps.size())
-            continue;
-        bool match = true;
-        for (size_t i = 0; match && i < t.comps.size(); i++) {
-            const std::string &tc = t.comps[i];
-            if (tc == kDomidVar)
-                match = comps[i] == me;
-            else if (tc != "*")
-                match = comps[i] == tc;
-        }
-        if (!match)
+        if (!Matches(t, comps, me))
             continue;
         Area a;
         a.inside = true;
         a.domid_component = t.domid_at;
         /* /local/domain/X/...: X owns the area; X must be a domid. */
         if (comps.size() >= 3 && comps[0] == "local" && comps[1] == "domain") {
-            if (!ParseDomid(comps[2], &a.owner))
+            if (!ParseDomidComponent(comps[2], &a.owner))
                 continue;
         }
         return a;
@@ -190,12 +180,31 @@ bool NodePolicy::Expand(const Template &t, size_t idx, const std::string &prefix
     return true;
 }
 
-bool NodePolicy::Roots(unsigned int domid, const Lister &list, std::vector<std::string> *roots,
+bool NodePolicy::Roots(unsigned int domid, const Lister &list, const Reader &read,
+                       std::vector<std::string> *roots, std::vector<std::string> *warnings,
                        XsError *e) const
 {
+    bool backends = false;
     for (const Template &t : templates_) {
-        if (!Expand(t, 0, "", domid, list, roots, e))
+        if (t.backend)
+            backends = true;
+        else if (!Expand(t, 0, "", domid, list, roots, e))
             return false;
+    }
+    if (backends) {
+        std::vector<std::string> dirs;
+        if (!FindDeviceBackends(domid, list, read, &dirs, warnings, e))
+            return false;
+        const std::string me = std::to_string(domid);
+        for (const std::string &d : dirs) {
+            const std::vector<std::string_view> comps = SplitPath(d);
+            for (const Template &t : templates_) {
+                if (t.backend && Matches(t, comps, me)) {
+                    roots->push_back(d);
+                    break;
+                }
+            }
+        }
     }
     /* Templates may overlap: keep each subtree once, an ancestor over its descendants. */
     std::sort(roots->begin(), roots->end());

@@ -14,6 +14,14 @@
  * the backend domain for a backend area.  Restore uses this to check
  * permissions (engine/state_checker.h) and to rewrite paths for a new
  * domid.
+ *
+ * Save asks xenstored for the existing subtrees (roots) of the set.  A
+ * backend template, /local/domain/X/backend/T/$DOMID with X and T each a
+ * name or ANY, stands for the backend areas of the domain's own devices
+ * only: its roots are the device directories the domain's frontends name
+ * (engine/device_backends.h) that it matches, not every backend area it
+ * matches, which their backend domains fill as they like.  Any other
+ * template's roots are every existing node it matches, found by listing.
  */
 #ifndef XSM_ENGINE_NODE_POLICY_H
 #define XSM_ENGINE_NODE_POLICY_H
@@ -49,8 +57,14 @@ public:
     std::string Remap(std::string_view path, unsigned int from, unsigned int to) const;
 
     using Lister = std::function<bool(const std::string &, std::vector<std::string> *, XsError *)>;
-    /* The existing subtree roots of domid's nodes, found with list(). */
-    bool Roots(unsigned int domid, const Lister &list, std::vector<std::string> *roots,
+    using Reader = std::function<bool(const std::string &, std::string *, XsError *)>;
+    /*
+     * The existing subtree roots of domid's nodes, found with list() and
+     * read(); *warnings gets what was not followed (a frontend naming
+     * another backend than its own).
+     */
+    bool Roots(unsigned int domid, const Lister &list, const Reader &read,
+               std::vector<std::string> *roots, std::vector<std::string> *warnings,
                XsError *e) const;
 
     const std::vector<std::string> &templates() const { return text_; }
@@ -59,7 +73,10 @@ private:
     struct Template {
         std::vector<std::string> comps;
         size_t domid_at = 0;
+        bool backend = false; /* /local/domain/X/backend/T/$DOMID */
     };
+    static bool Matches(const Template &t, const std::vector<std::string_view> &comps,
+                        const std::string &domid);
     bool Expand(const Template &t, size_t idx, const std::string &prefix, unsigned int domid,
                 const Lister &list, std::vector<std::string> *roots, XsError *e) const;
 

@@ -68,50 +68,6 @@ TEST(NodePolicy, RemapChangesOnlyTheDomidComponent)
     EXPECT_EQ(p.Remap("/local/domain/3/data", 5, 9), "/local/domain/3/data");
 }
 
-TEST(NodePolicy, RootsExpandWildcardsByListing)
-{
-    std::map<std::string, std::vector<std::string>> tree{
-            {"/", {"local"}},
-            {"/local", {"domain"}},
-            {"/local/domain", {"0", "5", "7"}},
-            {"/local/domain/0/backend", {"vif", "vbd"}},
-            {"/local/domain/0/backend/vif", {"5", "6"}},
-            {"/local/domain/0/backend/vbd", {"6"}},
-            {"/local/domain/7/backend", {"vif"}},
-            {"/local/domain/7/backend/vif", {"5"}},
-    };
-    int calls = 0;
-    NodePolicy::Lister list = [&](const std::string &path, std::vector<std::string> *out,
-                                  XsError *e) {
-        calls++;
-        auto it = tree.find(path);
-        if (it == tree.end()) {
-            *e = XsError{ENOENT, "no " + path};
-            return false;
-        }
-        *out = it->second;
-        return true;
-    };
-    std::vector<std::string> roots;
-    XsError e;
-    ASSERT_TRUE(Default().Roots(5, list, &roots, &e)) << e.why;
-    std::vector<std::string> want{"/local/domain/0/backend/vif/5", "/local/domain/5",
-                                  "/local/domain/7/backend/vif/5"};
-    EXPECT_EQ(roots, want);
-
-    roots.clear();
-    ASSERT_TRUE(Default().Roots(9, list, &roots, &e));
-    EXPECT_TRUE(roots.empty());
-
-    /* A listing that fails for another reason than ENOENT is an error. */
-    NodePolicy::Lister broken = [](const std::string &, std::vector<std::string> *, XsError *le) {
-        *le = XsError{EACCES, "denied"};
-        return false;
-    };
-    EXPECT_FALSE(Default().Roots(5, broken, &roots, &e));
-    EXPECT_EQ(e.err, EACCES);
-}
-
 /* A domain state as a sender would put it in the stream. */
 DomainState Sample(unsigned int domid = 5)
 {

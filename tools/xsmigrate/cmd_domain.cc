@@ -82,7 +82,10 @@ int Save(int argc, char **argv)
     FdSink sink(out.fd());
     XsError e;
     DomainSaver saver(xs, policy);
-    if (!saver.Save(domid, sink, &e))
+    const bool saved = saver.Save(domid, sink, &e);
+    for (const std::string &w : saver.warnings())
+        Fail(kCmd, kOk, "warning: " + w);
+    if (!saved)
         return EngineFailure(kCmd, e);
     if (!out.Commit(&why)) {
         /* The state is out of xenstored but not on disk: let the guest go on here. */

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+#include "engine/device_backends.h"
+
+#include <algorithm>
+#include <cerrno>
+
+#include "stream/format.h"
+
+namespace xsm {
+
+namespace {
+
+/* A guest's value in a warning: bounded, printable, quoted. */
+std::string Quote(const std::string &v)
+{
+    constexpr size_t kShown = 80;
+    static const char hex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (size_t i = 0; i < v.size() && i < kShown; i++) {
+        const unsigned char c = v[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            out += static_cast<char>(c);
+        } else {
+            out += "\\x";
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    out += '"';
+    if (v.size() > kShown)
+        out += "... (" + std::to_string(v.size()) + " octets)";
+    return out;
+}
+
+/* Children of path; none if it does not exist. */
+bool ListOrNone(const NodePolicy::Lister &list, const std::string &path,
+                std::vector<std::string> *out, XsError *e)
+{
+    XsError le;
+    if (list(path, out, &le))
+        return true;
+    out->clear();
+    if (le.err == ENOENT)
+        return true;
+    *e = le;
+    return false;
+}
+
+/*
+ * "/local/domain/X/backend/T/V/ID" for the frontend of type T and id ID
+ * of domain V: X's digits, or empty if value is anything else.
+ */
+std::string_view BackendDomain(std::string_view value, const std::string &tail)
+{
+    constexpr std::string_view kPrefix = "/local/domain/";
+    if (value.compare(0, kPrefix.size(), kPrefix) != 0)
+        return {};
+    value.remove_prefix(kPrefix.size());
+    const size_t slash = value.find('/');
+    if (slash == std::string_view::npos || value.substr(slash) != tail)
+        return {};
+    int x;
+    if (!ParseDomidComponent(value.substr(0, slash), &x))
+        return {};
+    return value.substr(0, slash);
+}
+
+} // namespace
+
+bool ParseDomidComponent(std::string_view s, int *out)
+{
+    if (s.empty() || s.size() > 5)
+        return false;
+    int v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9')
+            return false;
+        v = v * 10 + (c - '0');
+    }
+    if (s.size() > 1 && s[0] == '0')
+        return false;
+    *out = v;
+    return v < kDomidFirstReserved;
+}
+
+bool FindDeviceBackends(unsigned int domid, const NodePolicy::Lister &list,
+                        const NodePolicy::Reader &read, std::vector<std::string> *dirs,
+                        std::vector<std::string> *warnings, XsError *e)
+{
+    const std::string v = std::to_string(domid);
+    const std::string devices = "/local/domain/" + v + "/device";
+    std::vector<std::string> types, ids, present;
+    if (!ListOrNone(list, devices, &types, e))
+        return false;
+    for (const std::string &t : types) {
+        if (!ListOrNone(list, devices + "/" + t, &ids, e))
+            return false;
+        for (const std::string &id : ids) {
+            const std::string frontend = devices + "/" + t + "/" + id;
+            std::string value;
+            XsError re;
+            if (!read(frontend + "/backend", &value, &re)) {
+                if (re.err == ENOENT)
+                    continue; /* not a device (device/suspend/...), or not set up yet */
+                *e = re;
+                return false;
+            }
+            const std::string tail = "/backend/" + t + "/" + v + "/" + id;
+            const std::string_view x = BackendDomain(value, tail);
+            if (x.empty()) {
+                warnings->push_back("domain " + v + "'s frontend " + frontend +
+                                    " names backend " + Quote(value) +
+                                    ", not its own device's backend area "
+                                    "/local/domain/<domid>" + tail +
+                                    ": that backend is not saved");
+                continue;
+            }
+            /* The device's directory, if its backend has one now. */
+            const std::string area = "/local/domain/" + std::string(x) + "/backend/" + t +
+                                     "/" + v;
+            if (!ListOrNone(list, area, &present, e))
+                return false;
+            if (std::find(present.begin(), present.end(), id) != present.end())
+                dirs->push_back(area + "/" + id);
+        }
+    }
+    std::sort(dirs->begin(), dirs->end());
+    dirs->erase(std::unique(dirs->begin(), dirs->end()), dirs->end());
+    return true;
+}
+
+} // namespace xsm
