@@ -51,6 +51,14 @@ Verdict JudgeNode(const NodeState &n, const NodePolicy::Area &area, const RuleOp
         return Verdict::kRefuse;
     };
 
+    /*
+     * A backend area is its backend domain's to write, as it likes: its
+     * owners and permissions say nothing about the guest or its sender,
+     * and none of it is applied here.  Judging it would let the backend
+     * (a driver domain) veto the guest's restore with one node.
+     */
+    if (!own && !o.trusted_stream)
+        return Verdict::kSkip;
     if (first.flags & 0x01)
         return refuse("its owner entry " + PermText(first) + " is marked \"ignore\"");
     for (const Perm &p : n.perms) {

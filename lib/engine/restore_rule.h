@@ -9,14 +9,15 @@
  *  - take:   owned by the guest (first permission entry), in its own area;
  *  - skip:   what a sending toolstack legitimately saved but this host's
  *            toolstack writes (dom0-owned nodes of the guest's area such as
- *            name, vm, domid, store/...; backend areas owned by their backend;
+ *            name, vm, domid, store/...; every node of a backend area,
+ *            whoever owns it: the backend domain writes there as it likes;
  *            control/shutdown and the guest's device/ subtree, its frontends,
- *            which are reset): valid, never applied;
+ *            which are reset): never applied;
  *  - refuse: what only a hostile sender produces (nodes owned by a third
  *            domain, permissions for third domains, a first entry giving
  *            every other domain write access on a node the guest does not
- *            own, a backend node owned by someone else or writable by the
- *            guest).
+ *            own; in trusted mode, where backend areas are applied, a
+ *            backend node owned by someone else or writable by the guest).
  * CheckAgainstHost() then judges the nodes to take against what the
  * receiving host holds: an existing node is replaced only by a node of
  * the same owner, and a node's parent must exist (writable by its owner)

@@ -133,26 +133,29 @@ def variants():
     third = "a third domain"
     everyone = "every domain not listed write access"
     # First permission entry: the owner AND every unlisted domain's access.
-    add("first-entry-w0-backend", everyone, set_perms(BE + "/state", "w0 r5"))
-    add("first-entry-b0-backend", everyone, set_perms(BE + "/state", "b0 r5"))
-    add("first-entry-b0-backend-dir", everyone, set_perms(BE, "b0"))
+    # Backend nodes are judged where they are applied, in trusted mode:
+    # untrusted, a backend area is skipped whole, whatever is in it.
+    tr = "--trusted-stream"
+    add("first-entry-w0-backend", everyone, set_perms(BE + "/state", "w0 r5"), tr)
+    add("first-entry-b0-backend", everyone, set_perms(BE + "/state", "b0 r5"), tr)
+    add("first-entry-b0-backend-dir", everyone, set_perms(BE, "b0"), tr)
     add("first-entry-b3-domain3-backend", everyone,
-        plant("/local/domain/3/backend/vbd/5/768", "b3"), "--trust-domid 3")
+        plant("/local/domain/3/backend/vbd/5/768", "b3"), "--trust-domid 3 " + tr)
     add("first-entry-w0-name", everyone, set_perms(H + "/name", "w0 r5"))
     add("first-entry-b0-vm", everyone, set_perms(H + "/vm", "b0"))
     add("first-entry-ignored-owner", "marked .ignore.",
         lambda s: s.node(H + "/data/x").__setitem__("perms", [[ord("n"), 1, 5]]))
     # Backend areas: the guest gains nothing on its backend's nodes.
-    add("backend-writable-by-guest", "at most 'r'", set_perms(BE + "/state", "n0 w5"))
-    add("backend-both-by-guest", "at most 'r'", set_perms(BE + "/state", "n0 b5"))
-    add("backend-owned-by-guest", "not by its backend 0", set_perms(BE + "/state", "n5"))
-    add("backend-owned-by-third", "names domain 3", set_perms(BE + "/state", "n3"))
+    add("backend-writable-by-guest", "at most 'r'", set_perms(BE + "/state", "n0 w5"), tr)
+    add("backend-both-by-guest", "at most 'r'", set_perms(BE + "/state", "n0 b5"), tr)
+    add("backend-owned-by-guest", "not by its backend 0", set_perms(BE + "/state", "n5"), tr)
+    add("backend-owned-by-third", "names domain 3", set_perms(BE + "/state", "n3"), tr)
     add("backend-owned-by-trusted", "not by its backend 0", set_perms(BE + "/state", "n3"),
-        "--trust-domid 3")
+        "--trust-domid 3 " + tr)
     add("backend-new-device-guest-owned", "not by its backend 0",
-        plant("/local/domain/0/backend/vbd/5/51712/params", "n5", b"/dev/sda"))
+        plant("/local/domain/0/backend/vbd/5/51712/params", "n5", b"/dev/sda"), tr)
     add("backend-new-device-world-writable", everyone,
-        plant("/local/domain/0/backend/vbd/5/51712/params", "w0", b"/dev/sda"))
+        plant("/local/domain/0/backend/vbd/5/51712/params", "w0", b"/dev/sda"), tr)
     # Permissions for third domains.
     add("perm-third-read", third, set_perms(H + "/data/x", "n5 r7"))
     add("perm-third-both", third, set_perms(H + "/data/x", "n5 b7"))

@@ -89,7 +89,7 @@ TEST(RestoreRule, JudgesTheFirstEntryAsEveryOtherDomainsAccess)
 {
     std::string why;
     for (char a : {'w', 'b'}) {
-        EXPECT_EQ(Judge(Node("/local/domain/0/backend/vif/5/0/state", {{a, 0, 0}}), &why),
+        EXPECT_EQ(Judge(Node("/local/domain/0/backend/vif/5/0/state", {{a, 0, 0}}), &why, true),
                   Verdict::kRefuse);
         EXPECT_NE(why.find("would give every domain not listed write access"),
                   std::string::npos)
@@ -102,9 +102,8 @@ TEST(RestoreRule, JudgesTheFirstEntryAsEveryOtherDomainsAccess)
                   Verdict::kTake)
                 << why;
     }
-    EXPECT_EQ(Judge(Node("/local/domain/3/backend/vbd/5/0", {{'b', 0, 3}}), &why),
+    EXPECT_EQ(Judge(Node("/local/domain/3/backend/vbd/5/0", {{'b', 0, 3}}), &why, true),
               Verdict::kRefuse);
-    /* Not even in trusted mode. */
     EXPECT_EQ(Judge(Node("/local/domain/0/backend/vif/5/0", {{'w', 0, 0}}), &why, true),
               Verdict::kRefuse);
 }
@@ -119,11 +118,32 @@ TEST(RestoreRule, RefusesWhatOnlyAHostileSenderWrites)
               Verdict::kTake);
     EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{'n', 0, 7}}), &why, false, {7}),
               Verdict::kRefuse);
-    EXPECT_EQ(Judge(Node("/local/domain/0/backend/vif/5/0", {{'n', 0, 5}}), &why),
+    EXPECT_EQ(Judge(Node("/local/domain/0/backend/vif/5/0", {{'n', 0, 5}}), &why, true),
               Verdict::kRefuse);
-    EXPECT_EQ(Judge(Node("/local/domain/0/backend/vif/5/0", {{'n', 0, 0}, {'w', 0, 5}}), &why),
+    EXPECT_EQ(Judge(Node("/local/domain/0/backend/vif/5/0", {{'n', 0, 0}, {'w', 0, 5}}), &why,
+                    true),
               Verdict::kRefuse);
     EXPECT_EQ(Judge(Node("/local/domain/5/data/x", {{'n', 1, 5}}), &why), Verdict::kRefuse);
+}
+
+TEST(RestoreRule, SkipsABackendAreaWhateverItsBackendWroteThere)
+{
+    /* Untrusted, a backend area is never applied: nothing its backend (a
+     * driver domain) chose there may refuse the guest's restore. */
+    std::string why;
+    const char *be = "/local/domain/7/backend/vif/5/0/x";
+    for (const std::vector<Perm> &p : std::vector<std::vector<Perm>>{
+                 {{'n', 0, 9}},               /* owned by a third domain */
+                 {{'n', 0, 5}},               /* by the guest */
+                 {{'n', 0, 0}},               /* by dom0 */
+                 {{'n', 0, 7}, {'r', 0, 9}},  /* a third domain's entry */
+                 {{'w', 0, 7}},               /* every domain may write */
+                 {{'n', 0, 7}, {'b', 0, 5}},  /* the guest may write */
+                 {{'n', 1, 7}}}) {            /* "ignore" */
+        const std::string first = std::string(1, p[0].perm) + std::to_string(p[0].domid);
+        EXPECT_EQ(Judge(Node(be, p), &why), Verdict::kSkip) << first << " +" << p.size() - 1;
+        EXPECT_EQ(Judge(Node(be, p), &why, true), Verdict::kRefuse) << first;
+    }
 }
 
 TEST(RestoreRule, TrustedModeTakesTheToolstacksNodesToo)
