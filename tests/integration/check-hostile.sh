@@ -269,4 +269,105 @@ xsm "$B" restore --domid 3 --from-domid 5 --port 1 "$work/s.xsm" 2>"$work/err"
 rc=$?
 [ $rc = 5 ] && pass xenstored-failure-is-status-5 || fail xenstored-failure-is-status-5 "rc=$rc $(cat "$work/err")"
 
+# --- a driver domain's backend areas -------------------------------------
+# On A, domain 11 is a driver domain (X) serving guest 10's vif 0 from its
+# backend area; domain 12 is a third domain.  Of X's areas only the
+# directories the guest's frontends name are the guest's state: what X
+# keeps beside them is not saved (trusted mode would plant it, hundreds of
+# areas would make the save too large), and what X lets into a saved one
+# does not refuse an untrusted restore (the area is skipped whole).
+V=10 XD=11 Z=12
+XBE=/local/domain/$XD/backend/vif/$V/0
+VF=/local/domain/$V/device/vif
+driver_setup() {
+	local d
+	for d in $V $XD $Z; do must "$X" domain create "$A" $d --introduce >/dev/null || return 1; done
+	# The toolstack's device, as libxl writes it: X's backend, V's frontend.
+	must $PY "$here/toolstack.py" "$A/run/socket" <<EOF || return 1
+/local/domain/$XD/backend - n$XD
+$XBE - n$XD r$V
+$XBE/state 4 n$XD r$V
+$XBE/frontend $VF/0 n$XD r$V
+/local/domain/$V/device - n0 r$V
+/local/domain/$V/device/vif - n0 r$V
+$VF/0 - n$V r$XD
+$VF/0/backend $XBE n$V r$XD
+$VF/0/backend-id $XD n$V r$XD
+/local/domain/$XD/backend/vif/13/1/state 4 n$XD r13
+EOF
+	[ "$(guest "$A" $V <<<"write /local/domain/$V/data/x 1")" = OK ]
+}
+vsave() {	# FILE: save V on A, its messages in FILE.err; resumed after
+	xsm "$A" save --domid $V -o "$1" 2>"$1.err"
+	local rc=$?
+	xsm "$A" resume --domid $V 2>>"$1.err"
+	return $rc
+}
+in_stream() {	# FILE PATH: a node of the stream at or under PATH
+	"$XSM" dump "$1" | grep -q "path=\"$2[/\"]"
+}
+msg=$(driver_setup) && pass driver-domain-set-up || fail driver-domain-set-up "$msg"
+
+# (a) X lets domain Z create a node in the guest's vif area: a third
+# domain's node, which the guest's untrusted restore skips with the area.
+out=$(printf 'write %s/open x\nsetperms %s/open n%s w%s\n' "$XBE" "$XBE" $XD $Z | guest "$A" $XD)
+out+=$(guest "$A" $Z <<<"write $XBE/open/z 1")
+expect driver-third-domain-node $'OK\nOKOK' "$out"
+vsave "$work/v1.xsm" && in_stream "$work/v1.xsm" "$XBE/open/z" &&
+	pass driver-third-node-saved || fail driver-third-node-saved "$(cat "$work/v1.xsm.err")"
+vd=150
+read -r _ vport < <(toolstack $vd $((vd + 1)) | head -n 1)
+# X is trusted (--trust-domid), as a driver domain is: V's frontends name it.
+if xsm "$B" restore --domid $vd --from-domid $V --port "$vport" --trust-domid $XD \
+	"$work/v1.xsm" 2>"$work/v1r.err"; then
+	expect driver-third-node-no-veto 1 "$(guest "$B" $vd <<<"read /local/domain/$vd/data/x")"
+else
+	fail driver-third-node-no-veto "$(cat "$work/v1r.err")"
+fi
+"$X" domain destroy "$B" $vd >/dev/null
+# Trusted, where backend areas are applied, the node is still refused.
+expect_error driver-third-node-trusted-refused "names domain $Z" \
+	xsm "$B" restore --domid $((vd + 1)) --from-domid $V --port 1 --trust-domid $XD \
+	--trusted-stream "$work/v1.xsm"
+
+# (c) X's nodes in areas of the guest that no frontend names; (d) frontends
+# of the guest naming another guest's area and another device's.
+out=$(printf 'write /local/domain/%s/backend/vif/%s/5/evil 1\nwrite /local/domain/%s/backend/vbd/%s/51712/params /dev/sda\n' \
+	$XD $V $XD $V | guest "$A" $XD)
+must $PY "$here/toolstack.py" "$A/run/socket" <<EOF || out+=" toolstack failed"
+$VF/1 - n$V r$XD
+$VF/2 - n$V r$XD
+EOF
+out+=$(printf 'write %s/1/backend /local/domain/%s/backend/vif/13/1\nwrite %s/2/backend /local/domain/%s/backend/vbd/%s/51712\n' \
+	"$VF" $XD "$VF" $XD $V | guest "$A" $V)
+expect driver-unnamed-set-up $'OK\nOKOK\nOK' "$out"
+if vsave "$work/v2.xsm"; then
+	in_stream "$work/v2.xsm" "$XBE/state" && pass driver-device-area-saved ||
+		fail driver-device-area-saved "$("$XSM" dump "$work/v2.xsm" | grep -c /backend/) backend nodes"
+	! in_stream "$work/v2.xsm" /local/domain/$XD/backend/vif/$V/5 &&
+		! in_stream "$work/v2.xsm" /local/domain/$XD/backend/vbd/$V &&
+		pass driver-unnamed-areas-not-saved ||
+		fail driver-unnamed-areas-not-saved "$("$XSM" dump "$work/v2.xsm" | grep -o "path=\"[^\"]*/backend/v[ib][fd]/$V/[^\"]*\"" | head -n 3)"
+	! in_stream "$work/v2.xsm" /local/domain/$XD/backend/vif/13 &&
+		[ "$(grep -c "warning: domain $V's frontend $VF/[12] names backend .*: that backend is not saved" \
+			"$work/v2.xsm.err")" = 2 ] &&
+		pass driver-foreign-frontend-not-followed ||
+		fail driver-foreign-frontend-not-followed "$(cat "$work/v2.xsm.err")"
+else
+	fail driver-device-area-saved "$(cat "$work/v2.xsm.err")"
+fi
+
+# (b) X makes 400 backend areas for the guest: neither saved nor a reason
+# for the guest's save to fail.
+out=$(for n in $(seq 400); do echo "write /local/domain/$XD/backend/t$n/$V x"; done |
+	guest "$A" $XD | sort | uniq -c)
+expect driver-400-areas-set-up "400 OK" "$(echo $out)"
+if vsave "$work/v3.xsm"; then
+	pass driver-400-areas-save
+	"$XSM" dump "$work/v3.xsm" | grep -q "path=\"/local/domain/$XD/backend/t[0-9]" &&
+		fail driver-400-areas-not-saved "in the stream" || pass driver-400-areas-not-saved
+else
+	fail driver-400-areas-save "$(cat "$work/v3.xsm.err")"
+fi
+
 [ "$failed" = 0 ]
