@@ -99,8 +99,11 @@ int xsm_stream_convert(xsm_ctx *ctx, int in_fd, int out_fd,
 /*
  * Per-domain save and restore.  A domain's nodes are those under
  * /local/domain/<domid> and the backend areas of its devices,
- * /local/domain/<backend>/backend/<type>/<domid>; see
- * xsm_set_node_templates() to change that set.
+ * /local/domain/<backend>/backend/<type>/<domid>; a save takes of those
+ * only the directories <id> of the domain's own devices, as its
+ * frontends /local/domain/<domid>/device/<type>/<id>/backend name them
+ * (a frontend naming anything else is not followed: a warning to the
+ * logger).  See xsm_set_node_templates() to change that set.
  */
 
 /*
@@ -170,7 +173,10 @@ int xsm_domain_restore_buffer(xsm_ctx *ctx, uint32_t domid, uint32_t from_domid,
 
 /*
  * Replaces the node set: n absolute path templates, each naming $DOMID
- * once, with * for any one component.  EINVAL if one is malformed.
+ * once, with * for any one component.  EINVAL if one is malformed.  On
+ * save, a template /local/domain/X/backend/T/$DOMID (X, T a name or *)
+ * stands for the domain's own devices' directories it matches, found
+ * from the frontends; any other for every node it matches.
  */
 int xsm_set_node_templates(xsm_ctx *ctx, const char *const *templates,
                            unsigned int n);
