@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <utility>
 
 #include "stream/format.h"
 
@@ -47,22 +48,52 @@ bool ListOrNone(const NodePolicy::Lister &list, const std::string &path,
 }
 
 /*
- * "/local/domain/X/backend/T/V/ID" for the frontend of type T and id ID
- * of domain V: X's digits, or empty if value is anything else.
+ * The backend types a frontend of type t may have: its own, and those
+ * libxl serves that kind of device with under another name (a disk by
+ * QEMU, a keyboard by Linux's xen-kbdback, a USB controller by QEMU).
  */
-std::string_view BackendDomain(std::string_view value, const std::string &tail)
+bool BackendTypeFits(std::string_view t, std::string_view bt)
 {
-    constexpr std::string_view kPrefix = "/local/domain/";
-    if (value.compare(0, kPrefix.size(), kPrefix) != 0)
+    static const std::pair<std::string_view, std::string_view> kOther[] = {
+            {"vbd", "qdisk"}, {"vkbd", "vinput"}, {"vusb", "qusb"}};
+    if (bt == t)
+        return true;
+    for (const auto &[front, back] : kOther) {
+        if (t == front && bt == back)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * value, if it is exactly "/local/domain/X/backend/BT/V/ID" for the
+ * frontend of type t and id id of domain v: its "/local/domain/X/backend/BT/V"
+ * part, the backend area; else empty.
+ */
+std::string_view BackendArea(std::string_view value, const std::string &t, const std::string &v,
+                             const std::string &id)
+{
+    constexpr std::string_view kPrefix = "/local/domain/", kBackend = "/backend/";
+    std::string_view rest = value;
+    if (rest.compare(0, kPrefix.size(), kPrefix) != 0)
         return {};
-    value.remove_prefix(kPrefix.size());
-    const size_t slash = value.find('/');
-    if (slash == std::string_view::npos || value.substr(slash) != tail)
-        return {};
+    rest.remove_prefix(kPrefix.size());
+    size_t slash = rest.find('/');
     int x;
-    if (!ParseDomidComponent(value.substr(0, slash), &x))
+    if (slash == std::string_view::npos || !ParseDomidComponent(rest.substr(0, slash), &x))
         return {};
-    return value.substr(0, slash);
+    rest.remove_prefix(slash);
+    if (rest.compare(0, kBackend.size(), kBackend) != 0)
+        return {};
+    rest.remove_prefix(kBackend.size());
+    slash = rest.find('/');
+    if (slash == std::string_view::npos || !BackendTypeFits(t, rest.substr(0, slash)))
+        return {};
+    rest.remove_prefix(slash);
+    const std::string tail = "/" + v + "/" + id;
+    if (rest != tail)
+        return {};
+    return value.substr(0, value.size() - id.size() - 1);
 }
 
 } // namespace
@@ -105,19 +136,16 @@ bool FindDeviceBackends(unsigned int domid, const NodePolicy::Lister &list,
                 *e = re;
                 return false;
             }
-            const std::string tail = "/backend/" + t + "/" + v + "/" + id;
-            const std::string_view x = BackendDomain(value, tail);
-            if (x.empty()) {
+            const std::string area(BackendArea(value, t, v, id));
+            if (area.empty()) {
                 warnings->push_back("domain " + v + "'s frontend " + frontend +
                                     " names backend " + Quote(value) +
                                     ", not its own device's backend area "
-                                    "/local/domain/<domid>" + tail +
+                                    "/local/domain/<domid>/backend/" + t + "/" + v + "/" + id +
                                     ": that backend is not saved");
                 continue;
             }
             /* The device's directory, if its backend has one now. */
-            const std::string area = "/local/domain/" + std::string(x) + "/backend/" + t +
-                                     "/" + v;
             if (!ListOrNone(list, area, &present, e))
                 return false;
             if (std::find(present.begin(), present.end(), id) != present.end())

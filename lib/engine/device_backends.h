@@ -14,8 +14,10 @@
  * writes them with the guest as owner), so the value is followed only if
  * it names exactly the backend directory of that same device: a valid
  * domid X (decimal, no leading zero, not reserved), the frontend's type
- * T, the guest V and the frontend's id ID.  Anything else is not followed
- * and said in a warning; the save goes on without it.
+ * T (or the other name libxl gives that kind's backend: qdisk for vbd,
+ * vinput for vkbd, qusb for vusb), the guest V and the frontend's id ID.
+ * Anything else is not followed and said in a warning; the save goes on
+ * without it.
  */
 #ifndef XSM_ENGINE_DEVICE_BACKENDS_H
 #define XSM_ENGINE_DEVICE_BACKENDS_H

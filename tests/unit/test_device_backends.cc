@@ -84,6 +84,9 @@ void Devices(FakeStore *s)
     s->Set("/local/domain/0/backend/vif/5/0/state", "4");
     s->Set(kFront + "vbd/768/backend", "/local/domain/7/backend/vbd/5/768");
     s->Set("/local/domain/7/backend/vbd/5/768/state", "4");
+    /* A disk QEMU serves: libxl names its backend type qdisk. */
+    s->Set(kFront + "vbd/51712/backend", "/local/domain/0/backend/qdisk/5/51712");
+    s->Set("/local/domain/0/backend/qdisk/5/51712/state", "4");
     s->Set(kFront + "suspend/event-channel", "7"); /* no device */
 }
 
@@ -100,7 +103,8 @@ TEST(DeviceBackends, RootsAreTheHomeAndTheFrontendsBackends)
     XsError e;
     ASSERT_TRUE(NodePolicy::Default().Roots(5, s.lister(), s.reader(), &roots, &warnings, &e))
             << e.why;
-    std::vector<std::string> want{"/local/domain/0/backend/vif/5/0", "/local/domain/5",
+    std::vector<std::string> want{"/local/domain/0/backend/qdisk/5/51712",
+                                  "/local/domain/0/backend/vif/5/0", "/local/domain/5",
                                   "/local/domain/7/backend/vbd/5/768"};
     EXPECT_EQ(roots, want);
     EXPECT_TRUE(warnings.empty()) << warnings[0];
@@ -121,6 +125,9 @@ TEST(DeviceBackends, OnlyTheFrontendsOwnDeviceIsFollowed)
             {"1", "/local/domain/0/backend/vif/6/1"},      /* another guest's */
             {"2", "/local/domain/0/backend/vif/5/0"},      /* another device's */
             {"3", "/local/domain/0/backend/vbd/5/3"},      /* another type's */
+            {"12", "/local/domain/0/backend/qdisk/5/12"},  /* qdisk serves vbd only */
+            {"13", "/local/domain/0/backend/vif/5/13/x"},  /* not the directory */
+            {"14", "/local/domain/0/frontend/vif/5/14"},
             {"4", "/local/domain/00/backend/vif/5/4"},     /* not a domid */
             {"5", "/local/domain/32752/backend/vif/5/5"},  /* reserved */
             {"6", "/local/domain/0/backend/vif/5/6/"},     /* not the directory */
@@ -138,7 +145,8 @@ TEST(DeviceBackends, OnlyTheFrontendsOwnDeviceIsFollowed)
     XsError e;
     ASSERT_TRUE(NodePolicy::Default().Roots(5, s.lister(), s.reader(), &roots, &warnings, &e))
             << e.why;
-    std::vector<std::string> want{"/local/domain/0/backend/vif/5/0", "/local/domain/5",
+    std::vector<std::string> want{"/local/domain/0/backend/qdisk/5/51712",
+                                  "/local/domain/0/backend/vif/5/0", "/local/domain/5",
                                   "/local/domain/7/backend/vbd/5/768"};
     EXPECT_EQ(roots, want);
     ASSERT_EQ(warnings.size(), bad.size());
