@@ -20,6 +20,8 @@ set -eu
 src=${1:?usage: build-oxenstored.sh SRC OUT HVLIB}
 out=${2:?usage: build-oxenstored.sh SRC OUT HVLIB}
 hvlib=${3:?usage: build-oxenstored.sh SRC OUT HVLIB}
+src=$(cd "$src" && pwd)
+hvlib=$(cd "$(dirname "$hvlib")" && pwd)/$(basename "$hvlib")
 ocaml=$src/tools/ocaml
 cc=${CC:-cc}
 

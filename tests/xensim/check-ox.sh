@@ -23,8 +23,31 @@ T="timeout 10"
 testlib_begin "$counts" xsm-ox
 A=$work/a
 testlib_host "$A"
+XC=${XENSTORE_CONTROL:-/usr/lib/xen-4.17/bin/xenstore-control}
 on() { XENSTORED_PATH=$A/run/socket $T "$@"; }
 guest() { "$X" guest "$A" "$@" 2>>"$work/guest.err"; }
+# ctl ARGS...: xenstore-control; its answer, or the errno name.
+ctl() {
+	local out rc
+	out=$(on "$XC" "$@" 2>&1)
+	rc=$?
+	if [ $rc = 0 ]; then echo "$out"; return; fi
+	case "$out" in
+	"Error 2 "*) echo ENOENT ;;
+	"Error 13 "*) echo EACCES ;;
+	"Error 16 "*) echo EBUSY ;;
+	"Error 22 "*|"Command not supported"*) echo EINVAL ;;
+	*) echo "rc=$rc $(echo "$out" | head -1)" ;;
+	esac
+}
+# wait_read PATH WANT: up to 5 s for dom0 to read WANT at PATH.
+wait_read() {
+	for _ in $(seq 100); do
+		[ "$(on xenstore-read "$1" 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
 
 [ -x "$XENSIM_OXENSTORED" ] || { fail daemon "$XENSIM_OXENSTORED not built"; exit 1; }
 "$X" host start "$A" >/dev/null || { fail host "$(cat "$A/xenstored.log")"; exit 1; }
@@ -64,6 +87,41 @@ fi
 # A guest cannot write outside its home.
 out=$(echo 'write /local/domain/0/evil 1' | guest 3)
 if [ "$out" = EACCES ]; then pass ox-guest-perms; else fail ox-guest-perms "$out"; fi
+
+# --- quiesce / unquiesce (the C daemon's semantics, docs/misc/xenstore.txt)
+"$X" domain create "$A" 4 --introduce >/dev/null
+"$X" domain create "$A" 7 --introduce >/dev/null
+expect ox-quiesce-setup OK "$(printf '%s\n' 'watch /local/domain/4/w tk' 'events 1 2000' |
+	guest 4 | head -1)"
+expect ox-quiesce-unknown ENOENT "$(ctl quiesce 9)"
+expect ox-quiesce-bad-argument EINVAL "$(ctl quiesce 4 forever)"
+expect ox-quiesce OK "$(ctl quiesce 4)"
+expect ox-quiesce-twice-ebusy EBUSY "$(ctl quiesce 4)"
+# While quiesced: a request the guest sends stays unanswered and unrun, an
+# event for it is kept, and both survive any number of ring scans.
+req=$(echo 'raw-request write /local/domain/4/raw r' | guest 4)
+on xenstore-write /local/domain/4/w/x 1
+sleep 1
+expect_error ox-quiesced-request-not-run "couldn't read path" on xenstore-read /local/domain/4/raw
+expect ox-quiesced-nothing-written "" "$(echo events | guest 4)"
+expect ox-unquiesce OK "$(ctl unquiesce 4)"
+if wait_read /local/domain/4/raw r; then pass ox-unquiesce-runs-request
+else fail ox-unquiesce-runs-request "${req}: not run after unquiesce"; fi
+expect ox-unquiesce-delivers-event "/local/domain/4/w/x tk" "$(echo 'events 1 2000' | guest 4)"
+expect ox-unquiesce-idempotent OK "$(ctl unquiesce 4)"
+expect ox-unquiesce-unknown ENOENT "$(ctl unquiesce 9)"
+# An owned quiesce ends with the connection that made it (xenstore-control
+# exits at once), a plain one does not.
+expect ox-quiesce-owned OK "$(ctl quiesce 7 owned)"
+expect ox-quiesce-owned-ends-with-its-connection OK \
+	"$(echo 'write /local/domain/7/alive yes' | guest 7)"
+expect ox-quiesce-again-after-owner-left OK "$(ctl quiesce 7)"
+echo 'raw-request write /local/domain/7/late yes' | guest 7 >/dev/null
+sleep 0.5
+expect_error ox-quiesce-plain-holds "couldn't read path" on xenstore-read /local/domain/7/late
+expect ox-unquiesce-7 OK "$(ctl unquiesce 7)"
+if wait_read /local/domain/7/late yes; then pass ox-unquiesce-7-runs-request
+else fail ox-unquiesce-7-runs-request "not run after unquiesce"; fi
 
 # The domain dies: oxenstored fires @releaseDomain (after the initial event).
 on xenstore-watch -n 2 @releaseDomain > "$work/release" 2>&1 &
