@@ -84,9 +84,10 @@ done
 mkdir -p xbpack
 mv xb/xenbus.cmi xb/xenbus.cmx xb/xenbus.o xbpack/
 xbinc="-I xbpack"
-mods="syslog poll systemd paths define stdext trie config packet logging
- quota perms symbol utils store disk transaction event domain domains
- connection connections history parse_arg process xenstored"
+# The daemon's modules in its makefile's order (OBJS), after the
+# libraries it builds itself.
+mods="syslog poll systemd $(sed -n '/^OBJS = /,/^$/p' "$ocaml/xenstored/Makefile" |
+	sed -e 's/^OBJS = //' -e 's/\\//g' | tr -s ' \t\n' ' ')"
 for m in symbol trie syslog poll systemd; do
 	opt -c "$m".mli
 done

@@ -14,6 +14,7 @@ set -u
 counts=${1:?usage: check-ox.sh COUNTS-FILE}
 build=$(cd "${XENSIM_BUILD:-build/xensim}" && pwd)
 X=$build/xensim
+XSM=${XSM_BIN:-build/bin}/xsmigrate
 export XENSIM_TIMEOUT_MS=${XENSIM_TIMEOUT_MS:-5000}
 export XENSIM_XENSTORED=${XENSIM_XENSTORED:-$(cd "$(dirname "$0")" && pwd)/oxenstored-xensim}
 export XENSIM_OXENSTORED=${XENSIM_OXENSTORED:-$build/oxenstored-patched}
@@ -24,7 +25,7 @@ testlib_begin "$counts" xsm-ox
 A=$work/a
 testlib_host "$A"
 XC=${XENSTORE_CONTROL:-/usr/lib/xen-4.17/bin/xenstore-control}
-on() { XENSTORED_PATH=$A/run/socket $T "$@"; }
+on() { XENSTORED_PATH=${ON_HOST:-$A}/run/socket $T "$@"; }
 guest() { "$X" guest "$A" "$@" 2>>"$work/guest.err"; }
 # ctl ARGS...: xenstore-control; its answer, or the errno name.
 ctl() {
@@ -36,6 +37,7 @@ ctl() {
 	"Error 2 "*) echo ENOENT ;;
 	"Error 13 "*) echo EACCES ;;
 	"Error 16 "*) echo EBUSY ;;
+	"Error 17 "*) echo EEXIST ;;
 	"Error 22 "*|"Command not supported"*) echo EINVAL ;;
 	*) echo "rc=$rc $(echo "$out" | head -1)" ;;
 	esac
@@ -122,6 +124,75 @@ expect_error ox-quiesce-plain-holds "couldn't read path" on xenstore-read /local
 expect ox-unquiesce-7 OK "$(ctl unquiesce 7)"
 if wait_read /local/domain/7/late yes; then pass ox-unquiesce-7-runs-request
 else fail ox-unquiesce-7-runs-request "not run after unquiesce"; fi
+
+# --- save-domain: the C daemon's stream ---------------------------------
+# The same guest on fresh hosts O (oxenstored) and C (C xenstored, patched):
+# nodes with permissions, a relative and an absolute watch, an open
+# transaction, a watch event and a half-sent request pending.  Both streams
+# must hold the same records, byte for byte, but for the order of nodes
+# within a level and of watches (each daemon keeps its own) and for the
+# nodes C writes for its transaction's accesses (oxenstored has none).
+# Permissions name only existing domains: C flags the others as stale.
+C=$work/c O=$work/o
+testlib_host "$C"
+testlib_host "$O"
+XENSIM_XENSTORED=$build/xenstored-patched "$X" host start "$C" >/dev/null ||
+	fail host-c "$(cat "$C/xenstored.log")"
+"$X" host start "$O" >/dev/null || fail host-o "$(cat "$O/xenstored.log")"
+save_scenario() {	# HOST OUT
+	local h=$1 out=$2
+	"$X" domain create "$h" 5 --introduce >/dev/null
+	printf '%s\n' 'write /local/domain/5/data/a 1' 'write /local/domain/5/data/b two' \
+		'mkdir /local/domain/5/data/c' 'setperms /local/domain/5/data/b n5 r0' \
+		'watch data rel' 'watch /local/domain/5/data/a abs' 'events 2 2000' \
+		'tx-start' | "$X" guest "$h" 5 >/dev/null 2>&1
+	echo 'partial-request write /local/domain/5/data/half v' |
+		"$X" guest "$h" 5 >/dev/null 2>&1
+	sleep 0.3
+	XENSTORED_PATH=$h/run/socket $T "$XC" quiesce 5 >/dev/null
+	XENSTORED_PATH=$h/run/socket $T xenstore-write /local/domain/5/data/a 3
+	XENSTORED_PATH=$h/run/socket $T "$XC" save-domain 5 "$out" /local/domain/5 2>&1
+}
+# (Upstream oxenstored answers OK to any control command it does not know.)
+expect ox-save-domain "OK written" "$(save_scenario "$O" "$work/ox.xsm") $(
+	[ -s "$work/ox.xsm" ] && echo written)"
+expect c-save-domain "OK written" "$(save_scenario "$C" "$work/c.xsm") $(
+	[ -s "$work/c.xsm" ] && echo written)"
+cmp_out=$(python3 - "$work/ox.xsm" "$work/c.xsm" 2>&1 <<'EOF'
+import struct, sys
+def records(path):
+    d = open(path, "rb").read()
+    out, off = [], 16
+    while off < len(d):
+        ty, ln = struct.unpack_from("<II", d, off)
+        body = d[off + 8:off + 8 + ln]
+        off += 8 + ln
+        if ty == 5 and struct.unpack_from("<I", body)[0] != 0:
+            continue  # a node accessed in a transaction (C only)
+        if ty == 2 and struct.unpack_from("<H", body, 16)[0] >= 8:
+            # the guest picks its request ids: mask the half-sent one's
+            body = body[:28] + b"\0" * 4 + body[32:]
+        out.append((ty, body))
+    return d[:16], out
+(pa, ra), (pc, rc) = records(sys.argv[1]), records(sys.argv[2])
+names = {0: "END", 2: "CONN", 3: "WATCH", 4: "TA", 5: "NODE"}
+if pa != pc:
+    print("preamble", pa.hex(), pc.hex())
+if [t for t, _ in ra] != [t for t, _ in rc]:
+    print("record types", [names[t] for t, _ in ra], [names[t] for t, _ in rc])
+for rec in sorted(set(ra) ^ set(rc)):
+    print("only in", "ox" if rec in ra else "C", names[rec[0]], rec[1])
+print("same" if not (pa != pc or sorted(ra) != sorted(rc)) else "differ", len(ra))
+EOF
+)
+case "$cmp_out" in
+"same "*) pass "ox-save-same-records-as-c" ;;
+*) fail ox-save-same-records-as-c "$(echo "$cmp_out" | tr '\n' '|')" ;;
+esac
+if "$XSM" verify "$work/ox.xsm" >"$work/verify.out" 2>&1; then pass ox-save-verifies
+else fail ox-save-verifies "$(cat "$work/verify.out")"; fi
+expect ox-save-not-quiesced EBUSY "$(ctl save-domain 4 "$work/ox4.xsm" /local/domain/4)"
+expect ox-save-exists EEXIST "$(ON_HOST=$O ctl save-domain 5 "$work/ox.xsm" /local/domain/5)"
 
 # The domain dies: oxenstored fires @releaseDomain (after the initial event).
 on xenstore-watch -n 2 @releaseDomain > "$work/release" 2>&1 &

@@ -5,7 +5,8 @@
 #   make xensim     also builds build/xensim/oxenstored-patched when
 #                   ocamlfind is installed (scripts/debian-packages)
 #   make check-ox   tests/xensim/check-ox.sh: oxenstored serves dom0 and a
-#                   guest on a simulated host
+#                   guest on a simulated host, quiesces it, and saves it as
+#                   C xenstored-patched does
 #
 # XENSIM_XENSTORED=tests/xensim/oxenstored-xensim makes `xensim host start`
 # run it (see docs/oxenstored.md).
@@ -24,8 +25,8 @@ $(XENSIM_OX): $(XENSIM_PATCHED_SRC)/.applied $(XENSIM_DIR)/libxensim-hv.a \
 		$(abspath $(XENSIM_DIR))/obj-ox $(abspath $(XENSIM_DIR))/libxensim-hv.a
 	cp $(XENSIM_DIR)/obj-ox/oxenstored $@
 
-check-ox: $(XENSIM_DIR)/xensim $(XENSIM_OX)
+check-ox: $(XENSIM_DIR)/xensim $(XENSIM_OX) $(XENSIM_DIR)/xenstored-patched $(XSM_CLI)
 	@mkdir -p $(BUILD)/check
-	XENSIM_BUILD=$(XENSIM_DIR) \
+	XENSIM_BUILD=$(XENSIM_DIR) XSM_BIN=$(BUILD)/bin \
 		XENSIM_XENSTORED=$(abspath $(XENSIM_SRC))/oxenstored-xensim \
 		$(XENSIM_SRC)/check-ox.sh $(BUILD)/check/ox.counts
