@@ -112,6 +112,17 @@ else fail ox-unquiesce-runs-request "${req}: not run after unquiesce"; fi
 expect ox-unquiesce-delivers-event "/local/domain/4/w/x tk" "$(echo 'events 1 2000' | guest 4)"
 expect ox-unquiesce-idempotent OK "$(ctl unquiesce 4)"
 expect ox-unquiesce-unknown ENOENT "$(ctl unquiesce 9)"
+# A quiesce of any length keeps every event for the domain: more than the
+# 1024 its output queue holds, from sources that have gone away since.
+expect ox-quiesce-for-events OK "$(ctl quiesce 4)"
+for b in 0 1 2; do
+	# shellcheck disable=SC2046
+	on xenstore-write $(for i in $(seq 500); do echo "/local/domain/4/w/m$b-$i v"; done)
+done
+expect ox-unquiesce-for-events OK "$(ctl unquiesce 4)"
+expect ox-quiesce-keeps-every-event 1500 \
+	"$(echo 'events 1500 10000' | XENSIM_TIMEOUT_MS=20000 guest 4 | grep -c ' tk$')"
+
 # An owned quiesce ends with the connection that made it (xenstore-control
 # exits at once), a plain one does not.
 expect ox-quiesce-owned OK "$(ctl quiesce 7 owned)"
