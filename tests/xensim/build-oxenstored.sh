@@ -20,6 +20,11 @@ set -eu
 src=${1:?usage: build-oxenstored.sh SRC OUT HVLIB}
 out=${2:?usage: build-oxenstored.sh SRC OUT HVLIB}
 hvlib=${3:?usage: build-oxenstored.sh SRC OUT HVLIB}
+command -v ocamlfind >/dev/null || {
+	echo "build-oxenstored.sh: no ocamlfind (scripts/setup installs OCaml," \
+		"see scripts/debian-packages)" >&2
+	exit 1
+}
 src=$(cd "$src" && pwd)
 hvlib=$(cd "$(dirname "$hvlib")" && pwd)/$(basename "$hvlib")
 ocaml=$src/tools/ocaml
