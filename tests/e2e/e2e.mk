@@ -51,6 +51,13 @@ e2e-dom0: $(if $(wildcard $(XEN_SRC)/xen/Makefile),,$(XENSIM_FETCHED))
 	-XEN_SRC=$(XEN_SRC) E2E_SERIES=$(abspath $(E2E_SERIES)) \
 		scripts/build-dom0 tools $(E2E_DOM0)
 
+# oxenstored from the same source and series (its own key: a change of the
+# C daemon's inputs alone rebuilds it too, as the series is one input).
+.PHONY: e2e-dom0-ox
+e2e-dom0-ox: $(if $(wildcard $(XEN_SRC)/xen/Makefile),,$(XENSIM_FETCHED))
+	XEN_SRC=$(XEN_SRC) E2E_SERIES=$(abspath $(E2E_SERIES)) \
+		scripts/build-dom0 oxenstored $(E2E_DOM0)
+
 # Runs in the e2e dom0 (busybox only): static.
 $(E2E_FORGE): $(E2E_DIR)/forge-record.c
 	@mkdir -p $(@D)

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "hv.h"
 
@@ -43,4 +44,25 @@ int xensim_osdep_open(const char *path, int flags, ...)
 		return open(p, flags | O_CLOEXEC);
 	}
 	return open(path, flags, mode);
+}
+
+/*
+ * oxenstored raises its descriptor limit to fs.nr_open at start and fails
+ * if it cannot; a test host runs unprivileged, so the xensim build compiles
+ * its select_stubs.c with -Dsetrlimit=xensim_osdep_setrlimit: a limit above
+ * the hard one becomes the hard one.
+ */
+int xensim_osdep_setrlimit(int resource, const struct rlimit *rl);
+
+int xensim_osdep_setrlimit(int resource, const struct rlimit *rl)
+{
+	struct rlimit cur, want = *rl;
+
+	if (getrlimit(resource, &cur))
+		return -1;
+	if (want.rlim_max > cur.rlim_max)
+		want.rlim_max = cur.rlim_max;
+	if (want.rlim_cur > want.rlim_max)
+		want.rlim_cur = want.rlim_max;
+	return setrlimit(resource, &want);
 }

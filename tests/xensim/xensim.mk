@@ -26,7 +26,8 @@ XENSIM_XS_CFLAGS := -std=gnu99 $(CFLAGS) -fno-strict-aliasing \
 	-include $(XENSIM_DIR)/config.h -D__XEN_TOOLS__ \
 	-DXEN_RUN_STORED='"/nonexistent/xensim-sets-XENSTORED_RUNDIR"'
 
-XENSIM_HV_OBJS := $(patsubst %,$(XENSIM_DIR)/obj/%.o,hv hvport xenlibs osdep)
+XENSIM_HV_OBJS := $(patsubst %,$(XENSIM_DIR)/obj/%.o,hv hvport xenlibs osdep \
+	xcforeign)
 XENSIM_CMD_OBJS := $(patsubst %,$(XENSIM_DIR)/obj/%.o,xensim host domain \
 	lu guest guestcmd hv hvport)
 XENSIM_CFLAGS := -std=gnu11 $(CFLAGS) -Wall -Wextra -Wno-unused-parameter \
@@ -109,6 +110,9 @@ check-xensim: xensim $(XSM_CLI)
 	@mkdir -p $(BUILD)/check
 	XENSIM_BUILD=$(XENSIM_DIR) XSM_BIN=$(BUILD)/bin \
 		$(XENSIM_SRC)/check-xensim.sh $(BUILD)/check/xensim.counts
+
+# oxenstored-patched: the OCaml xenstored, where the OCaml toolchain is.
+include tests/xensim/oxenstored.mk
 
 # check-patched: the xenstored patches (quiesce/save-domain/restore-domain).
 include tests/xensim/patched.mk
