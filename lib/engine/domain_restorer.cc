@@ -15,6 +15,10 @@ namespace xsm {
 bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget &t,
                              XsError *e)
 {
+    /* A daemon without the command is said so before anything else is
+     * asked of it (oxenstored's quota reply is not C xenstored's). */
+    if (!xs_.Has("restore-domain", e))
+        return false;
     /* The limits first: the stream is bounded while it is read. */
     std::map<std::string, long> quotas;
     if (!xs_.Quotas(&quotas, e))

@@ -66,10 +66,8 @@ bool XenstoredClient::Control(const std::vector<std::string> &args, std::string 
      * it does not know with "OK", so a "quiesce" it never did would look
      * done.  "help" is asked once per client.
      */
-    if (!Knows(args[0])) {
-        *e = XsError{ENOSYS, Lacks(args[0])};
+    if (!Has(args[0], e))
         return false;
-    }
     if (!Talk(XS_CONTROL, Joined(args, 0), what, reply, &err, e, pass_fd))
         return false;
     if (err) {
@@ -79,6 +77,14 @@ bool XenstoredClient::Control(const std::vector<std::string> &args, std::string 
     /* A reply is a string; drop its terminating NUL. */
     reply->resize(std::strlen(reply->c_str()));
     return true;
+}
+
+bool XenstoredClient::Has(const std::string &cmd, XsError *e)
+{
+    if (Knows(cmd))
+        return true;
+    *e = XsError{ENOSYS, Lacks(cmd)};
+    return false;
 }
 
 bool XenstoredClient::Knows(const std::string &cmd)
@@ -108,11 +114,11 @@ bool XenstoredClient::Commands(std::map<std::string, std::string> *out, XsError 
         *e = XsError{err, std::string("xenstored refused \"help\": ") + std::strerror(err)};
         return false;
     }
-    /* oxenstored has no "help": it acknowledges any command it does not
-     * know (process.ml, do_debug), and lists nothing. */
-    oxenstored_ = std::strcmp(help.c_str(), "OK") == 0;
+    /* oxenstored as released has no "help": it acknowledges any command
+     * it does not know (process.ml, do_debug), and lists nothing. */
+    const bool acked = std::strcmp(help.c_str(), "OK") == 0;
     commands_.clear();
-    std::istringstream lines(oxenstored_ ? "" : help.c_str());
+    std::istringstream lines(acked ? "" : help.c_str());
     std::string line;
     while (std::getline(lines, line)) {
         size_t sep = line.find_first_of(" \t");
@@ -120,6 +126,9 @@ bool XenstoredClient::Commands(std::map<std::string, std::string> *out, XsError 
         if (!name.empty())
             commands_[name] = sep == std::string::npos ? "" : line.substr(sep + 1);
     }
+    /* With the series' "help" it lists its own commands, "mfn" among
+     * them, which C xenstored does not have. */
+    oxenstored_ = acked || commands_.count("mfn");
     commands_known_ = true;
     *out = commands_;
     return true;
@@ -142,10 +151,14 @@ std::string XenstoredClient::Lacks(const std::string &command) const
     static const char needs[] =
             "; carrying a guest's xenstore state needs C xenstored with the domain-state "
             "commands (quiesce, unquiesce, save-domain, restore-domain: xenstored-domain-state(7))";
-    if (oxenstored_)
+    if (oxenstored_ && commands_.empty())
         return "xenstored is oxenstored without the domain-state commands (it acknowledges "
                "every CONTROL command it does not know, \"help\" included, with \"OK\")" +
                std::string(needs);
+    if (oxenstored_)
+        return "xenstored is oxenstored, which has no \"" + command +
+               "\" command yet (libxl-patches brings quiesce, unquiesce and save-domain to "
+               "it, not restore-domain)" + std::string(needs);
     if (conn_.through_device())
         return "xenstored is reached only through the kernel's xenbus device, as a xenstore "
                "stub domain is, and " +

@@ -57,6 +57,10 @@ public:
     bool Control(const std::vector<std::string> &args, std::string *reply, XsError *e,
                  int pass_fd = -1);
 
+    /* Whether the daemon has CONTROL command cmd; if not, false with
+     * ENOSYS and Lacks(cmd) in *e.  ("help" is asked once per client.) */
+    bool Has(const std::string &cmd, XsError *e);
+
     /* Children of path; ENOENT if it does not exist. */
     bool Directory(const std::string &path, std::vector<std::string> *out, XsError *e);
 

@@ -258,6 +258,12 @@ else
 	fail ox-xsmigrate-save "$(tr '\n' '|' < "$work/cli.out")"
 fi
 expect ox-xsmigrate-save-leaves-quiesced EBUSY "$(ON_HOST=$O ctl quiesce 6)"
+# Restore is not there yet: refused before anything is sent, in words
+# that name the daemon and what it lacks.
+"$X" domain create "$O" 8 >/dev/null
+XENSTORED_PATH=$O/run/socket $T "$XSM" restore --domid 8 --from-domid 6 --port 1 \
+	"$work/cli6.xsm" >"$work/cli.out" 2>&1
+expect ox-xsmigrate-restore-refused "5 1" "$? $(grep -c 'xenstored is oxenstored, which has no "restore-domain" command yet' "$work/cli.out")"
 
 expect ox-save-not-quiesced EBUSY "$(ctl save-domain 4 "$work/ox4.xsm" /local/domain/4)"
 expect ox-save-exists EEXIST "$(ON_HOST=$O ctl save-domain 5 "$work/ox.xsm" /local/domain/5)"
