@@ -27,3 +27,7 @@ $(DOMAIN_BENCH_BIN): $(BUILD)/obj/bench/domain_bench.o $(XSM_STATIC)
 .PHONY: bench-domain
 bench-domain: $(DOMAIN_BENCH_BIN) xensim
 	bench/domain_bench.sh $(BUILD)
+
+# Rebuilt when a library header they use changes (a stale object would
+# read the library's types with an old layout).
+-include $(BUILD)/obj/bench/stream_bench.d $(BUILD)/obj/bench/domain_bench.d
