@@ -21,6 +21,7 @@
  * of the stream through a pipe included.
  */
 #include <chrono>
+#include <map>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -173,6 +174,11 @@ int Migrate(char **argv)
     std::set<unsigned int> trusted;
     xsm::RestoreTarget t{to, from, port, 0};
     xsm::XsError e;
+
+    /* Connected and probed before the pause, as a toolstack does. */
+    std::map<std::string, std::string> commands;
+    if (!a.Commands(&commands, &e) || !b.Commands(&commands, &e))
+        Die("probe: " + e.why);
 
     long long c0 = CpuNs(argv[7]), own0 = OwnCpuNs();
     auto t0 = Clock::now();

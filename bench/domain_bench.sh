@@ -144,6 +144,17 @@ function two(x, fmt) {
 	V["dcpu", rows] = ($7 + $8 + $10) / 1000
 	V["ratio", rows] = $3 == "-" ? "-" : $3 / $4
 	if (!($1 in seen)) { seen[$1] = 1; order[++ns] = $1 }
+	# A round moves to the empty host, then to the full one: a pair.
+	if ($2 == "empty") last_empty[$1] = $8
+	else if ($1 in last_empty) PR[$1, ++np[$1]] = $8 / last_empty[$1]
+}
+# "median|worst" of the full/empty restore CPU ratios of the pairs of size s
+function pairs(s,   v, i, n) {
+	n = np[s]
+	if (!n) return "-|-"
+	for (i = 1; i <= n; i++) v[i] = PR[s, i]
+	sort(v, n)
+	return (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) "|" v[n]
 }
 END {
 	printf "\n| nodes | destination | per-node copy ms | downtime ms | copy/engine | downtime CPU ms | save ms | restore ms | save CPU us/node | restore CPU us/node |\n"
@@ -169,7 +180,8 @@ END {
 			part(stat("dcpu", s, "empty"), 2)
 		if (s != base)
 			printf ", %.1fx the %d-node CPU", part(stat("dcpu", s, "empty"), 2) / part(stat("dcpu", base, "empty"), 2), base
-		printf "; restore into a host with %d others: %.2fx the CPU of an empty one\n", filler,
-			part(stat("rcpu", s, "full"), 2) / part(stat("rcpu", s, "empty"), 2)
+		pr = pairs(s)
+		printf "; restore into a host with %d others: %.2fx the CPU of an empty one (median of %d pairs), %.2fx in the worst pair\n", filler,
+			part(pr, 1), np[s], part(pr, 2)
 	}
 }' "$data"

@@ -14,6 +14,8 @@ filler=${3:-0}
 bin=${4:-$build/xensim/xenstored-patched}
 X=$build/xensim/xensim
 B=$build/bin/domain_bench
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib/testlib.sh"	# testlib_write_home: the toolstack's writes
 XC=/usr/lib/xen-4.17/bin/xenstore-control
 work=$(mktemp -d /tmp/xsm-prof.XXXXXX)
 export XSM_STATE_DIR=$work XENSIM_TIMEOUT_MS=120000
@@ -49,6 +51,8 @@ done
 "$X" domain create "$work/a" 10 --introduce >/dev/null
 "$B" populate "$(sock a)" 10 "$size"
 port=$("$X" domain move "$work/a" "$work/b" 10 --as 11 | sed -n 's/^port //p')
+# The receiving toolstack's writes before a restore (not profiled).
+testlib_write_home "$(sock b)" 11 "$port"
 # The engine's own side too, under callgrind as well.
 valgrind --tool=callgrind --callgrind-out-file="$work/engine.out" "$B" migrate \
 	"$(sock a)" "$(sock b)" 10 11 "$port" "$(cat "$work/a/xenstored.pid")" \

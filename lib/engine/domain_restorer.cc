@@ -67,7 +67,9 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     /* xenstored reads its own format: host byte order, version 1, padded len. */
     TempFile tmp;
     if (!tmp.Create("restore")) {
+        /* This host's file, as the caller's stream is: not xenstored's failure. */
         *e = XsError{errno, std::string("cannot create a scratch file: ") + std::strerror(errno)};
+        e->io = true;
         return false;
     }
     FdSink sink(tmp.fd());
@@ -75,8 +77,10 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     eo.ctx.endian = kHostEndian;
     eo.ctx.version = 1;
     eo.ctx.layout = Layout::Xen;
+    errno = 0; /* a failed write(2) sets it; an encoding error does not */
     if (!WriteDomainState(state, sink, eo, &why)) {
-        *e = XsError{EINVAL, "cannot write the state for xenstored: " + why};
+        *e = XsError{errno ? errno : EIO, "cannot write the state for xenstored: " + why};
+        e->io = true;
         return false;
     }
     /* The empty file argument: the file passed with the request. */

@@ -58,7 +58,9 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
 
     TempFile tmp;
     if (!tmp.Create("save")) {
+        /* This host's file, as the caller's stream is: not xenstored's failure. */
         *e = XsError{errno, std::string("cannot create a scratch file: ") + std::strerror(errno)};
+        e->io = true;
         return false;
     }
     /* The empty file argument: the file passed with the request. */
@@ -77,6 +79,7 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
     void *m = mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE, tmp.fd(), 0);
     if (m == MAP_FAILED) {
         *e = XsError{errno, std::string("cannot map the saved state: ") + std::strerror(errno)};
+        e->io = true;
         return false;
     }
     Bytes saved(static_cast<const char *>(m), st.st_size);

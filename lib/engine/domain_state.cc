@@ -108,6 +108,7 @@ struct Collector {
         NodeState n;
         n.path.assign(r.path);
         n.value.assign(r.value);
+        n.perms.reserve(r.perms.size());
         for (size_t i = 0; i < r.perms.size(); i++)
             n.perms.push_back(r.perms[i]);
         n.tx_id = r.pending() ? r.tx_id : 0;

@@ -31,8 +31,14 @@ bool ParseDomid(std::string_view s, int *out)
 std::vector<std::string_view> SplitPath(std::string_view path)
 {
     std::vector<std::string_view> out;
-    /* One allocation: this runs for every node of a stream. */
-    out.reserve(std::count(path.begin(), path.end(), '/') + 1);
+    SplitPathInto(path, &out);
+    return out;
+}
+
+void SplitPathInto(std::string_view path, std::vector<std::string_view> *comps)
+{
+    std::vector<std::string_view> &out = *comps;
+    out.clear();
     size_t pos = 0;
     while (pos < path.size()) {
         if (path[pos] == '/') {
@@ -45,7 +51,6 @@ std::vector<std::string_view> SplitPath(std::string_view path)
         out.push_back(path.substr(pos, end - pos));
         pos = end;
     }
-    return out;
 }
 
 std::vector<std::string> NodePolicy::DefaultTemplates()
@@ -95,7 +100,10 @@ NodePolicy::Area NodePolicy::Classify(std::string_view path, unsigned int domid)
 {
     if (path.empty() || path[0] != '/')
         return {};
-    return Classify(SplitPath(path), domid);
+    /* Runs for every node of a stream: the components' room is reused. */
+    thread_local std::vector<std::string_view> comps;
+    SplitPathInto(path, &comps);
+    return Classify(comps, domid);
 }
 
 NodePolicy::Area NodePolicy::Classify(const std::vector<std::string_view> &comps,
@@ -132,8 +140,9 @@ std::string NodePolicy::Remap(std::string_view path, unsigned int from, unsigned
 {
     if (path.empty() || path[0] != '/')
         return std::string(path);
-    /* Split once: this runs for every node of a restored domain. */
-    std::vector<std::string_view> comps = SplitPath(path);
+    /* Split once, into reused room: this runs for every node of a restored domain. */
+    thread_local std::vector<std::string_view> comps;
+    SplitPathInto(path, &comps);
     Area a = Classify(comps, from);
     if (!a.inside)
         return std::string(path);

@@ -69,6 +69,8 @@ private:
 
 /* "/a/b/c" -> {"a","b","c"}; views into path. */
 std::vector<std::string_view> SplitPath(std::string_view path);
+/* The same into *comps, which is cleared first (its room is kept). */
+void SplitPathInto(std::string_view path, std::vector<std::string_view> *comps);
 
 } // namespace xsm
 

@@ -113,7 +113,9 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
         *e = XsError{EPERM, n.at.Describe() + ": " + n.path + ": " + reason, true};
         return false;
     };
-    std::unordered_set<std::string> taken;
+    /* Views into s, which does not change here: no copy of a path. */
+    std::unordered_set<std::string_view> taken;
+    taken.reserve(s.nodes.size());
     for (const NodeState &n : s.nodes) {
         if (!n.pending())
             taken.insert(n.path);
@@ -123,14 +125,15 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
      * follow them in a stream xenstored wrote) cannot exist either, so a
      * restored subtree costs one lookup, not one per node.
      */
-    std::unordered_set<std::string> absent;
+    std::unordered_set<std::string_view> absent;
+    absent.reserve(s.nodes.size());
     std::vector<XenstoredClient::Permission> perms;
     for (const NodeState &n : s.nodes) {
         if (n.pending())
             continue;
         /* Who writes the node here: the guest, or (trusted) dom0 or a backend. */
         const unsigned int owner = n.perms[0].domid == o.domid ? to : n.perms[0].domid;
-        const std::string parent = n.path.substr(0, n.path.rfind('/'));
+        const std::string_view parent = std::string_view(n.path).substr(0, n.path.rfind('/'));
         if (absent.count(parent)) {
             absent.insert(n.path);
             continue;

@@ -90,19 +90,10 @@ public:
                                std::to_string(len_));
             return false;
         }
-        if (len_ - end >= kAlign) {
-            Fail(end, "len " + std::to_string(len_) + " leaves " +
-                              std::to_string(len_ - end) +
-                              " octets after the content (at most 7 octets of padding)");
-            return false;
-        }
-        for (size_t i = end; i < len_; i++) {
-            if (p_[i] != 0) {
-                NonZeroPadding(i, warning);
-                break;
-            }
-        }
-        return true;
+        /* What is left: more than the 7 octets padding can take. */
+        Fail(end, "len " + std::to_string(len_) + " leaves " + std::to_string(len_ - end) +
+                          " octets after the content (at most 7 octets of padding)");
+        return false;
     }
 
 private:

@@ -180,7 +180,7 @@ finish() { # NAME
 	timeout 60 xl destroy $1 >/dev/null 2>&1
 }
 
-# --- PV guest, xl migrate --xenstore-state (#8) across the two hosts ----------
+# --- PV guest, xl migrate --xenstore-state across the two hosts ---------------
 PV_NAME=th-pv
 
 pv_alive() { # TAG SECONDS

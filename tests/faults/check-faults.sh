@@ -268,6 +268,24 @@ xsm "$B" restore --domid 18 --port 1 /proc/self/mem 2>"$work/err"
 expect restore-read-error-status 3 $?
 expect restore-read-error-message 1 "$(grep -c "^xsmigrate restore: cannot read the stream: .*Input/output error" "$work/err")"
 
+# No scratch file for xenstored (the state directory is gone): a file
+# error of this host, 3, never "xenstored unreachable" (5); the save
+# resumes its domain, the restore applies nothing.
+domain "$A" 19
+XSM_STATE_DIR=$work/no-such-dir xsm "$A" save --domid 19 -o "$work/s19.xsm" 2>"$work/err"
+expect scratch-missing-save-status 3 $?
+expect scratch-missing-save-message 1 "$(grep -c "^xsmigrate save: cannot create a scratch file: No such file or directory" "$work/err")"
+expect scratch-missing-save-guest-served OK "$(served "$A" 19)"
+xsm "$A" save --domid 19 -o "$work/s19.xsm" 2>"$work/err" || fail scratch-missing-resave "$(cat "$work/err")"
+port=$("$X" domain move "$A" "$B" 19 | sed -n 's/^port //p')
+home "$B" 19 "$port"
+XSM_STATE_DIR=$work/no-such-dir xsm "$B" restore --domid 19 --port "$port" "$work/s19.xsm" 2>"$work/err"
+expect scratch-missing-restore-status 3 $?
+expect scratch-missing-restore-message 1 "$(grep -c "^xsmigrate restore: cannot create a scratch file: No such file or directory" "$work/err")"
+expect scratch-missing-restore-nothing-applied "" "$(on "$B" $T xenstore-read /local/domain/19/data/x 2>/dev/null)"
+xsm "$B" restore --domid 19 --port "$port" "$work/s19.xsm" 2>"$work/err"
+expect scratch-missing-restore-then-restored "0 v19" "$? $(on "$B" $T xenstore-read /local/domain/19/data/x 2>&1)"
+
 # --- the toolstack in a PID namespace of its own --------------------------
 # The state file goes to xenstored with the request (SCM_RIGHTS), never as
 # a /proc/PID/fd/N name that xenstored would resolve in its own namespace.
