@@ -7,7 +7,7 @@
 
 XTF_DIR    := xtf-tests
 XTF_OUT    := $(BUILD)/xtf-tests
-XTF_TESTS  := xenstore-smoke xenstore-migrate
+XTF_TESTS  := xenstore-smoke xenstore-migrate xenstore-ringfresh
 XTF_PVH_TESTS := xenstore-noncoop
 XTF_CC     ?= gcc
 XTF_LD     ?= ld

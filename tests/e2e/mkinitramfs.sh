@@ -124,8 +124,8 @@ if [ "$config" = plugin ] || [ "$config" = twohost ]; then
 		cp "$here/$f" "$root/e2e/$f"; chmod +x "$root/e2e/$f"; done
 fi
 if [ "$config" = plugin ]; then
-	cp "$here/xl-local" "$here/xl-local-nolib" "$here/xl-local-slow" "$root/e2e/"
-	chmod +x "$root/e2e/xl-local" "$root/e2e/xl-local-nolib" "$root/e2e/xl-local-slow"
+	cp "$here/xl-local" "$here/xl-local-nolib" "$here/xl-local-slow" "$here/xl-local-hold" "$root/e2e/"
+	chmod +x "$root/e2e/xl-local" "$root/e2e/xl-local-nolib" "$root/e2e/xl-local-slow" "$root/e2e/xl-local-hold"
 	# The forger of xs-forged-record-refused (static, built by e2e.mk).
 	cp "${E2E_FORGE:?E2E_FORGE: the forge-record binary}" "$root/e2e/forge-record"
 fi

@@ -464,6 +464,68 @@ finish() {
 	timeout 60 xl destroy $1 >/dev/null 2>&1
 }
 
+# --- xs-ring-fresh: the ring the receiver gets is fresh ---------------------
+# A guest that leaves its ring page alone while xl migrate copies its
+# memory (xenstore-ringfresh: it waits on its suspend event channel only).
+# The receiver gets the first RF_HOLD_KIB KiB of the stream, then nothing
+# for 5 s (xl-local-hold): libxc's first pass sends the 8 MiB guest's pages
+# in PFN order, so by then the ring page (the guest says where it is) has
+# been copied, and the guest still runs.  dom0 writes the watched node
+# then, so xenstored writes the watch event into the ring through its
+# grant mapping; the guest must find it on its ring in the new domain.
+RF=xsm-ringfresh
+RF_HOLD_KIB=6144
+xs_ring_fresh() {
+	step xs_ring_fresh
+	T=xs-ring-fresh
+	guest_cfg $RF $G/xenstore-ringfresh
+	mv /tmp/$RF.cfg $W/$RF.cfg
+	timeout 120 xl create $W/$RF.cfg >$W/$RF.create 2>&1 ||
+		{ fail $T "xl create: $(xl_out $W/$RF.create)"; return; }
+	old=$(domid $RF)
+	d=/local/domain/$old/data
+	wait_value $d/state quiet 90 ||
+		{ fail $T "guest never became quiet (state '$(xenstore-read $d/state 2>&1)', console: $(console_tail $RF))"; return; }
+	pfn=$(xenstore-read $d/ringfresh/ring-pfn)
+	case $pfn in ''|*[!0-9]*) fail $T "guest gave no ring PFN ('$pfn')"; return;; esac
+	[ $((pfn * 4)) -lt $((RF_HOLD_KIB - 1024)) ] ||
+		{ fail $T "ring page at PFN $pfn is not well before the hold at $RF_HOLD_KIB KiB of the stream"; return; }
+	rm -f $W/rf.hold $W/rf.rc
+	(
+		export E2E_HOLD_KIB=$RF_HOLD_KIB E2E_HOLD_MARK=$W/rf.hold E2E_HOLD_S=5
+		migrate $RF /e2e/xl-local-hold $W/rf.out
+		echo $? > $W/rf.rc
+	) &
+	mpid=$!
+	wait_for 120 test -e $W/rf.hold -o -e $W/rf.rc
+	if [ ! -e $W/rf.hold ]; then
+		wait $mpid
+		fail $T "the stream was never held (xl migrate: rc $(cat $W/rf.rc 2>/dev/null) $(xl_out $W/rf.out))"
+		return
+	fi
+	xenstore-write $d/ringfresh/watched live-change
+	st=$(xl list $old 2>/dev/null | awk 'NR==2 {print $5}')
+	q=$(xenstore-read $d/state 2>/dev/null)
+	wait $mpid
+	rc=$(cat $W/rf.rc 2>/dev/null); rm -f $W/rf.rc $W/rf.hold
+	[ "$rc" = 0 ] || { fail $T "xl migrate: rc $rc $(xl_out $W/rf.out)"; return; }
+	case ${st:-gone} in
+	gone|*[psdc]*) fail $T "the source was no longer running when dom0 wrote (xl state '${st:-gone}')"; return;;
+	esac
+	[ "$q" = quiet ] || { fail $T "guest state '$q' when dom0 wrote, want quiet"; return; }
+	e2e "INFO $T: ring at PFN $pfn, dom0 wrote after $RF_HOLD_KIB KiB of the stream, source state '$st'"
+	after_move $RF $old || { fail $T "$WHY"; return; }
+	r=/local/domain/$ID/data
+	wait_value $r/state "done" 60 ||
+		{ fail $T "moved guest never wrote data/state=done (state '$(xenstore-read $r/state 2>&1)', console: $(console_tail $RF))"; return; }
+	v=$(xenstore-read $r/ringfresh/result 2>/dev/null)
+	case $v in
+	PASS) pass $T;;
+	"") fail $T "the guest recorded no result (console: $(console_tail $RF))";;
+	*) fail $T "${v#FAIL: }";;
+	esac
+}
+
 if ! only xs; then
 	:
 elif [ -f $G/xenstore-migrate ]; then
@@ -488,6 +550,16 @@ elif [ -f $G/xenstore-migrate ]; then
 	finish xsm-mig
 else
 	fail xs-save-create "guest image $G/xenstore-migrate not built"
+fi
+
+if ! only ring; then
+	:
+elif [ -f $G/xenstore-ringfresh ]; then
+	xs_ring_fresh
+	guest_log $RF
+	timeout 60 xl destroy $RF >/dev/null 2>&1
+else
+	fail xs-ring-fresh "guest image $G/xenstore-ringfresh not built"
 fi
 
 only nc && nc_all

@@ -88,7 +88,12 @@ perms_a=$(echo "$out" | tail -1)
 expect save-not-quiesced EBUSY "$(ctl "$A" save-domain 5 "$F" /local/domain/5)"
 [ -e "$F" ] && fail save-not-quiesced-no-file "$F written" || pass save-not-quiesced-no-file
 expect quiesce-unknown ENOENT "$(ctl "$A" quiesce 9)"
+# The quiesce maps the ring again and drops the old mapping, so that
+# log-dirty records the page (Xen marks it dirty when a grant mapping goes).
+u0=$(cat "$A/hv/dom/5/unmapped" 2>/dev/null || echo 0)
 expect quiesce OK "$(ctl "$A" quiesce 5)"
+expect quiesce-remaps-ring "unmapped $((u0 + 1)) mapped 1" \
+	"unmapped $(cat "$A/hv/dom/5/unmapped" 2>&1) mapped $(cat "$A/hv/dom/5/mapped" 2>&1)"
 # A quiesce belongs to the save that made it: a second one is refused.
 expect quiesce-twice-ebusy EBUSY "$(ctl "$A" quiesce 5)"
 # An owned quiesce ends with its connection if no save-domain took it over.
@@ -205,6 +210,15 @@ done
 expect unquiesce-resumes 1 "$(on "$A" xenstore-read /local/domain/6/q 2>&1)"
 expect unquiesced-guest "$(printf 'OK\n1')" "$(printf 'write /local/domain/6/r 2\nread /local/domain/6/q\n' | guest "$A" 6)"
 expect save-after-unquiesce EBUSY "$(ctl "$A" save-domain 6 "$work/dom6.xsm")"
+# A ring that cannot be mapped again: the quiesce fails with that error,
+# the old mapping stays and the domain is still served.
+: > "$A/hv/dom/6/refuse-map"
+expect quiesce-remap-fails EACCES "$(ctl "$A" quiesce 6)"
+rm -f "$A/hv/dom/6/refuse-map"
+expect quiesce-remap-fails-keeps-ring 1 "$(cat "$A/hv/dom/6/mapped" 2>&1)"
+expect quiesce-remap-fails-serves "$(printf 'OK\n2')" \
+	"$(printf 'write /local/domain/6/s 3\nread /local/domain/6/r\n' | guest "$A" 6)"
+expect quiesce-remap-fails-not-quiesced EBUSY "$(ctl "$A" save-domain 6 "$work/dom6.xsm")"
 
 # The receiving toolstack's home for a domain, as for domain 5 above.
 receiving_home() {	# HOST DOMID

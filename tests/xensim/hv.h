@@ -13,7 +13,10 @@
  *   HOST/hv/dom/ID/info           "dying D shutdown S reason R"
  *   HOST/hv/dom/ID/ring           the xenstore ring page (grant ref 1)
  *   HOST/hv/dom/ID/store-port     the guest's end of its store channel
- *   HOST/hv/dom/ID/mapped         present while the page is grant-mapped
+ *   HOST/hv/dom/ID/mapped         while the page is grant-mapped: how often
+ *   HOST/hv/dom/ID/unmapped       how often a grant mapping of it went
+ *                                 (when Xen logs the page dirty)
+ *   HOST/hv/dom/ID/refuse-map     a test's: grant mapping the page fails
  *   HOST/hv/dom/ID/port/N         one event channel, see struct hv_port
  *   HOST/hv/rx/PID.N               datagram sockets receiving events
  *

@@ -311,6 +311,8 @@ void *xengnttab_map_grant_ref(xengnttab_handle *xgt, uint32_t domid,
 	struct hv_dominfo info;
 	unsigned int i;
 	void *addr = NULL;
+	char p[PATH_MAX];
+	unsigned int n;
 	int lk;
 
 	if (ref != GNTTAB_RESERVED_XENSTORE) {
@@ -330,24 +332,37 @@ void *xengnttab_map_grant_ref(xengnttab_handle *xgt, uint32_t domid,
 		errno = ESRCH;
 		goto out;
 	}
+	/* A test's way to make a mapping fail (dom/ID/refuse-map). */
+	if (!hv_path(&xgt->host, p, "dom/%u/refuse-map", domid) &&
+	    !access(p, F_OK)) {
+		errno = EACCES;
+		goto out;
+	}
 	addr = hv_ring_map(&xgt->host, domid);
 	if (!addr)
 		goto out;
 	xgt->map[i].addr = addr;
 	xgt->map[i].domid = domid;
-	hv_dom_write_uint(&xgt->host, domid, "mapped", 1);
+	if (hv_dom_read_uint(&xgt->host, domid, "mapped", &n))
+		n = 0;
+	hv_dom_write_uint(&xgt->host, domid, "mapped", n + 1);
  out:
 	hv_unlock(lk);
 	return addr;
 }
 
-/* The last reference to a dying domain's page going away finishes it off. */
+/*
+ * The last reference to a dying domain's page going away finishes it off.
+ * As Xen marks a page written through a writable grant mapping dirty for
+ * log-dirty mode only when the mapping goes, dom/ID/unmapped counts the
+ * unmaps: the times a save would have seen the ring page dirtied by us.
+ */
 int xengnttab_unmap(xengnttab_handle *xgt, void *start_address,
 		    uint32_t count)
 {
 	struct hv_dominfo info;
 	char p[PATH_MAX];
-	unsigned int i;
+	unsigned int i, domid, n;
 	int lk;
 
 	for (i = 0; i < MAX_MAPS && xgt->map[i].addr != start_address; i++)
@@ -358,13 +373,23 @@ int xengnttab_unmap(xengnttab_handle *xgt, void *start_address,
 	}
 	munmap(start_address, HV_PAGE_SIZE);
 	xgt->map[i].addr = NULL;
+	domid = xgt->map[i].domid;
 	lk = hv_lock(&xgt->host);
 	if (lk < 0)
 		return -1;
-	if (!hv_path(&xgt->host, p, "dom/%u/mapped", xgt->map[i].domid))
+	if (hv_dom_read_uint(&xgt->host, domid, "unmapped", &n))
+		n = 0;
+	hv_dom_write_uint(&xgt->host, domid, "unmapped", n + 1);
+	if (!hv_dom_read_uint(&xgt->host, domid, "mapped", &n) && n > 1) {
+		/* Another mapping of the page is left. */
+		hv_dom_write_uint(&xgt->host, domid, "mapped", n - 1);
+		hv_unlock(lk);
+		return 0;
+	}
+	if (!hv_path(&xgt->host, p, "dom/%u/mapped", domid))
 		unlink(p);
-	if (!hv_dom_info(&xgt->host, xgt->map[i].domid, &info) && info.dying)
-		hv_dom_reap(&xgt->host, xgt->map[i].domid);
+	if (!hv_dom_info(&xgt->host, domid, &info) && info.dying)
+		hv_dom_reap(&xgt->host, domid);
 	hv_unlock(lk);
 	return 0;
 }
