@@ -63,6 +63,8 @@ required_plugin="smoke-verdict
  xs-save-txn-eagain xs-save-nodes xs-save-perms xs-save-watch
  xs-migrate-txn-eagain xs-migrate-nodes xs-migrate-perms xs-migrate-watch
  xs-localmigrate-x5 xs-live-event xs-receiver-refuses xs-forged-record-refused
+ xs-quiesce-marker-held-refused xs-quiesce-marker-kept
+ xs-record-domid0-refused xs-record-reserved-domid-refused xs-record-before-libxc-refused
  xs-linux-guest xs-leak-check
  nc-save-txn-eagain nc-save-nodes nc-save-perms nc-save-watch
  nc-save-partial-request nc-save-domid-port nc-pv-refused
