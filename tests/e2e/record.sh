@@ -11,6 +11,9 @@ REC=xsm-rec
 # marker DOMID: the marker libxl keeps while it holds the domain quiesced
 marker() { xenstore-read /libxl/$1/xenstore-state-quiesced 2>/dev/null; }
 
+# has_marker DOMID
+has_marker() { [ -n "$(marker $1)" ]; }
+
 # start_of PID: the process's start time (field 22 of /proc/PID/stat)
 start_of() { sed 's/.*) //' /proc/$1/stat | cut -d' ' -f20; }
 
@@ -75,7 +78,7 @@ rec_marker_kept() {
 	old=$(domid $REC)
 	migrate $REC /e2e/xl-local-hold $W/hold.out &
 	mpid=$!
-	if ! wait_for 120 test -n "$(marker $old)"; then
+	if ! wait_for 120 has_marker $old; then
 		wait $mpid
 		fail $T "no marker on domain $old during the migration: $(xl_out $W/hold.out)"
 		return 1
@@ -124,8 +127,12 @@ rec_refused() {
 			{ fail $_t "xl restore failed without '$_w': $(xl_out $W/rec.out)"; return 1; }
 	done
 	e2e "INFO $_t: xl restore said: $(grep -F "$1" $W/rec.out | head -n 1)"
-	[ "$(xl list | awk 'NR > 1' | wc -l)" = 1 ] ||
-		{ fail $_t "domains left after the refusal: $(xl list | tr '\n' ';')"; return 1; }
+	if [ "$(xl list | awk 'NR > 1' | wc -l)" != 1 ]; then
+		fail $_t "domains left after the refusal: $(xl list | tr '\n' ';') $(xl_out $W/rec.out)"
+		timeout 60 xl -vvv destroy $REC >$W/rec.destroy 2>&1
+		e2e "INFO $_t: xl destroy of the leftover: $(xl_out $W/rec.destroy)"
+		return 1
+	fi
 	cmp -s $W/xs.before $W/xs.after ||
 		{ fail $_t "xenstore changed: $(diff $W/xs.before $W/xs.after | grep '^[-+]/' | head -n 5 | tr '\n' ';')"; return 1; }
 	pass $_t
