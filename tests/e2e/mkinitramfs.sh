@@ -124,8 +124,8 @@ if [ "$config" = plugin ] || [ "$config" = twohost ]; then
 		cp "$here/$f" "$root/e2e/$f"; chmod +x "$root/e2e/$f"; done
 fi
 if [ "$config" = plugin ]; then
-	cp "$here/xl-local" "$here/xl-local-nolib" "$here/xl-local-slow" "$here/xl-local-hold" "$root/e2e/"
-	chmod +x "$root/e2e/xl-local" "$root/e2e/xl-local-nolib" "$root/e2e/xl-local-slow" "$root/e2e/xl-local-hold"
+	for f in xl-local xl-local-nolib xl-local-slow xl-local-hold xl-local-late; do
+		cp "$here/$f" "$root/e2e/$f"; chmod +x "$root/e2e/$f"; done
 	# The forger of xs-forged-record-refused (static, built by e2e.mk).
 	cp "${E2E_FORGE:?E2E_FORGE: the forge-record binary}" "$root/e2e/forge-record"
 fi
@@ -146,7 +146,8 @@ echo "root:x:0:" > "$root/etc/group"
 
 cp "$here/init" "$root/init"
 echo "$config" > "$root/e2e/config"
-cp "$here"/scenario*.sh "$here/nc-lib.sh" "$here/e2e-lib.sh" "$here/devguest.sh" "$root/e2e/"
+cp "$here"/scenario*.sh "$here/nc-lib.sh" "$here/e2e-lib.sh" "$here/devguest.sh" \
+	"$here/record.sh" "$root/e2e/"
 chmod +x "$root/init" "$root/e2e/scenario.sh"
 [ -d "$guests" ] && for g in "$guests"/*; do
 	[ -f "$g" ] && cp "$g" "$root/e2e/guests/"; done
