@@ -119,7 +119,8 @@ if [ "$config" = plugin ] || [ "$config" = twohost ]; then
 	# xenstore-utils, the PV frontends and xs-txn-hold; the device guests'
 	# minimal hotplug scripts.
 	sh "$here/mklinuxguest.sh" "$root/e2e/linux" "$kver" \
-		"${E2E_TXNHOLD:?E2E_TXNHOLD: the xs-txn-hold binary}"
+		"${E2E_TXNHOLD:?E2E_TXNHOLD: the xs-txn-hold binary}" \
+		"${E2E_GAPWATCH:?E2E_GAPWATCH: the gapwatch binary}"
 	for f in block-e2e vif-e2e; do
 		cp "$here/$f" "$root/e2e/$f"; chmod +x "$root/e2e/$f"; done
 fi
@@ -146,7 +147,8 @@ echo "root:x:0:" > "$root/etc/group"
 
 cp "$here/init" "$root/init"
 echo "$config" > "$root/e2e/config"
-cp "$here"/scenario*.sh "$here/nc-lib.sh" "$here/e2e-lib.sh" "$here/devguest.sh" "$root/e2e/"
+cp "$here"/scenario*.sh "$here/nc-lib.sh" "$here/e2e-lib.sh" "$here/devguest.sh" \
+	"$here/osstest.sh" "$here/bench-downtime.sh" "$root/e2e/"
 chmod +x "$root/init" "$root/e2e/scenario.sh"
 [ -d "$guests" ] && for g in "$guests"/*; do
 	[ -f "$g" ] && cp "$g" "$root/e2e/guests/"; done
