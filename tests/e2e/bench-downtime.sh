@@ -7,10 +7,13 @@
 #
 # The PV device guest runs gapwatch (tests/e2e/gapwatch.c), which records
 # the largest step of its CLOCK_BOOTTIME between two 1 ms wake-ups.  Each
-# pair is one move of each kind, their order alternating from pair to
-# pair, so that a drift of the machine's load weighs on both alike.
+# round is one move of each kind, their order rotating from round to
+# round, so that a drift of the machine's load weighs on all alike.  The
+# kinds: plain (the baseline), xenstore-state, and, when the initramfs
+# has another libxl in /e2e/alt (E2E_DOM0_ALT), xenstore-state-alt: the
+# same flag with that libxl (LD_LIBRARY_PATH, the receiver inherits it).
 # Prints "E2E: BENCH ..." lines: per move, then min, median and worst of
-# each kind, and the ratio and milliseconds the flag adds (medians).
+# each kind, and the ratio and milliseconds each flagged kind adds.
 
 BD_NAME=bench-pv BD_IP=169.254.77.5 BD_DISK=$W/bench-pv.img
 BD_PAIRS=$(sed -n 's/.*e2e\.pairs=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -57,22 +60,29 @@ bench_downtime() {
 	elif ! gcmd $BD_NAME 30 "{ gapwatch >/tmp/gap.log 2>&1 & echo \$! >/tmp/gap.pid; } && sleep 1 && cat /tmp/gap.log"; then
 		bench "error: cannot start gapwatch in the guest: $GOUT"
 	else
+		_kinds="plain xenstore-state"
+		if [ -f /e2e/alt/series ]; then
+			_kinds="$_kinds xenstore-state-alt"
+			bench "xenstore-state-alt: libxl of the series $(grep -v '^#' /e2e/alt/series | tr '\n' ' ')"
+		fi
+		_nk=$(echo "$_kinds" | wc -w)
 		_p=1
 		while [ $_p -le "$BD_PAIRS" ]; do
-			if [ $((_p % 2)) = 1 ]; then
-				bd_move plain "" && bd_move xenstore-state --xenstore-state
-			else
-				bd_move xenstore-state --xenstore-state && bd_move plain ""
-			fi || break
+			# This round's order: the kinds rotated by _p - 1.
+			_r=$(echo "$_kinds" | awk -v k=$(( (_p - 1) % _nk )) '{for (i = 0; i < NF; i++) printf "%s ", $((i + k) % NF + 1)}')
+			for _k in $_r; do bd_move "$_k" || break 2; done
 			_p=$((_p + 1))
 		done
-		_a=$(bd_stats plain) _b=$(bd_stats xenstore-state)
-		if [ -n "$_a" ] && [ -n "$_b" ]; then
-			bench "downtime (guest's clock), $((_p - 1)) pairs, ms: without --xenstore-state min/median/worst $_a"
-			bench "downtime (guest's clock), $((_p - 1)) pairs, ms: with --xenstore-state min/median/worst $_b"
-			echo "$_a $_b" | awk '{printf "BENCH --xenstore-state: median %.2fx the baseline, +%.1f ms (min %.2fx, +%.1f ms)\n", $5 / $2, $5 - $2, $4 / $1, $4 - $1}' |
+		_a=$(bd_stats plain)
+		[ -n "$_a" ] && bench "downtime (guest's clock), $((_p - 1)) rounds, ms: plain (without --xenstore-state) min/median/worst $_a"
+		for _k in $_kinds; do
+			[ "$_k" = plain ] && continue
+			_b=$(bd_stats "$_k")
+			if [ -z "$_a" ] || [ -z "$_b" ]; then continue; fi
+			bench "downtime (guest's clock), $((_p - 1)) rounds, ms: $_k min/median/worst $_b"
+			echo "$_a $_b" | awk -v k="$_k" '{printf "BENCH %s: median %.2fx the baseline, +%.1f ms (min %.2fx, +%.1f ms)\n", k, $5 / $2, $5 - $2, $4 / $1, $4 - $1}' |
 				while read -r _l; do e2e "$_l"; done
-		fi
+		done
 	fi
 	guest_log $BD_NAME
 	timeout 60 xl destroy $BD_NAME >/dev/null 2>&1

@@ -129,6 +129,12 @@ if [ "$config" = plugin ]; then
 	chmod +x "$root/e2e/xl-local" "$root/e2e/xl-local-nolib" "$root/e2e/xl-local-slow"
 	# The forger of xs-forged-record-refused (static, built by e2e.mk).
 	cp "${E2E_FORGE:?E2E_FORGE: the forge-record binary}" "$root/e2e/forge-record"
+	# The bench group's other libxl (E2E_DOM0_ALT), for LD_LIBRARY_PATH.
+	if [ -n "${E2E_DOM0_ALT:-}" ]; then
+		mkdir -p "$root/e2e/alt"
+		cp -a "$E2E_DOM0_ALT"/root/usr/lib/x86_64-linux-gnu/libxenlight.so* "$root/e2e/alt/"
+		cat "$E2E_DOM0_ALT/tools.series" > "$root/e2e/alt/series"
+	fi
 fi
 
 # Kernel modules xl/xenstored need, in load order (privcmd before xenfs);

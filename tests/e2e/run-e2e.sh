@@ -30,7 +30,9 @@
 #   E2E_FORGE         forge-record binary (plugin)       (E2E_OUT/forge-record)
 #   E2E_TXNHOLD       xs-txn-hold binary (plugin, twohost) (E2E_OUT/xs-txn-hold)
 #   E2E_GAPWATCH      gapwatch binary (plugin, twohost)  (E2E_OUT/gapwatch)
-#   E2E_BENCH_PAIRS   pairs of moves of the bench group (make bench-e2e) (5)
+#   E2E_BENCH_PAIRS   rounds of moves of the bench group (make bench-e2e) (5)
+#   E2E_DOM0_ALT      plugin: a second scripts/build-dom0 tools output whose
+#                     libxenlight the bench group measures too (none)
 #   E2E_COUNTS        also write "<passed> <failed>" here (all configurations)
 #   E2E_TIMEOUT       wall-clock limit for QEMU per configuration, s
 #                     (stock 300, plugin 1800, twohost 1200 for both)
