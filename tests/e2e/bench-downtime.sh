@@ -63,7 +63,7 @@ bench_downtime() {
 		_kinds="plain xenstore-state"
 		if [ -f /e2e/alt/series ]; then
 			_kinds="$_kinds xenstore-state-alt"
-			bench "xenstore-state-alt: libxl of the series $(grep -v '^#' /e2e/alt/series | tr '\n' ' ')"
+			bench "xenstore-state-alt: the libxl of E2E_DOM0_ALT, whose series ends with $(grep -v '^#' /e2e/alt/series | tail -n 1)"
 		fi
 		_nk=$(echo "$_kinds" | wc -w)
 		_p=1
@@ -80,7 +80,7 @@ bench_downtime() {
 			_b=$(bd_stats "$_k")
 			if [ -z "$_a" ] || [ -z "$_b" ]; then continue; fi
 			bench "downtime (guest's clock), $((_p - 1)) rounds, ms: $_k min/median/worst $_b"
-			echo "$_a $_b" | awk -v k="$_k" '{printf "BENCH %s: median %.2fx the baseline, +%.1f ms (min %.2fx, +%.1f ms)\n", k, $5 / $2, $5 - $2, $4 / $1, $4 - $1}' |
+			echo "$_a $_b" | awk -v k="$_k" '{printf "BENCH %s: median %.2fx the baseline, %+.1f ms (min %.2fx, %+.1f ms)\n", k, $5 / $2, $5 - $2, $4 / $1, $4 - $1}' |
 				while read -r _l; do e2e "$_l"; done
 		done
 	fi
