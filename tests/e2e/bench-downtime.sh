@@ -40,7 +40,9 @@ bd_move() {
 	_wall=$(since "$_t")
 	_g=$(bd_gap) || { bench "error: gapwatch does not answer after a move: $GOUT"; return 1; }
 	echo "$1 ${_g%% *}" >> "$W"/bench.gaps
-	bench "move $1: guest's largest clock gap ${_g%% *} ms (monotonic ${_g#* } ms), xl migrate ${_wall}s"
+	# What the guest has left: osstest's x10 saw it lose ~1 MB a move.
+	gcmd $BD_NAME 30 "grep MemAvailable /proc/meminfo" || GOUT="unread: $GOUT"
+	bench "move $1: guest's largest clock gap ${_g%% *} ms (monotonic ${_g#* } ms), xl migrate ${_wall}s, guest ${GOUT%|}"
 }
 
 # bd_stats KIND: "min median worst" of KIND's gaps, ms
