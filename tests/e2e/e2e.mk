@@ -28,19 +28,21 @@ E2E_CONFIGS ?= stock plugin twohost
 E2E_PROJECT_BUILD ?= $(BUILD)
 E2E_FORGE   := $(E2E_OUT)/forge-record
 E2E_TXNHOLD := $(E2E_OUT)/xs-txn-hold
+E2E_GAPWATCH := $(E2E_OUT)/gapwatch
 E2E_RUN      = E2E_OUT=$(abspath $(E2E_OUT)) \
                E2E_GUESTS=$(abspath $(XTF_OUT)) \
                E2E_PROJECT_BUILD=$(abspath $(E2E_PROJECT_BUILD)) \
                E2E_DOM0=$(abspath $(E2E_DOM0)) \
                E2E_FORGE=$(abspath $(E2E_FORGE)) \
                E2E_TXNHOLD=$(abspath $(E2E_TXNHOLD)) \
+               E2E_GAPWATCH=$(abspath $(E2E_GAPWATCH)) \
                E2E_CONFIGS="$(E2E_CONFIGS)" \
                $(if $(E2E_TIMEOUT),E2E_TIMEOUT=$(E2E_TIMEOUT)) \
                $(if $(E2E_ONLY),E2E_ONLY=$(E2E_ONLY)) \
                $(E2E_DIR)/run-e2e.sh
 
 # The plugin (and twohost) configuration's inputs; stock needs none of them.
-E2E_PLUGIN_DEPS := $(if $(filter plugin twohost,$(E2E_CONFIGS)),e2e-dom0 $(XSM_SHLIB) $(E2E_FORGE) $(E2E_TXNHOLD))
+E2E_PLUGIN_DEPS := $(if $(filter plugin twohost,$(E2E_CONFIGS)),e2e-dom0 $(XSM_SHLIB) $(E2E_FORGE) $(E2E_TXNHOLD) $(E2E_GAPWATCH))
 
 # build-dom0 decides itself whether its inputs changed (a key over config,
 # series and patches), so it is always asked.  A build that fails leaves no
@@ -63,6 +65,11 @@ $(E2E_FORGE): $(E2E_DIR)/forge-record.c
 	@mkdir -p $(@D)
 	$(CC) -static -O2 -Wall -Wextra -o $@ $<
 
+# Runs in the Linux guest (make bench-e2e): static, no libraries to copy.
+$(E2E_GAPWATCH): $(E2E_DIR)/gapwatch.c
+	@mkdir -p $(@D)
+	$(CC) -static -O2 -Wall -Wextra -o $@ $<
+
 # Runs in the Linux guest, on the system's libxenstore (libxen-dev), whose
 # libraries mklinuxguest.sh copies in with it.
 $(E2E_TXNHOLD): $(E2E_DIR)/xs-txn-hold.c
@@ -78,3 +85,20 @@ check-e2e: xtf-tests $(E2E_PLUGIN_DEPS)
 	E2E_COUNTS=$(abspath $(BUILD))/check/e2e.counts $(E2E_RUN)
 
 CHECK_TARGETS += check-e2e
+
+# The downtime benchmark (docs/benchmarks.md): the plugin machine of the
+# e2e, its bench group only (never part of a whole run), in its own output
+# directory; prints the BENCH lines of the dom0 scenario.  Pairs of moves:
+# E2E_BENCH_PAIRS (default 5); E2E_DOM0_ALT=DIR (environment) also
+# measures the flag with the libxl of another build-dom0 tools output.
+BENCH_E2E_OUT := $(BUILD)/bench-e2e
+.PHONY: bench-e2e
+bench-e2e: E2E_OUT = $(BENCH_E2E_OUT)
+bench-e2e: E2E_CONFIGS = plugin
+bench-e2e: E2E_ONLY = bench
+bench-e2e: xtf-tests e2e-dom0 $(XSM_SHLIB) $(E2E_FORGE) $(E2E_TXNHOLD) $(E2E_GAPWATCH)
+	-$(if $(E2E_BENCH_PAIRS),E2E_BENCH_PAIRS=$(E2E_BENCH_PAIRS)) $(E2E_RUN) > $(BENCH_E2E_OUT).log 2>&1
+	@l=$(BENCH_E2E_OUT)/plugin/e2e-lines.txt; \
+	grep -a '^BENCH ' $$l | sed 's/^BENCH //'; \
+	grep -aq '^BENCH downtime' $$l && ! grep -aq '^BENCH error' $$l || \
+		{ echo "bench-e2e: no result; see $(BENCH_E2E_OUT).log and $(BENCH_E2E_OUT)/plugin/serial.log" >&2; exit 1; }

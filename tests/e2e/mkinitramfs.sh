@@ -119,7 +119,8 @@ if [ "$config" = plugin ] || [ "$config" = twohost ]; then
 	# xenstore-utils, the PV frontends and xs-txn-hold; the device guests'
 	# minimal hotplug scripts.
 	sh "$here/mklinuxguest.sh" "$root/e2e/linux" "$kver" \
-		"${E2E_TXNHOLD:?E2E_TXNHOLD: the xs-txn-hold binary}"
+		"${E2E_TXNHOLD:?E2E_TXNHOLD: the xs-txn-hold binary}" \
+		"${E2E_GAPWATCH:?E2E_GAPWATCH: the gapwatch binary}"
 	for f in block-e2e vif-e2e; do
 		cp "$here/$f" "$root/e2e/$f"; chmod +x "$root/e2e/$f"; done
 fi
@@ -128,6 +129,12 @@ if [ "$config" = plugin ]; then
 		cp "$here/$f" "$root/e2e/$f"; chmod +x "$root/e2e/$f"; done
 	# The forger of xs-forged-record-refused (static, built by e2e.mk).
 	cp "${E2E_FORGE:?E2E_FORGE: the forge-record binary}" "$root/e2e/forge-record"
+	# The bench group's other libxl (E2E_DOM0_ALT), for LD_LIBRARY_PATH.
+	if [ -n "${E2E_DOM0_ALT:-}" ]; then
+		mkdir -p "$root/e2e/alt"
+		cp -a "$E2E_DOM0_ALT"/root/usr/lib/x86_64-linux-gnu/libxenlight.so* "$root/e2e/alt/"
+		cat "$E2E_DOM0_ALT/tools.series" > "$root/e2e/alt/series"
+	fi
 fi
 
 # Kernel modules xl/xenstored need, in load order (privcmd before xenfs);
@@ -147,7 +154,7 @@ echo "root:x:0:" > "$root/etc/group"
 cp "$here/init" "$root/init"
 echo "$config" > "$root/e2e/config"
 cp "$here"/scenario*.sh "$here/nc-lib.sh" "$here/e2e-lib.sh" "$here/devguest.sh" \
-	"$here/record.sh" "$root/e2e/"
+	"$here/record.sh" "$here/osstest.sh" "$here/bench-downtime.sh" "$root/e2e/"
 chmod +x "$root/init" "$root/e2e/scenario.sh"
 [ -d "$guests" ] && for g in "$guests"/*; do
 	[ -f "$g" ] && cp "$g" "$root/e2e/guests/"; done

@@ -3,13 +3,13 @@
 # The Linux guest of xs-linux-guest and of the device guests (PV and PVH,
 # tests/e2e/devguest.sh): this machine's kernel and a busybox initramfs
 # with xenstore-utils (talking to xenstored through the kernel's
-# /dev/xen/xenbus), xen-blkfront and xen-netfront from KVER's modules, and
-# xs-txn-hold (e2e.mk).  Its /init is linux-guest-init.
+# /dev/xen/xenbus), xen-blkfront and xen-netfront from KVER's modules,
+# xs-txn-hold and gapwatch (e2e.mk).  Its /init is linux-guest-init.
 #
-# Usage: mklinuxguest.sh DIR KVER TXNHOLD   -> DIR/vmlinuz, DIR/initrd.gz
+# Usage: mklinuxguest.sh DIR KVER TXNHOLD GAPWATCH -> DIR/vmlinuz, DIR/initrd.gz
 set -eu
 
-dir=$1 kver=$2 txnhold=$3
+dir=$1 kver=$2 txnhold=$3 gapwatch=$4
 here=$(cd "$(dirname "$0")" && pwd)
 root=$dir.root
 rm -rf "$root"
@@ -17,6 +17,7 @@ mkdir -p "$dir" "$root"/bin "$root"/usr/bin "$root"/proc "$root"/sys "$root"/dev
 	"$root"/lib/modules
 cp /bin/busybox "$root/bin/busybox"
 cp "$txnhold" "$root/usr/bin/xs-txn-hold"
+cp "$gapwatch" "$root/usr/bin/gapwatch"
 libs=""
 for b in /usr/bin/xenstore-read /usr/bin/xenstore-write /usr/bin/xenstore-watch "$txnhold"; do
 	case $b in /usr/bin/*) cp "$b" "$root$b";; esac

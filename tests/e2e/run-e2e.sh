@@ -29,6 +29,10 @@
 #   E2E_DOM0          scripts/build-dom0 output (plugin) (build/dom0)
 #   E2E_FORGE         forge-record binary (plugin)       (E2E_OUT/forge-record)
 #   E2E_TXNHOLD       xs-txn-hold binary (plugin, twohost) (E2E_OUT/xs-txn-hold)
+#   E2E_GAPWATCH      gapwatch binary (plugin, twohost)  (E2E_OUT/gapwatch)
+#   E2E_BENCH_PAIRS   rounds of moves of the bench group (make bench-e2e) (5)
+#   E2E_DOM0_ALT      plugin: a second scripts/build-dom0 tools output whose
+#                     libxenlight the bench group measures too (none)
 #   E2E_COUNTS        also write "<passed> <failed>" here (all configurations)
 #   E2E_TIMEOUT       wall-clock limit for QEMU per configuration, s
 #                     (stock 300, plugin 1800, twohost 1200 for both)
@@ -53,6 +57,7 @@ boot_limit=${E2E_BOOT_LIMIT:-150}
 kver=${E2E_KVER:-$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -n1)}
 export E2E_FORGE=${E2E_FORGE:-$outtop/forge-record}
 export E2E_TXNHOLD=${E2E_TXNHOLD:-$outtop/xs-txn-hold}
+export E2E_GAPWATCH=${E2E_GAPWATCH:-$outtop/gapwatch}
 
 # Lines each configuration must print (as PASS in plugin; PASS or XFAIL in
 # stock).  A missing one is a failure: a check that never ran proves nothing.
@@ -75,17 +80,19 @@ required_plugin="smoke-verdict
  dev-pv-migrate-states dev-pv-migrate-disk dev-pv-migrate-net
  dev-pvh-save-states dev-pvh-save-disk dev-pvh-save-net
  dev-pvh-migrate-states dev-pvh-migrate-disk dev-pvh-migrate-net
- linux-save-watch linux-save-txn-eagain linux-migrate-watch linux-migrate-txn-eagain"
+ linux-save-watch linux-save-txn-eagain linux-migrate-watch linux-migrate-txn-eagain
+ osstest-localmigrate-x10 osstest-saverestore-x10 osstest-leak-check"
 required_twohost="a-smoke-verdict b-smoke-verdict twohost-net-a twohost-net-b
  twohost-pv-migrate twohost-pv-migrate-back
  nc-migrate-txn-eagain nc-migrate-nodes nc-migrate-perms nc-migrate-watch
  nc-migrate-partial-request nc-migrate-domid-port nc-migrate-back
  dev-pvh-twohost-states dev-pvh-twohost-disk dev-pvh-twohost-net"
 
+# QEMU's -initrd separates multiboot modules with commas; one on the
+# kernel's command line (E2E_ONLY=xs,dev) is written twice.
+only_arg=${E2E_ONLY:+ e2e.only=$(echo "$E2E_ONLY" | sed 's/,/,,/g')}
+
 mkdir -p "$outtop"
-# QEMU's -initrd separates multiboot modules with commas: one in a
-# module's command line is written twice.
-only_arg=$(printf '%s' "${E2E_ONLY:-}" | sed 's/,/,,/g')
 all=$outtop/results.txt
 summary=$outtop/summary.txt
 : > "$all"
@@ -138,7 +145,7 @@ run_config() {
 			-nographic -no-reboot -monitor none -serial stdio -net none \
 			-kernel "$out/xen" \
 			-append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all" \
-			-initrd "/boot/vmlinuz-$kver console=hvc0 quiet e2e.timeout=$inner${only_arg:+ e2e.only=$only_arg},$out/dom0.cpio.gz" \
+			-initrd "/boot/vmlinuz-$kver console=hvc0 quiet e2e.timeout=$inner$only_arg${E2E_BENCH_PAIRS:+ e2e.pairs=$E2E_BENCH_PAIRS},$out/dom0.cpio.gz" \
 			< /dev/null > "$log" 2>&1 &
 		qpid=$!
 		if booted "$log" "$qpid" "$boot_limit" || [ $attempt -ge 2 ]; then
@@ -232,7 +239,7 @@ boot_host() {
 		-netdev "socket,id=n0,$2" -device "e1000,netdev=n0,mac=52:54:00:e2:e0:0$1" \
 		-kernel "$out/xen" \
 		-append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M loglvl=all guest_loglvl=all" \
-		-initrd "/boot/vmlinuz-$kver console=hvc0 quiet e2e.timeout=$inner e2e.role=$1${only_arg:+ e2e.only=$only_arg},$out/dom0.cpio.gz" \
+		-initrd "/boot/vmlinuz-$kver console=hvc0 quiet e2e.timeout=$inner e2e.role=$1$only_arg,$out/dom0.cpio.gz" \
 		< /dev/null > "$out/serial-$1.log" 2>&1 &
 	qpid=$!
 }

@@ -585,4 +585,18 @@ if only dev; then
 	linux_report
 fi
 
+# osstest's migration jobs: its device guest ten times through each move
+# (osstest.sh); the downtime benchmark only when named (make bench-e2e).
+if only osstest || named bench; then
+	. /e2e/devguest.sh
+	. /e2e/osstest.sh
+	if only osstest; then osstest_x10; fi
+fi
+if named bench; then
+	. /e2e/bench-downtime.sh
+	bench_downtime
+fi
+
 xs_leak_check
+# An if: the scenario's exit status is its last command's.
+if only osstest; then osstest_leak_check; fi

@@ -33,8 +33,14 @@ fi
 
 # --- helpers -------------------------------------------------------------
 G=/e2e/guests
-# step, now, domid, xl_out, wait_for, xmigrate, xsave, after_move
+# step, now, domid, xl_out, wait_for, xmigrate, xsave, after_move,
+# leak_inventory
 . /e2e/e2e-lib.sh
+
+# osstest-leak-check's basis (plugin): before the first guest.
+LEAK_BASIS=/run/e2e/leak.basis
+mkdir -p /run/e2e
+leak_inventory > $LEAK_BASIS.new && mv $LEAK_BASIS.new $LEAK_BASIS
 
 # dom_state NAME: xl's state letters (r b p s c d), empty if gone
 # xl list's last column is Time; the state is the 5th field.
