@@ -289,9 +289,20 @@ expect scratch-missing-restore-then-restored "0 v19" "$? $(on "$B" $T xenstore-r
 # --- the toolstack in a PID namespace of its own --------------------------
 # The state file goes to xenstored with the request (SCM_RIGHTS), never as
 # a /proc/PID/fd/N name that xenstored would resolve in its own namespace.
-if unshare --pid --fork --mount-proc true 2>/dev/null; then
-	unshare --pid --fork --mount-proc bash "$here/pidns-case.sh" "$X" "$XSM" "$work/pidns" \
-		>"$work/pidns.out" 2>&1
+# CMD... as PID 1 of new PID and mount namespaces with their own /proc.
+# In a chroot, "/" is no mount point and --mount-proc cannot make it
+# private: /proc is made private in the new mount namespace and the new
+# proc mounted there, which reaches no other namespace either.
+pidns() {
+	if unshare --pid --fork --mount-proc true 2>/dev/null; then
+		unshare --pid --fork --mount-proc "$@"
+	else
+		unshare --pid --fork --mount --propagation unchanged sh -c \
+			'mount --make-private /proc && mount -t proc proc /proc && exec "$@"' pidns "$@"
+	fi
+}
+if pidns true 2>/dev/null; then
+	pidns bash "$here/pidns-case.sh" "$X" "$XSM" "$work/pidns" >"$work/pidns.out" 2>&1
 	rc=$?
 	while read -r verdict name why; do
 		case $verdict in
@@ -301,7 +312,7 @@ if unshare --pid --fork --mount-proc true 2>/dev/null; then
 	done <"$work/pidns.out"
 	expect pidns-status 0 $rc
 else
-	fail pidns "unshare --pid --fork --mount-proc is not permitted here (run as root)"
+	fail pidns "new PID and mount namespaces are not permitted here (run as root)"
 fi
 
 no_scratch end
