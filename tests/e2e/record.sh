@@ -172,21 +172,22 @@ rec_records() {
 	alive $REC control 30 || fail xs-record-control "restored guest does not answer"
 }
 
+# rec_fail_all WHY: every line of the group, failed for one reason
+rec_fail_all() {
+	for t in xs-quiesce-marker-held-refused xs-quiesce-marker-kept \
+		 xs-record-domid0-refused xs-record-reserved-domid-refused \
+		 xs-record-before-libxc-refused; do
+		fail $t "$1"
+	done
+}
+
 rec_all() {
 	if [ ! -f $G/xenstore-migrate ]; then
-		for t in xs-quiesce-marker-held-refused xs-quiesce-marker-kept \
-			 xs-record-domid0-refused xs-record-reserved-domid-refused \
-			 xs-record-before-libxc-refused; do
-			fail $t "guest image $G/xenstore-migrate not built"
-		done
+		rec_fail_all "guest image $G/xenstore-migrate not built"
 		return
 	fi
 	if ! start_xsm $REC; then
-		for t in xs-quiesce-marker-held-refused xs-quiesce-marker-kept \
-			 xs-record-domid0-refused xs-record-reserved-domid-refused \
-			 xs-record-before-libxc-refused; do
-			fail $t "$WHY"
-		done
+		rec_fail_all "$WHY"
 		return
 	fi
 	rec_marker_held
