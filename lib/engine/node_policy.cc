@@ -5,6 +5,8 @@
 #include <cerrno>
 
 #include "engine/device_backends.h"
+#include "engine/xs_syntax.h"
+#include "stream/format.h"
 
 namespace xsm {
 
@@ -80,7 +82,23 @@ bool NodePolicy::Parse(const std::vector<std::string> &templates, std::string *w
                     c[3] == "backend" && t.domid_at == 5;
         templates_.push_back(std::move(t));
     }
+    home_first_ = !templates_.empty() && templates_[0].comps ==
+                  std::vector<std::string>{"local", "domain", std::string(kDomidVar)};
     return true;
+}
+
+size_t NodePolicy::HomePrefix(std::string_view path, unsigned int domid) const
+{
+    constexpr std::string_view kLocal = "/local/domain/";
+    /* A reserved domid is no area's owner (ParseDomidComponent). */
+    if (!home_first_ || domid >= kDomidFirstReserved || path.substr(0, kLocal.size()) != kLocal)
+        return 0;
+    const DomidText text(domid);
+    const std::string_view id = text.view();
+    if (path.substr(kLocal.size(), id.size()) != id)
+        return 0;
+    const size_t end = kLocal.size() + id.size();
+    return end == path.size() || path[end] == '/' ? end : 0;
 }
 
 bool NodePolicy::Matches(const Template &t, const std::vector<std::string_view> &comps,
@@ -100,6 +118,13 @@ NodePolicy::Area NodePolicy::Classify(std::string_view path, unsigned int domid)
 {
     if (path.empty() || path[0] != '/')
         return {};
+    if (HomePrefix(path, domid)) {
+        Area a;
+        a.inside = true;
+        a.owner = static_cast<int>(domid);
+        a.domid_component = 2;
+        return a;
+    }
     /* Runs for every node of a stream: the components' room is reused. */
     thread_local std::vector<std::string_view> comps;
     SplitPathInto(path, &comps);
@@ -144,6 +169,18 @@ std::string NodePolicy::Remap(std::string_view path, unsigned int from, unsigned
         out += i == a.domid_component ? std::string_view(to_s) : comps[i];
     }
     return out;
+}
+
+void NodePolicy::RemapInPlace(std::string *path, unsigned int from, unsigned int to) const
+{
+    const size_t end = HomePrefix(*path, from);
+    if (!end) {
+        *path = Remap(*path, from, to);
+        return;
+    }
+    constexpr size_t kIdAt = std::string_view("/local/domain/").size();
+    const DomidText text(to);
+    path->replace(kIdAt, end - kIdAt, text.view().data(), text.view().size());
 }
 
 bool NodePolicy::Expand(const Template &t, size_t idx, const std::string &prefix,

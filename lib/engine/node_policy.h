@@ -55,6 +55,9 @@ public:
 
     /* The path with the domid component of its area changed from -> to. */
     std::string Remap(std::string_view path, unsigned int from, unsigned int to) const;
+    /* The same, in place: a path already checked as a node's (no "//",
+     * no trailing "/") keeps its room when only the domid changes. */
+    void RemapInPlace(std::string *path, unsigned int from, unsigned int to) const;
 
     using Lister = std::function<bool(const std::string &, std::vector<std::string> *, XsError *)>;
     using Reader = std::function<bool(const std::string &, std::string *, XsError *)>;
@@ -80,8 +83,15 @@ private:
     bool Expand(const Template &t, size_t idx, const std::string &prefix, unsigned int domid,
                 const Lister &list, std::vector<std::string> *roots, XsError *e) const;
 
+    /* Length of "/local/domain/<domid>" at the start of path when the first
+     * template is the domain's home and path is in it; else 0.  Classify's
+     * answer for such a path without splitting it: every node of a
+     * domain's state takes this way. */
+    size_t HomePrefix(std::string_view path, unsigned int domid) const;
+
     std::vector<Template> templates_;
     std::vector<std::string> text_;
+    bool home_first_ = false; /* templates_[0] is /local/domain/$DOMID */
 };
 
 /* "/a/b/c" -> {"a","b","c"}; views into path. */

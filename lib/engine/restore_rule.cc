@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/xs_syntax.h"
+
 namespace xsm {
 
 namespace {
@@ -24,10 +26,16 @@ namespace {
  */
 bool IsReset(const std::string &path, unsigned int domid)
 {
-    const std::string home = "/local/domain/" + std::to_string(domid) + "/";
-    if (path.compare(0, home.size(), home) != 0)
+    /* Runs for every node restored: no allocation. */
+    constexpr std::string_view kLocal = "/local/domain/";
+    const DomidText id(domid);
+    std::string_view rel(path);
+    if (rel.substr(0, kLocal.size()) != kLocal)
         return false;
-    const std::string_view rel = std::string_view(path).substr(home.size());
+    rel.remove_prefix(kLocal.size());
+    if (rel.substr(0, id.view().size()) != id.view() || rel.substr(id.view().size(), 1) != "/")
+        return false;
+    rel.remove_prefix(id.view().size() + 1);
     return rel == "control/shutdown" || rel == "device" || rel.substr(0, 7) == "device/";
 }
 
@@ -183,11 +191,13 @@ size_t StoredNodeSize(const NodeState &n, size_t childlen)
 
 bool CheckStoredSizes(const DomainState &s, long node_size, XsError *e)
 {
-    std::unordered_map<std::string, size_t> childlen;
+    /* Views into s, which does not change here. */
+    std::unordered_map<std::string_view, size_t> childlen;
+    childlen.reserve(s.nodes.size());
     for (const NodeState &n : s.nodes) {
         if (!n.pending()) {
             size_t slash = n.path.rfind('/');
-            childlen[n.path.substr(0, slash)] += n.path.size() - slash;
+            childlen[std::string_view(n.path).substr(0, slash)] += n.path.size() - slash;
         }
     }
     for (const NodeState &n : s.nodes) {

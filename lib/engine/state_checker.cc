@@ -223,7 +223,7 @@ void RemapDomid(DomainState *s, const NodePolicy &policy, unsigned int from, uns
             w.path = policy.Remap(w.path, from, to);
     }
     for (NodeState &n : s->nodes) {
-        n.path = policy.Remap(n.path, from, to);
+        policy.RemapInPlace(&n.path, from, to);
         for (Perm &p : n.perms) {
             if (p.domid == from)
                 p.domid = static_cast<uint16_t>(to);
