@@ -12,7 +12,8 @@ XSM_CPPFLAGS  := -Iinclude -Ilib $(XENSTORE_CFLAGS) $(XENTOOLLOG_CFLAGS)
 XSM_CXXFLAGS   = $(XSM_CXXSTD) $(XSM_WARN) -fPIC -fvisibility=hidden \
                  $(XSM_CPPFLAGS) $(CPPFLAGS) $(CXXFLAGS) $(SAN_FLAGS)
 
-XSM_LIB_SRCS  := $(sort $(wildcard lib/stream/*.cc lib/engine/*.cc lib/xenstored/*.cc)) \
+XSM_LIB_SRCS  := $(sort $(wildcard lib/common/*.cc lib/xen/*.cc lib/stream/*.cc lib/engine/*.cc \
+                                   lib/xenstored/*.cc)) \
                  $(sort $(wildcard lib/c_api*.cc))
 XSM_LIB_OBJS  := $(patsubst %.cc,$(BUILD)/obj/%.o,$(XSM_LIB_SRCS))
 
