@@ -104,12 +104,13 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
     }
     Bytes saved(static_cast<const char *>(m), st.st_size);
     MemorySource src(saved);
-    DomainState state;
+    ConnectionState conn;
+    StateCounts counts;
     std::string why;
-    bool ok = ReadDomainState(src, ReaderOptions{}, &state, &why);
-    if (ok && state.conn.domid != domid) {
+    bool ok = ScanDomainState(src, ReaderOptions{}, &conn, &counts, &why);
+    if (ok && conn.domid != domid) {
         ok = false;
-        why = "it is domain " + std::to_string(state.conn.domid) + "'s";
+        why = "it is domain " + std::to_string(conn.domid) + "'s";
     }
     bool saved_ok = false;
     if (!ok)
@@ -119,7 +120,7 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
         *e = XsError{errno, std::string("cannot write the stream: ") + std::strerror(errno)};
         e->io = true;
     } else {
-        counts_ = StateCounts::Of(state);
+        counts_ = counts;
         saved_ok = true;
     }
     munmap(m, st.st_size);

@@ -39,6 +39,7 @@ struct Collector {
     bool have_conn = false;
     std::string *why;
     StateFilter *filter;
+    StateCounts *counts = nullptr; /* set: nodes are counted, not kept */
 
     bool Refuse(const std::string &reason)
     {
@@ -105,6 +106,11 @@ struct Collector {
     }
     bool operator()(const NodeRecord &r)
     {
+        if (counts) {
+            /* Counted as StateCounts::Of would count the kept node. */
+            (r.pending() && r.tx_id ? counts->pending : counts->nodes)++;
+            return true;
+        }
         NodeState n;
         n.path.assign(r.path);
         n.value.assign(r.value);
@@ -125,8 +131,10 @@ struct Collector {
 
 } // namespace
 
-bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *out,
-                     std::string *why, StateFilter *filter, bool *io_error)
+namespace {
+
+bool Collect(ByteSource &src, const ReaderOptions &opts, DomainState *out, std::string *why,
+             StateFilter *filter, StateCounts *counts, bool *io_error)
 {
     StreamParser parser(src, opts);
     StreamError err;
@@ -137,7 +145,7 @@ bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *ou
         return false;
     }
     out->ctx = parser.context();
-    Collector c{out, {}, false, why, filter};
+    Collector c{out, {}, false, why, filter, counts};
     ParsedRecord rec;
     for (;;) {
         switch (parser.Next(&rec, &err)) {
@@ -161,6 +169,27 @@ bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *ou
             return false;
         }
     }
+}
+
+} // namespace
+
+bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *out,
+                     std::string *why, StateFilter *filter, bool *io_error)
+{
+    return Collect(src, opts, out, why, filter, nullptr, io_error);
+}
+
+bool ScanDomainState(ByteSource &src, const ReaderOptions &opts, ConnectionState *conn,
+                     StateCounts *counts, std::string *why)
+{
+    DomainState s;
+    *counts = StateCounts{};
+    if (!Collect(src, opts, &s, why, nullptr, counts, nullptr))
+        return false;
+    *conn = std::move(s.conn);
+    counts->transactions = s.transactions.size();
+    counts->watches = s.watches.size();
+    return true;
 }
 
 bool WriteDomainState(const DomainState &s, ByteSink &sink, const EncodeOptions &opts,

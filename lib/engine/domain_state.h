@@ -113,6 +113,11 @@ bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *ou
                      std::string *why, StateFilter *filter = nullptr,
                      bool *io_error = nullptr);
 
+/* The same checks, keeping only the connection and the counts: what a
+ * save needs of the stream xenstored wrote, while the guest is paused. */
+bool ScanDomainState(ByteSource &src, const ReaderOptions &opts, ConnectionState *conn,
+                     StateCounts *counts, std::string *why);
+
 /* Writes the state as a stream in opts' format (END included). */
 bool WriteDomainState(const DomainState &s, ByteSink &sink, const EncodeOptions &opts,
                       std::string *why);

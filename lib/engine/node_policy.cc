@@ -173,7 +173,13 @@ std::string NodePolicy::Remap(std::string_view path, unsigned int from, unsigned
 
 void NodePolicy::RemapInPlace(std::string *path, unsigned int from, unsigned int to) const
 {
-    const size_t end = HomePrefix(*path, from);
+    size_t end = HomePrefix(*path, from);
+    /* The template walk also drops empty components: only a path without
+     * any keeps its other octets as they are. */
+    for (size_t i = end; end && i < path->size(); i++) {
+        if ((*path)[i] == '/' && (i + 1 == path->size() || (*path)[i + 1] == '/'))
+            end = 0;
+    }
     if (!end) {
         *path = Remap(*path, from, to);
         return;

@@ -55,8 +55,8 @@ public:
 
     /* The path with the domid component of its area changed from -> to. */
     std::string Remap(std::string_view path, unsigned int from, unsigned int to) const;
-    /* The same, in place: a path already checked as a node's (no "//",
-     * no trailing "/") keeps its room when only the domid changes. */
+    /* The same, in place: a domain's own path keeps its room when only
+     * the domid's digits change. */
     void RemapInPlace(std::string *path, unsigned int from, unsigned int to) const;
 
     using Lister = std::function<bool(const std::string &, std::vector<std::string> *, XsError *)>;

@@ -3,9 +3,8 @@
 
 #include <cerrno>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 
+#include "engine/path_table.h"
 #include "engine/xs_syntax.h"
 
 namespace xsm {
@@ -130,19 +129,17 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
         return false;
     };
     /* Views into s, which does not change here: no copy of a path. */
-    std::unordered_set<std::string_view> taken;
-    taken.reserve(s.nodes.size());
+    PathTable<bool> taken(s.nodes.size());
     for (const NodeState &n : s.nodes) {
         if (!n.pending())
-            taken.insert(n.path);
+            taken.At(n.path) = true;
     }
     /*
      * Taken nodes found absent on this host: their children (which
      * follow them in a stream xenstored wrote) cannot exist either, so a
      * restored subtree costs one lookup, not one per node.
      */
-    std::unordered_set<std::string_view> absent;
-    absent.reserve(s.nodes.size());
+    PathTable<bool> absent(s.nodes.size());
     std::vector<XenstoredClient::Permission> perms;
     for (const NodeState &n : s.nodes) {
         if (n.pending())
@@ -150,8 +147,8 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
         /* Who writes the node here: the guest, or (trusted) dom0 or a backend. */
         const unsigned int owner = n.perms[0].domid == o.domid ? to : n.perms[0].domid;
         const std::string_view parent = std::string_view(n.path).substr(0, n.path.rfind('/'));
-        if (absent.count(parent)) {
-            absent.insert(n.path);
+        if (absent.Contains(parent)) {
+            absent.At(n.path) = true;
             continue;
         }
         const std::string here = policy.Remap(n.path, o.domid, to);
@@ -164,9 +161,9 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
                                          std::to_string(owner) + " could not replace it");
             continue;
         }
-        absent.insert(n.path);
+        absent.At(n.path) = true;
         /* dom0 creates missing parents, as its XS_WRITE would. */
-        if (parent.empty() || taken.count(parent) || owner == 0)
+        if (parent.empty() || taken.Contains(parent) || owner == 0)
             continue;
         const std::string parent_here = policy.Remap(parent, o.domid, to);
         if (!lookup(parent_here, &perms, e))
@@ -192,19 +189,18 @@ size_t StoredNodeSize(const NodeState &n, size_t childlen)
 bool CheckStoredSizes(const DomainState &s, long node_size, XsError *e)
 {
     /* Views into s, which does not change here. */
-    std::unordered_map<std::string_view, size_t> childlen;
-    childlen.reserve(s.nodes.size());
+    PathTable<size_t> childlen(s.nodes.size());
     for (const NodeState &n : s.nodes) {
         if (!n.pending()) {
             size_t slash = n.path.rfind('/');
-            childlen[std::string_view(n.path).substr(0, slash)] += n.path.size() - slash;
+            childlen.At(std::string_view(n.path).substr(0, slash)) += n.path.size() - slash;
         }
     }
     for (const NodeState &n : s.nodes) {
         if (n.pending() || n.perms.empty() || n.perms[0].domid == 0)
             continue;
-        auto it = childlen.find(n.path);
-        const size_t size = StoredNodeSize(n, it == childlen.end() ? 0 : it->second);
+        const size_t *names = childlen.Get(n.path);
+        const size_t size = StoredNodeSize(n, names ? *names : 0);
         /* write_node_raw refuses a record of the quota's size too; oversized
          * is EINVAL, as the checks while reading say. */
         if (size >= static_cast<size_t>(node_size)) {

@@ -10,6 +10,7 @@
 
 #include "engine/domain_state.h"
 #include "engine/node_policy.h"
+#include "engine/path_table.h"
 #include "engine/state_checker.h"
 #include "vector_builder.h"
 
@@ -66,6 +67,55 @@ TEST(NodePolicy, RemapChangesOnlyTheDomidComponent)
     EXPECT_EQ(p.Remap("/local/domain/0/backend/vbd/5/51712", 5, 9),
               "/local/domain/0/backend/vbd/9/51712");
     EXPECT_EQ(p.Remap("/local/domain/3/data", 5, 9), "/local/domain/3/data");
+}
+
+/* A domain's own paths take a short way (no split, in place): the same
+ * answers as the template walk, which a policy without the home template
+ * first still takes. */
+TEST(NodePolicy, HomePathsTakeTheSameAnswersTheShortWay)
+{
+    NodePolicy home = Default();
+    NodePolicy walk;
+    std::string why;
+    /* The same areas, the home template not first: no short way. */
+    ASSERT_TRUE(walk.Parse({"/local/domain/*/backend/*/$DOMID", "/local/domain/$DOMID"}, &why));
+    const char *paths[] = {"/local/domain/5",         "/local/domain/5/data/x",
+                           "/local/domain/55/data",   "/local/domain/5x",
+                           "/local/domain/05/data",   "/local/domain/5//a",
+                           "/local/domain/50000/a",   "/local/domain/",
+                           "/local/domain/0/backend/vif/5/0"};
+    for (const char *path : paths) {
+        for (unsigned int domid : {5u, 50000u, 0x7ff0u}) {
+            NodePolicy::Area a = home.Classify(path, domid), b = walk.Classify(path, domid);
+            EXPECT_EQ(a.inside, b.inside) << path << " " << domid;
+            EXPECT_EQ(a.owner, b.owner) << path << " " << domid;
+            EXPECT_EQ(a.domid_component, b.domid_component) << path << " " << domid;
+            std::string in_place = path;
+            home.RemapInPlace(&in_place, domid, 123);
+            EXPECT_EQ(in_place, walk.Remap(path, domid, 123)) << path << " " << domid;
+        }
+    }
+}
+
+TEST(PathTable, KeepsEveryKeyThroughGrowth)
+{
+    std::vector<std::string> keys;
+    for (int i = 0; i < 5000; i++)
+        keys.push_back("/local/domain/5/data/" + std::to_string(i));
+    PathTable<size_t> t(10); /* far too small: it grows */
+    for (size_t i = 0; i < keys.size(); i++) {
+        bool added = false;
+        t.At(keys[i], &added) = i;
+        EXPECT_TRUE(added);
+    }
+    for (size_t i = 0; i < keys.size(); i++) {
+        bool added = true;
+        EXPECT_EQ(t.At(keys[i], &added), i);
+        EXPECT_FALSE(added);
+        ASSERT_NE(t.Get(keys[i]), nullptr);
+    }
+    EXPECT_FALSE(t.Contains("/local/domain/5/data"));
+    EXPECT_FALSE(t.Contains(""));
 }
 
 /* A domain state as a sender would put it in the stream. */
@@ -262,6 +312,37 @@ TEST(DomainStream, WrittenStateReadsBackTheSame)
     EXPECT_EQ(back.nodes[5].path, s.nodes[5].path);
     EXPECT_EQ(back.nodes[5].perms[1].perm, 'r');
     EXPECT_EQ(back.nodes[5].at.index, 9);
+}
+
+TEST(DomainStream, ScanCountsWhatReadKeeps)
+{
+    DomainState s = Sample();
+    s.nodes[3].tx_id = 4; /* Sample's open transaction */
+    StringSink sink;
+    std::string why;
+    ASSERT_TRUE(WriteDomainState(s, sink, EncodeOptions{}, &why)) << why;
+
+    MemorySource a(sink.str()), b(sink.str());
+    DomainState read;
+    ASSERT_TRUE(ReadDomainState(a, ReaderOptions{}, &read, &why)) << why;
+    const StateCounts want = StateCounts::Of(read);
+    ConnectionState conn;
+    StateCounts got;
+    ASSERT_TRUE(ScanDomainState(b, ReaderOptions{}, &conn, &got, &why)) << why;
+    EXPECT_EQ(got.nodes, want.nodes);
+    EXPECT_EQ(got.pending, 1u);
+    EXPECT_EQ(got.pending, want.pending);
+    EXPECT_EQ(got.transactions, want.transactions);
+    EXPECT_EQ(got.watches, want.watches);
+    EXPECT_EQ(conn.domid, read.conn.domid);
+
+    /* What Read refuses, Scan refuses. */
+    const std::string cut = sink.str().substr(0, sink.str().size() - 5);
+    MemorySource c(cut), d(cut);
+    std::string why_read, why_scan;
+    EXPECT_FALSE(ReadDomainState(c, ReaderOptions{}, &read, &why_read));
+    EXPECT_FALSE(ScanDomainState(d, ReaderOptions{}, &conn, &got, &why_scan));
+    EXPECT_EQ(why_scan, why_read);
 }
 
 TEST(DomainStream, RefusesWhatIsNotOneDomainsState)

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * A table from paths to a value, for the checks a restore makes over every
+ * node of a domain's state (which nodes the stream restores, the length
+ * of each node's children's names).
+ *
+ * The keys are views: the caller keeps the strings alive and unchanged
+ * for the table's life.  One array, open addressing, sized once for the
+ * number of keys the caller expects: no allocation per key, which is most
+ * of what std::unordered_map costs for a thousand short paths.
+ */
+#ifndef XSM_ENGINE_PATH_TABLE_H
+#define XSM_ENGINE_PATH_TABLE_H
+
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <string_view>
+#include <vector>
+
+namespace xsm {
+
+template <typename Value>
+class PathTable {
+public:
+    /* Room for `expected` keys at most half full; it grows if more come. */
+    explicit PathTable(size_t expected) { Resize(Capacity(expected)); }
+
+    /* The value of path, inserted as Value{} if absent; *added says which. */
+    Value &At(std::string_view path, bool *added = nullptr)
+    {
+        if (2 * (used_ + 1) > slots_.size())
+            Resize(2 * slots_.size());
+        Slot &s = slots_[Find(path)];
+        if (added)
+            *added = !s.used;
+        if (!s.used) {
+            s = Slot{path, Value{}, true};
+            used_++;
+        }
+        return s.value;
+    }
+
+    /* The value of path, or nullptr. */
+    const Value *Get(std::string_view path) const
+    {
+        const Slot &s = slots_[Find(path)];
+        return s.used ? &s.value : nullptr;
+    }
+    bool Contains(std::string_view path) const { return Get(path) != nullptr; }
+
+private:
+    struct Slot {
+        std::string_view key;
+        Value value{};
+        bool used = false;
+    };
+
+    static size_t Capacity(size_t expected)
+    {
+        size_t n = 16;
+        while (n < 2 * expected)
+            n *= 2;
+        return n;
+    }
+    /* FNV-1a from a start chosen per process: the keys are paths a stream
+     * chose, and a stream that could predict collisions would make every
+     * probe walk them (a collision never gives a wrong answer). */
+    static uint64_t Hash(std::string_view s)
+    {
+        static const uint64_t start = 14695981039346656037ull ^ std::random_device{}();
+        uint64_t h = start;
+        for (unsigned char c : s)
+            h = (h ^ c) * 1099511628211ull;
+        return h;
+    }
+    size_t Find(std::string_view path) const
+    {
+        const size_t mask = slots_.size() - 1;
+        size_t i = static_cast<size_t>(Hash(path)) & mask;
+        while (slots_[i].used && slots_[i].key != path)
+            i = (i + 1) & mask;
+        return i;
+    }
+    void Resize(size_t n)
+    {
+        std::vector<Slot> old(n);
+        old.swap(slots_);
+        used_ = 0;
+        for (const Slot &s : old) {
+            if (s.used) {
+                slots_[Find(s.key)] = s;
+                used_++;
+            }
+        }
+    }
+
+    std::vector<Slot> slots_;
+    size_t used_ = 0;
+};
+
+} // namespace xsm
+
+#endif
