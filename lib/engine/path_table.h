@@ -2,7 +2,8 @@
 /*
  * A table from paths to a value, for the checks a restore makes over every
  * node of a domain's state (which nodes the stream restores, the length
- * of each node's children's names).
+ * of each node's children's names), and a store of paths for a table
+ * whose keys must outlive the caller's strings.
  *
  * The keys are views: the caller keeps the strings alive and unchanged
  * for the table's life.  One array, open addressing, sized once for the
@@ -12,8 +13,10 @@
 #ifndef XSM_ENGINE_PATH_TABLE_H
 #define XSM_ENGINE_PATH_TABLE_H
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string_view>
 #include <vector>
@@ -97,6 +100,34 @@ private:
 
     std::vector<Slot> slots_;
     size_t used_ = 0;
+};
+
+/*
+ * Copies of paths that stay where they are: views into them live as long
+ * as the store.  Chunks, not one string per path.
+ */
+class PathStore {
+public:
+    std::string_view Keep(std::string_view path)
+    {
+        if (path.size() > room_) {
+            const size_t n = std::max(kChunk, path.size());
+            chunks_.push_back(std::make_unique<char[]>(n));
+            next_ = chunks_.back().get();
+            room_ = n;
+        }
+        char *at = next_;
+        std::copy(path.begin(), path.end(), at);
+        next_ += path.size();
+        room_ -= path.size();
+        return {at, path.size()};
+    }
+
+private:
+    static constexpr size_t kChunk = 16384;
+    std::vector<std::unique_ptr<char[]>> chunks_;
+    char *next_ = nullptr;
+    size_t room_ = 0;
 };
 
 } // namespace xsm

@@ -163,10 +163,11 @@ bool StateChecker::Node(const NodeState &n, bool *keep, std::string *why)
     case Verdict::kTake:
         break;
     }
-    if (!nodes_.insert(n.path).second) {
+    if (nodes_.Contains(n.path)) {
         *why = "node " + n.path + " appears twice";
         return false;
     }
+    nodes_.At(node_paths_.Keep(n.path)) = true;
     /* Every owner is bounded as a domain is: dom0 and backends only ever
      * own restored nodes in trusted mode. */
     const unsigned int owner = n.perms[0].domid;

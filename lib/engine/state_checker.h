@@ -25,6 +25,7 @@
 
 #include "engine/domain_state.h"
 #include "engine/node_policy.h"
+#include "engine/path_table.h"
 #include "engine/restore_rule.h"
 
 namespace xsm {
@@ -78,7 +79,9 @@ private:
     const CheckOptions &opts_;
     CheckCounts counts_;
     bool beyond_domain_ = false;
-    std::unordered_set<std::string> watches_, nodes_;
+    std::unordered_set<std::string> watches_;
+    PathStore node_paths_;
+    PathTable<bool> nodes_{64};                    /* views into node_paths_ */
     std::set<uint32_t> tx_ids_;
     std::map<unsigned int, long> owned_;           /* nodes kept, per owner */
     std::map<unsigned int, uint64_t> owned_octets_;
