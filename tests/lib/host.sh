@@ -7,6 +7,7 @@
 #
 #   host_start HOST [ARGS]      xensim host start, the host stopped at exit
 #   on HOST CMD...              a dom0 tool talking to HOST's xenstored
+#   reads HOST PATH VALUE       dom0 reads VALUE there (for wait_until)
 #   xsm HOST ARGS...            xsmigrate against HOST's xenstored
 #   ctl HOST ARGS...            xenstore-control: its answer or the errno name
 #   guest HOST DOMID [ARGS]     the guest's requests (stdin) on its ring
@@ -40,6 +41,8 @@ host_start() {	# HOST [xensim host start ARGS...]
 }
 
 on() { local h=$1; shift; XENSTORED_PATH=$h/run/socket $T "$@"; }
+# dom0 reads VALUE at PATH (for wait_until).
+reads() { [ "$(on "$1" xenstore-read "$2" 2>/dev/null)" = "$3" ]; }	# HOST PATH VALUE
 xsm() { local h=$1; shift; XENSTORED_PATH=$h/run/socket $T "$XSM" "$@"; }
 
 # Its stderr (the replies it dropped, say) is kept in $work/guest.err.

@@ -162,7 +162,6 @@ expect restore-twice EEXIST "$(ctl "$B" restore-domain 5 0xfeffc "$port" "$F" tr
 expect restored-node v2 "$(on "$B" xenstore-read /local/domain/5/data/x 2>&1)"
 
 # The request left on the ring on A is answered on B, exactly once.
-reads() { [ "$(on "$1" xenstore-read "$2" 2>/dev/null)" = "$3" ]; }	# HOST PATH VALUE
 wait_until 5 reads "$B" /local/domain/5/data/raw r
 expect ring-request-processed r "$(on "$B" xenstore-read /local/domain/5/data/raw 2>&1)"
 expect ring-request-answered-once 1 "$(ring_replies "$B/hv/dom/5/ring" "$req")"
