@@ -18,6 +18,7 @@
 passed=0
 failed=0
 testlib_counts_file=""
+testlib_scratch_dir=""
 testlib_at_exit_cmds=()
 # Seconds any one client command may take (on, xsm, ctl, $T CMD).
 testlib_timeout=${testlib_timeout:-10}
@@ -75,7 +76,7 @@ testlib_exit() {
 	done
 	[ -z "$testlib_counts_file" ] || echo "$passed $failed" > "$testlib_counts_file"
 	# KEEP=1 leaves the scratch directory for a look afterwards.
-	[ -z "${work:-}" ] || [ -n "${KEEP:-}" ] || rm -rf "$work"
+	[ -z "$testlib_scratch_dir" ] || [ -n "${KEEP:-}" ] || rm -rf "$testlib_scratch_dir"
 	return "$rc"
 }
 
@@ -91,6 +92,7 @@ testlib_counts() {	# COUNTS-FILE
 
 testlib_scratch() {	# TAG: $work, a new directory under /tmp
 	work=$(mktemp -d "/tmp/$1.XXXXXX") || exit 1
+	testlib_scratch_dir=$work
 	testlib_traps
 }
 
