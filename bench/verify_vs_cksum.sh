@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
 # `xsmigrate verify` of a ~14 MB stream next to `cksum` of the same file,
 # both from the page cache, interleaved (cksum, verify, cksum, ...) so a
@@ -7,14 +7,17 @@
 set -eu
 build=$1
 runs=${2:-5}
-f=$(mktemp /tmp/xsm-bench-XXXXXX.xsm)
-trap 'rm -f "$f"' EXIT
+# shellcheck source=../tests/lib/testlib.sh
+. "$(dirname "$0")/../tests/lib/testlib.sh"
+testlib_scratch xsm-bench
+f=$work/stream.xsm
 "$build/bin/stream_bench" --emit "$f" 150000
 "$build/bin/xsmigrate" verify "$f"
 size=$(stat -c %s "$f")
 
 # Nanoseconds one run of the command takes.
 elapsed() {
+	local s e
 	s=$(date +%s%N)
 	"$@" > /dev/null
 	e=$(date +%s%N)
