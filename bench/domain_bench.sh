@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
+# Benchmark: a guest's xenstore state moved by the engine, by a per-node copy.
+#
 # One guest's xenstore state moved between simulated hosts, through the
 # engine and, in the same pair, by a per-node copy (bench/domain_bench.cc),
 # with xenstored as deployed: no -T trace.  For each size the domain holds

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
-# Where xenstored spends its instructions in save-domain and restore-domain:
-# one move of a domain of SIZE nodes (as in domain_bench.sh) from host A to
+# Profile: xenstored's instructions in save-domain and restore-domain.
+#
+# One move of a domain of SIZE nodes (as in domain_bench.sh) from host A to
 # host B, B optionally holding FILLER other nodes, both daemons under
 # callgrind collecting only inside those two commands.  Instruction
 # counts do not depend on how busy the machine is.  Prints the inclusive

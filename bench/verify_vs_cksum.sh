@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
-# `xsmigrate verify` of a ~14 MB stream next to `cksum` of the same file,
-# both from the page cache, interleaved (cksum, verify, cksum, ...) so a
-# busy machine slows both alike; best of N runs each; prints the ratio.
+# Benchmark: `xsmigrate verify` of a ~14 MB stream against `cksum` of it.
+#
+# Both read the file from the page cache, interleaved (cksum, verify,
+# cksum, ...) so a busy machine slows both alike; best of N runs each;
+# prints the ratio.
 # Usage: verify_vs_cksum.sh BUILD_DIR [RUNS]
 set -eu
 build=$1

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # shellcheck shell=bash
-# Simulated hosts (tests/xensim) for the host-side suites, benchmarks and
-# the demo; sourced by testlib.sh, which the scripts source.  A host is a
+# The host-side shell library's simulated hosts (sourced by testlib.sh).
+#
+# For the host-side suites, benchmarks and the demo; the simulated hosts
+# are tests/xensim's, and the scripts source testlib.sh only.  A host is a
 # directory; its xenstored listens on HOST/run/socket.  The caller sets X
 # (the xensim command) and, for xsm, XSM (the xsmigrate command).
 #

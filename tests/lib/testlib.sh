@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: LGPL-2.1-only
 # shellcheck shell=bash
-# The host-side shell library (sourced, not run): PASS/FAIL lines and
-# their counts, a scratch directory and what else is undone at exit, and
-# bounded waits; and, from tests/lib/host.sh, the simulated hosts.  A suite:
+# The host-side shell library: results, scratch directory, bounded waits.
+#
+# Sourced, not run: PASS/FAIL lines and their counts, a scratch directory
+# and what else is undone at exit, bounded waits; and, from
+# tests/lib/host.sh, the simulated hosts.  A suite:
 #
 #   . tests/lib/testlib.sh
 #   testlib_begin COUNTS-FILE TAG     # counts, and $work removed at exit

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
-# Runs shellcheck over every shell script of the tree, found by name
-# (*.sh), by its #! line (sh, bash, dash) or by a "shellcheck shell=" line:
-# whatever its name.  Sourced files are followed (-x) from where each
-# script sources them.
+# check-shellcheck: shellcheck over the tree's shell scripts but tests/e2e.
+#
+# Every shell script of the tree, found by name (*.sh), by its #! line
+# (sh, bash, dash) or by a "shellcheck shell=" line: whatever its name.
+# Sourced files are followed (-x) from where each script sources them.
 # Left out: configure (autoconf's output, not ours to edit) and tests/e2e/,
 # whose scripts run in the nested dom0 and guests and keep their own library.
 # A finding is silenced only by a "# shellcheck disable=SCxxxx # why" line

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
+# Builds oxenstored against the simulated hypervisor (for make xensim).
 #
 # build-oxenstored.sh SRC OUT HVLIB: oxenstored of the Xen tree SRC
 # (tools/ocaml: the mmap, eventchn, xc and xb bindings and xenstored),
