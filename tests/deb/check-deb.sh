@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
+# check-deb: the Debian packages, built from a copy of the tree and used.
+#
 # The Debian packages as a distribution builds and a user installs them:
 # dpkg-buildpackage -us -uc -b on a copy of the source (the tree itself
 # stays clean), without network or root beyond fakeroot; the three

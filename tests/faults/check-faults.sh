@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
+# check-faults: save and restore with xenstored stopped or killed, and worse.
+#
 # Faults around save and restore, against real (patched) xenstored on
 # tests/xensim's simulated hosts: xenstored stopped or killed before and
 # during a save and a restore, concurrent saves of one domain, a guest

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
+# check-faults' PID namespace case: the toolstack in a namespace of its own.
+#
 # The toolstack in a PID namespace of its own (check-faults.sh runs this
 # as PID 1 of a new PID and mount namespace, with its own /proc).
 #

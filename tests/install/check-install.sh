@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
+# check-install: make install DESTDIR=... as a packager runs it, checked.
+#
 # What a distribution package gets from `make install DESTDIR=...`: the
 # shared library under its ABI file name with its soname links, the static
 # library, the header, the pkg-config file, the command, its man pages and

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
+# check-engine: xsmigrate save and restore end to end on simulated hosts.
+#
 # Per-domain save and restore against real xenstored (the patched daemon
 # on tests/xensim's simulated hypervisor), driven as an admin would: the
 # xsmigrate save / restore commands on two hosts A and B.

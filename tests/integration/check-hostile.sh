@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
+# check-hostile: forged streams against the receiving host's xenstored.
+#
 # Hostile streams against real (patched) xenstored on tests/xensim: a
 # compromised sender forges a domain's state (tests/integration/forge.py
 # hostile), the receiving host restores it with `xsmigrate restore`.

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
+# check-licence: every source file's SPDX licence line.
+#
 # Every source file names its licence in an SPDX-License-Identifier line
 # near its top (after a #! line): GPL-2.0-only for what is linked with
 # xenstored's sources (tests/xensim/) or changes Xen's GPL files

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# check-ox: oxenstored of the patched tree on a simulated host.
+#
 # oxenstored (the OCaml xenstored of the patched tree) on a simulated host:
 # it serves dom0's tools and a guest's ring, with watches, transactions and
 # a dying domain, so that its control commands can be tested like C

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# check-patched: the xenstored patches' CONTROL commands on simulated hosts.
+#
 # Tests of the xsmigrate xenstored patches (libxl-patches/series): the
 # quiesce, unquiesce, save-domain and restore-domain CONTROL commands, on
 # two simulated hosts A and B running xenstored-patched.

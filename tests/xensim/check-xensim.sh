@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# check-xensim: the simulated Xen host, running real xenstored.
+#
 # Tests of the simulated Xen host: real xenstored (Debian's 4.17 source)
 # over tests/xensim's simulated hypervisor, driven by build/xensim/xensim.
 #
