@@ -41,6 +41,7 @@ include tests/install/install.mk
 include tests/faults/faults.mk
 include tests/deb/deb.mk
 include tests/licence/licence.mk
+include tests/shellcheck/shellcheck.mk
 -include tests/e2e/e2e.mk
 -include xtf-tests/xtf.mk
 endif

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
+# Benchmark: a guest's xenstore state moved by the engine, by a per-node copy.
+#
 # One guest's xenstore state moved between simulated hosts, through the
 # engine and, in the same pair, by a per-node copy (bench/domain_bench.cc),
 # with xenstored as deployed: no -T trace.  For each size the domain holds
@@ -20,32 +22,29 @@
 set -eu
 build=$(cd "$1" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/tests/lib/testlib.sh"	# testlib_write_home: the toolstack's writes
+# shellcheck source=../tests/lib/testlib.sh
+. "$top/tests/lib/testlib.sh"
 pairs=${2:-5}
 shift $(($# > 1 ? 2 : 1))
-sizes=${*:-1000 10000 50000}
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 50000)
 filler=${XSM_BENCH_FILLER:-50000}
 # The per-node copy takes seconds per pair above this size (10,000 nodes:
 # ~25 s on the shared 2-core machine): run it there only on request.
 copy_max=${XSM_BENCH_COPY_MAX:-1000}
 X=$build/xensim/xensim
 B=$build/bin/domain_bench
-XC=/usr/lib/xen-4.17/bin/xenstore-control
-work=$(mktemp -d /tmp/xsm-bench.XXXXXX)
+testlib_scratch xsm-bench
 export XSM_STATE_DIR=$work XENSIM_TIMEOUT_MS=60000
-trap 'for h in a b f; do "$X" host stop "$work/$h" >/dev/null 2>&1; done; rm -rf "$work"' EXIT
 
 sock() { echo "$work/$1/run/socket"; }
-# The receiving toolstack's writes before a restore, as libxl's (not
-# timed: the restore takes only what the guest could create on B).
-home() { testlib_write_home "$(sock $1)" "$2" "$3"; }	# HOST DOMID PORT
 pid() { cat "$work/$1/xenstored.pid"; }
 
 for h in a b f; do
-	"$X" host start "$work/$h" --no-trace >/dev/null
+	host_start "$work/$h" --no-trace
 	# Room for the largest domain; the engine checks against these.
-	for q in "nodes 1000000" "memory 1000000000" "transaction-nodes 1000000"; do
-		XENSTORED_PATH=$(sock $h) "$XC" quota set $q >/dev/null
+	for q in nodes:1000000 memory:1000000000 transaction-nodes:1000000; do
+		on "$work/$h" "$XC" quota set "${q%:*}" "${q#*:}" >/dev/null
 	done
 done
 "$B" fill "$(sock f)" /bench-filler "$filler"
@@ -64,36 +63,42 @@ new_tx() { # HOST DOMID
 	tx=$(echo "$out" | sed -n 's/^tx //p')
 	out=$(for k in 1 2 3 4 5; do echo "tx-write $tx /local/domain/$2/data/pending$k v$k"; done |
 		"$X" guest "$work/$1" "$2")
-	[ -n "$tx" ] && [ "$(echo "$out" | grep -c '^OK$')" = 5 ] ||
-		{ echo "domain_bench.sh: guest transaction failed: $out" >&2; exit 1; }
+	if [ -z "$tx" ] || [ "$(echo "$out" | grep -c '^OK$')" != 5 ]; then
+		echo "domain_bench.sh: guest transaction failed: $out" >&2
+		exit 1
+	fi
 }
 
 # move SIZE KIND SRC DST: the domain from SRC to DST (KIND "-": not
 # measured, no copy), one pair.
 move() {
 	local size=$1 kind=$2 src=$3 dst=$4 to=$((domid + 1)) port copy="copy - -" mig
-	port=$("$X" domain move "$work/$src" "$work/$dst" $domid --as $to | sed -n 's/^port //p')
+	local -a r
+	port=$("$X" domain move "$work/$src" "$work/$dst" "$domid" --as "$to" | sed -n 's/^port //p')
 	if [ "$kind" != - ] && [ "$size" -le "$copy_max" ]; then
-		copy=$("$B" copy "$(sock $src)" "$(sock $dst)" $domid $to)
-		"$B" rm "$(sock $dst)" /local/domain/$to
+		copy=$("$B" copy "$(sock "$src")" "$(sock "$dst")" "$domid" "$to")
+		"$B" rm "$(sock "$dst")" "/local/domain/$to"
 	fi
-	home "$dst" $to "$port"
-	mig=$("$B" migrate "$(sock $src)" "$(sock $dst)" $domid $to "$port" "$(pid $src)" "$(pid $dst)")
-	"$X" domain destroy "$work/$src" $domid >/dev/null
-	"$B" rm "$(sock $src)" /local/domain/$domid
+	# The receiving toolstack's writes before a restore, as libxl's (not
+	# timed: the restore takes only what the guest could create on B).
+	testlib_write_home "$(sock "$dst")" "$to" "$port"
+	mig=$("$B" migrate "$(sock "$src")" "$(sock "$dst")" "$domid" "$to" "$port" "$(pid "$src")" "$(pid "$dst")")
+	"$X" domain destroy "$work/$src" "$domid" >/dev/null
+	"$B" rm "$(sock "$src")" "/local/domain/$domid"
 	domid=$to
-	new_tx "$dst" $domid
+	new_tx "$dst" "$domid"
 	[ "$kind" = - ] && return
-	set -- $copy $mig
+	# copy MS NODES migrate DOWNTIME SAVE RESTORE SAVE_CPU RESTORE_CPU OCTETS ENGINE_CPU
+	read -ra r <<<"$copy $mig"
 	# size kind copy_ms downtime save restore save_cpu restore_cpu octets engine_cpu
-	echo "$size $kind $2 $5 $6 $7 $8 $9 ${10} ${11}" >>"$data"
-	awk -v c="$2" -v m="$5" -v k="$kind" -v s="$size" 'BEGIN {
+	echo "$size $kind ${r[1]} ${r[4]} ${r[5]} ${r[6]} ${r[7]} ${r[8]} ${r[9]} ${r[10]}" >>"$data"
+	awk -v c="${r[1]}" -v m="${r[4]}" -v k="$kind" -v s="$size" 'BEGIN {
 		printf "  %6d nodes, %-5s destination: engine %8.2f ms", s, k, m
 		if (c != "-") printf ", copy %9.2f ms, ratio %6.1fx", c, c / m
 		printf "\n" }'
 }
 
-for size in $sizes; do
+for size in "${sizes[@]}"; do
 	"$X" domain create "$work/a" $domid --introduce >/dev/null
 	"$B" populate "$(sock a)" $domid "$size"
 	{
@@ -103,7 +108,7 @@ for size in $sizes; do
 	tx=""
 	new_tx a $domid
 	echo "size $size: $pairs pairs"
-	for p in $(seq "$pairs"); do
+	for _ in $(seq "$pairs"); do
 		move "$size" empty a b
 		move "$size" full b f
 		move "$size" - f a nocopy

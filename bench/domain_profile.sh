@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
-# Where xenstored spends its instructions in save-domain and restore-domain:
-# one move of a domain of SIZE nodes (as in domain_bench.sh) from host A to
+# Profile: xenstored's instructions in save-domain and restore-domain.
+#
+# One move of a domain of SIZE nodes (as in domain_bench.sh) from host A to
 # host B, B optionally holding FILLER other nodes, both daemons under
 # callgrind collecting only inside those two commands.  Instruction
 # counts do not depend on how busy the machine is.  Prints the inclusive
@@ -15,14 +16,14 @@ bin=${4:-$build/xensim/xenstored-patched}
 X=$build/xensim/xensim
 B=$build/bin/domain_bench
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/tests/lib/testlib.sh"	# testlib_write_home: the toolstack's writes
-XC=/usr/lib/xen-4.17/bin/xenstore-control
-work=$(mktemp -d /tmp/xsm-prof.XXXXXX)
+# shellcheck source=../tests/lib/testlib.sh
+. "$top/tests/lib/testlib.sh"
+testlib_scratch xsm-prof	# KEEP=1 keeps it
 export XSM_STATE_DIR=$work XENSIM_TIMEOUT_MS=120000
 # Under valgrind the daemon's command line is valgrind's, which `xensim
 # host stop` does not take for a xenstored: stop them by pid as well.
 stop() {
-	local pid
+	local pid h
 	for h in a b; do
 		pid=$(cat "$work/$h/xenstored.pid" 2>/dev/null) || pid=""
 		"$X" host stop "$work/$h" >/dev/null 2>&1
@@ -31,7 +32,7 @@ stop() {
 	done
 	return 0
 }
-trap 'stop; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+testlib_at_exit stop
 
 cat >"$work/wrap" <<WRAP
 #!/bin/sh
@@ -43,8 +44,9 @@ chmod +x "$work/wrap"
 sock() { echo "$work/$1/run/socket"; }
 for h in a b; do
 	XENSIM_XENSTORED=$work/wrap "$X" host start "$work/$h" --no-trace >/dev/null
-	for q in "nodes 1000000" "memory 1000000000"; do
-		XENSTORED_PATH=$(sock $h) "$XC" quota set $q >/dev/null
+	# Not under on's timeout: a daemon under valgrind is slow to answer.
+	for q in nodes:1000000 memory:1000000000; do
+		XENSTORED_PATH=$(sock "$h") "$XC" quota set "${q%:*}" "${q#*:}" >/dev/null
 	done
 done
 [ "$filler" -gt 0 ] && "$B" fill "$(sock b)" /bench-filler "$filler"
@@ -66,10 +68,12 @@ for h in a b engine; do
 	[ $h = engine ] && what="the engine (domain_bench migrate: save, transfer, restore)"
 	[ $h = a ] && what="save-domain of $size nodes"
 	[ $h = b ] && what="restore-domain of $size nodes into a host with $filler others"
-	out=$(ls "$work/$h"/callgrind.out.* "$work/$h.out" 2>/dev/null | head -1)
+	for out in "$work/$h"/callgrind.out.* "$work/$h.out"; do
+		[ -e "$out" ] && break
+	done
 	total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
 	echo "== $what: $total instructions, $((total / size)) per node"
 	callgrind_annotate --inclusive=yes "$out" 2>/dev/null |
 		awk '/^-+$/ { n++ } n >= 3 && /\(/' | sed 's/ \[[^]]*\]//; s|  [^ ]*/|  |' |
-		awk '!seen[$NF]++' | grep -v -E 'TOTALS|libc_start|below main|0x0|[ :]main$|process_message|do_control$|_dl_start|_start$' | head -${TOP:-14}
+		awk '!seen[$NF]++' | grep -v -E 'TOTALS|libc_start|below main|0x0|[ :]main$|process_message|do_control$|_dl_start|_start$' | head -n "${TOP:-14}"
 done

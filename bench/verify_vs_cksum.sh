@@ -1,20 +1,25 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
-# `xsmigrate verify` of a ~14 MB stream next to `cksum` of the same file,
-# both from the page cache, interleaved (cksum, verify, cksum, ...) so a
-# busy machine slows both alike; best of N runs each; prints the ratio.
+# Benchmark: `xsmigrate verify` of a ~14 MB stream against `cksum` of it.
+#
+# Both read the file from the page cache, interleaved (cksum, verify,
+# cksum, ...) so a busy machine slows both alike; best of N runs each;
+# prints the ratio.
 # Usage: verify_vs_cksum.sh BUILD_DIR [RUNS]
 set -eu
 build=$1
 runs=${2:-5}
-f=$(mktemp /tmp/xsm-bench-XXXXXX.xsm)
-trap 'rm -f "$f"' EXIT
+# shellcheck source=../tests/lib/testlib.sh
+. "$(dirname "$0")/../tests/lib/testlib.sh"
+testlib_scratch xsm-bench
+f=$work/stream.xsm
 "$build/bin/stream_bench" --emit "$f" 150000
 "$build/bin/xsmigrate" verify "$f"
 size=$(stat -c %s "$f")
 
 # Nanoseconds one run of the command takes.
 elapsed() {
+	local s e
 	s=$(date +%s%N)
 	"$@" > /dev/null
 	e=$(date +%s%N)

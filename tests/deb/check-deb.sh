@@ -1,5 +1,7 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
+# check-deb: the Debian packages, built from a copy of the tree and used.
+#
 # The Debian packages as a distribution builds and a user installs them:
 # dpkg-buildpackage -us -uc -b on a copy of the source (the tree itself
 # stays clean), without network or root beyond fakeroot; the three
@@ -11,24 +13,25 @@
 set -u
 counts=$1
 work=$2
-passed=0
-failed=0
-pass() { echo "PASS $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
-finish() { echo "$passed $failed" > "$counts"; [ "$failed" = 0 ]; exit; }
+# shellcheck source=../lib/testlib.sh
+. "$(dirname "$0")/../lib/testlib.sh"
+testlib_counts "$counts"
 
 top=$(pwd)
 rm -rf "$work" && mkdir -p "$work/src" "$work/root" || exit 1
 # The files a release tarball has: tracked and new ones, nothing built.
 if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
 	git -C "$top" ls-files -co --exclude-standard -z |
-		(cd "$top" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
+		(cd "$top" && while IFS= read -r -d '' f; do [ ! -e "$f" ] || printf '%s\0' "$f"; done) |
 		tar -C "$top" --null -T - -cf - | tar -C "$work/src" -xf -
 else
 	tar -C "$top" --exclude=./build --exclude=./config.mk --exclude=./config.status \
 		--exclude=./config.log --exclude=./xsmigrate.pc -cf - . | tar -C "$work/src" -xf -
 fi
-[ -f "$work/src/debian/control" ] && pass source-copied || { fail source-copied "no debian/control"; finish; }
+if [ -f "$work/src/debian/control" ]
+then pass source-copied
+else fail source-copied "no debian/control"; exit 1
+fi
 
 # No network: an unreachable proxy for anything that tries.
 if (cd "$work/src" && http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 \
@@ -37,7 +40,7 @@ if (cd "$work/src" && http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1
 	pass dpkg-buildpackage
 else
 	fail dpkg-buildpackage "$(tail -20 "$work/build.log")"
-	finish
+	exit 1
 fi
 version=$(dpkg-parsechangelog -l "$work/src/debian/changelog" -S Version)
 arch=$(dpkg-architecture -qDEB_HOST_ARCH)
@@ -53,28 +56,34 @@ for p in libxsmigrate0 libxsmigrate-dev xsmigrate; do
 done
 
 # Hardening from dpkg-buildflags reached the compiler and the linker.
-grep -q -- '-D_FORTIFY_SOURCE=2' "$work/build.log" && grep -q -- '-Wl,-z,relro' "$work/build.log" &&
-	pass buildflags-honoured || fail buildflags-honoured "no _FORTIFY_SOURCE or relro in the build log"
+if grep -q -- '-D_FORTIFY_SOURCE=2' "$work/build.log" && grep -q -- '-Wl,-z,relro' "$work/build.log"
+then pass buildflags-honoured
+else fail buildflags-honoured "no _FORTIFY_SOURCE or relro in the build log"
+fi
 
 root=$work/root
-soname=$(objdump -p "$root"/usr/lib/$ma/libxsmigrate.so.0.* 2>/dev/null | awk '/SONAME/ {print $2}')
-[ "$soname" = libxsmigrate.so.0 ] && pass "libxsmigrate0 has libxsmigrate.so.0" ||
-	fail "libxsmigrate0 has libxsmigrate.so.0" "SONAME '$soname'"
-needed=$(objdump -p "$root"/usr/lib/$ma/libxsmigrate.so.0.* 2>/dev/null | awk '/NEEDED/ {print $2}' | tr '\n' ' ')
+soname=$(objdump -p "$root/usr/lib/$ma"/libxsmigrate.so.0.* 2>/dev/null | awk '/SONAME/ {print $2}')
+if [ "$soname" = libxsmigrate.so.0 ]
+then pass "libxsmigrate0 has libxsmigrate.so.0"
+else fail "libxsmigrate0 has libxsmigrate.so.0" "SONAME '$soname'"
+fi
+needed=$(objdump -p "$root/usr/lib/$ma"/libxsmigrate.so.0.* 2>/dev/null | awk '/NEEDED/ {print $2}' | tr '\n' ' ')
 case $needed in
 *yajl*) fail library-needs-no-yajl "NEEDED: $needed" ;;
 *) pass library-needs-no-yajl ;;
 esac
-dpkg-deb -f "$work/libxsmigrate0_${version}_$arch.deb" Depends 2>/dev/null |
-	grep -q libxentoollog && pass shlibs-depends || fail shlibs-depends "no libxentoollog in Depends"
+if dpkg-deb -f "$work/libxsmigrate0_${version}_$arch.deb" Depends 2>/dev/null | grep -q libxentoollog
+then pass shlibs-depends
+else fail shlibs-depends "no libxentoollog in Depends"
+fi
 case $needed in
 *libxenstore*) fail library-needs-no-libxenstore "NEEDED: $needed" ;;
 *) pass library-needs-no-libxenstore ;;
 esac
 
 export PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_PATH="$root/usr/lib/$ma/pkgconfig"
-if cc -std=c99 -Wall -Werror -o "$work/user" tests/install/user.c \
-	$(pkg-config --cflags --libs xsmigrate) 2> "$work/cc.err"; then
+read -ra flags <<<"$(pkg-config --cflags --libs xsmigrate)"
+if cc -std=c99 -Wall -Werror -o "$work/user" tests/install/user.c "${flags[@]}" 2> "$work/cc.err"; then
 	pass c-program-builds-against-dev
 else
 	fail c-program-builds-against-dev "$(cat "$work/cc.err")"
@@ -91,15 +100,19 @@ case $out in
 "xsmigrate $version"*) pass command-version ;;
 *) fail command-version "$out" ;;
 esac
-"$root/usr/bin/xsmigrate" verify tests/vectors/v1-le-xen.xsm > "$work/verify.out" 2>&1 &&
-	pass command-verifies || fail command-verifies "$(cat "$work/verify.out")"
+if "$root/usr/bin/xsmigrate" verify tests/vectors/v1-le-xen.xsm > "$work/verify.out" 2>&1
+then pass command-verifies
+else fail command-verifies "$(cat "$work/verify.out")"
+fi
 
 if command -v lintian >/dev/null; then
-	lintian --fail-on error "$work"/xsmigrate_${version}_$arch.changes > "$work/lintian.log" 2>&1
+	lintian --fail-on error "$work/xsmigrate_${version}_$arch.changes" > "$work/lintian.log" 2>&1
 	errors=$(grep -c '^E:' "$work/lintian.log")
-	[ "$errors" = 0 ] && pass "lintian: no errors ($(grep -c '^W:' "$work/lintian.log") warnings)" ||
-		fail lintian "$(grep '^E:' "$work/lintian.log")"
+	if [ "$errors" = 0 ]
+	then pass "lintian: no errors ($(grep -c '^W:' "$work/lintian.log") warnings)"
+	else fail lintian "$(grep '^E:' "$work/lintian.log")"
+	fi
 else
 	echo "SKIP lintian: not installed (apt-get install lintian)"
 fi
-finish
+[ "$failed" = 0 ]

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
+# check-faults: save and restore with xenstored stopped or killed, and worse.
+#
 # Faults around save and restore, against real (patched) xenstored on
 # tests/xensim's simulated hosts: xenstored stopped or killed before and
 # during a save and a restore, concurrent saves of one domain, a guest
@@ -25,29 +27,20 @@ X=$(cd "${XENSIM_BUILD:-build/xensim}" && pwd)/xensim
 XSM=$(cd "${XSM_BIN:-build/bin}" && pwd)/xsmigrate
 XSSTATE=$here/../xensim/xsstate.py
 export XENSIM_TIMEOUT_MS=${XENSIM_TIMEOUT_MS:-5000}
-T="timeout 20"
+testlib_timeout=20 # a client command's bound, seconds
 LIMIT=1          # --timeout of the commands under test, seconds
 BOUND=5          # "ends within its timeout": 1.5 s held back + 1 s + slack
 
+# shellcheck source=../lib/testlib.sh
 . "$here/../lib/testlib.sh"
 testlib_begin "$counts" xsm-faults
 export XSM_STATE_DIR=$work/state
 mkdir -p "$XSM_STATE_DIR"
 
-on() { local h=$1; shift; XENSTORED_PATH=$h/run/socket "$@"; }
-guest() { local h=$1; shift; "$X" guest "$h" "$@" 2>>"$work/guest.err"; }
-xsm() { local h=$1; shift; XENSTORED_PATH=$h/run/socket $T "$XSM" "$@"; }
-# The receiving toolstack writes the domain's home before a restore (a
-# restore takes only what the guest could create itself on that host).
-home() {	# HOST DOMID PORT
-	testlib_write_home "$1/run/socket" "$2" "$3" ||
-		fail "toolstack-home-$2" "toolstack.py failed"
-}
 pid_of() { cat "$1/xenstored.pid"; }
 now_ms() { date +%s%3N; }
 host() {	# DIR: a started host, stopped at exit
-	testlib_host "$1"
-	"$X" host start "$1" >/dev/null || { fail "host-$(basename "$1")" "cannot start"; exit 1; }
+	host_start "$1" || { fail "host-$(basename "$1")" "cannot start"; exit 1; }
 }
 domain() {	# HOST DOMID: an introduced domain with a node
 	"$X" domain create "$1" "$2" --introduce >/dev/null &&
@@ -66,6 +59,8 @@ delayed() {	# N HOST ARGS...
 	XENSTORED_PATH=$h/run/socket $T strace -f -qq -o /dev/null \
 		-e trace=sendto -e inject=sendto:delay_enter=1500000:when="$n" "$XSM" "$@"
 }
+# FILE when it exists (a command that failed must not leave one).
+present() { [ ! -e "$1" ] || echo "$1"; }
 no_scratch() { expect "$1-no-scratch-file" "" "$(ls -A "$XSM_STATE_DIR")"; }
 stream_ok() {	# NAME FILE DOMID: valid to our reader and to the independent one
 	local v
@@ -74,8 +69,10 @@ stream_ok() {	# NAME FILE DOMID: valid to our reader and to the independent one
 }
 within() {	# NAME START-MS
 	local t=$(( $(now_ms) - $2 ))
-	[ "$t" -le $((BOUND * 1000)) ] && pass "$1-within-${BOUND}s" ||
-		fail "$1-within-${BOUND}s" "took $t ms"
+	if [ "$t" -le $((BOUND * 1000)) ]
+	then pass "$1-within-${BOUND}s"
+	else fail "$1-within-${BOUND}s" "took $t ms"
+	fi
 }
 
 # Nothing a guest did can fail its save: saved on A, valid, restored on B.
@@ -124,7 +121,7 @@ within stopped-save "$t0"
 kill -CONT "$(pid_of "$A")"
 expect stopped-save-status 5 $rc
 expect stopped-save-message 1 "$(grep -c "^xsmigrate save: xenstored \"quiesce\": no reply from xenstored within $LIMIT s" "$work/err")"
-expect stopped-save-no-output "" "$(ls "$work/s5.xsm" 2>&1 | grep -v 'No such file')"
+expect stopped-save-no-output "" "$(present "$work/s5.xsm")"
 expect stopped-save-guest-served OK "$(served "$A" 5)"
 no_scratch stopped-save
 
@@ -134,7 +131,7 @@ fault_during stopped-mid-save STOP "$A" save --domid 6 -o "$work/s6.xsm"
 expect stopped-mid-save-status 5 $rc
 expect stopped-mid-save-message 1 "$(grep -c "no reply from xenstored within $LIMIT s; xenstored resumes domain 6" "$work/err")"
 kill -CONT "$(pid_of "$A")"
-expect stopped-mid-save-no-output "" "$(ls "$work/s6.xsm" 2>&1 | grep -v 'No such file')"
+expect stopped-mid-save-no-output "" "$(present "$work/s6.xsm")"
 expect stopped-mid-save-guest-served OK "$(served "$A" 6)"
 no_scratch stopped-mid-save
 
@@ -166,8 +163,10 @@ saved writing-guest 8
 wait $writer 2>/dev/null
 moved writing-guest 8
 k=$(echo "read /local/domain/8/data/k" | guest "$B" 8)
-[ -n "$k" ] && [ "$k" -ge 0 ] 2>/dev/null && pass writing-guest-value-moved ||
-	fail writing-guest-value-moved "'$k'"
+if [ -n "$k" ] && [ "$k" -ge 0 ] 2>/dev/null
+then pass writing-guest-value-moved
+else fail writing-guest-value-moved "'$k'"
+fi
 
 # --- a failed write inside a transaction the guest keeps open -----------
 domain "$A" 9
@@ -195,13 +194,13 @@ domain "$A" 12
 xsm "$A" save --domid 12 -o "$work/s12.xsm" 2>"$work/err" || fail save-12 "$(cat "$work/err")"
 port=$("$X" domain move "$A" "$B" 12 | sed -n 's/^port //p')
 home "$B" 12 "$port"
-on "$B" $T xenstore-ls -fp / > "$work/before" 2>&1
+on "$B" xenstore-ls -fp / > "$work/before" 2>&1
 fault_during stopped-mid-restore STOP "$B" restore --domid 12 --port "$port" "$work/s12.xsm"
 kill -CONT "$(pid_of "$B")"
 expect stopped-mid-restore-status 5 $rc
 expect stopped-mid-restore-message 1 "$(grep -c "^xsmigrate restore: .*no reply from xenstored within $LIMIT s" "$work/err")"
 sleep 0.5	# xenstored reads the abandoned request now: it must find no state
-on "$B" $T xenstore-ls -fp / > "$work/after" 2>&1
+on "$B" xenstore-ls -fp / > "$work/after" 2>&1
 expect stopped-mid-restore-nothing-applied "" "$(diff "$work/before" "$work/after" 2>&1)"
 no_scratch stopped-mid-restore
 xsm "$B" restore --domid 12 --port "$port" "$work/s12.xsm" 2>"$work/err"
@@ -214,7 +213,7 @@ domain "$C" 13
 fault_during killed-mid-save KILL "$C" save --domid 13 -o "$work/s13.xsm"
 expect killed-mid-save-status 5 $rc
 expect killed-mid-save-message 1 "$(grep -c "^xsmigrate save: .*: \(Connection reset by peer\|Broken pipe\|Connection refused\)" "$work/err")"
-expect killed-mid-save-no-output "" "$(ls "$work/s13.xsm" 2>&1 | grep -v 'No such file')"
+expect killed-mid-save-no-output "" "$(present "$work/s13.xsm")"
 no_scratch killed-mid-save
 
 D=$work/d
@@ -229,11 +228,11 @@ no_scratch killed-mid-restore
 
 # --- the CLI's own faults ----------------------------------------------------
 domain "$A" 15
-XENSTORED_PATH=$A/run/socket $T "$XSM" save --domid 15 >&- 2>"$work/err"
+xsm "$A" save --domid 15 >&- 2>"$work/err"
 expect closed-stdout-status 3 $?
 expect closed-stdout-message 1 "$(grep -c "^xsmigrate save: standard output: cannot write: it is closed" "$work/err")"
 expect closed-stdout-guest-served OK "$(served "$A" 15)"
-expect closed-stdout-xenstored-alive 0 "$(on "$A" $T xenstore-read /local/domain/15/data/x >/dev/null; echo $?)"
+expect closed-stdout-xenstored-alive 0 "$(on "$A" xenstore-read /local/domain/15/data/x >/dev/null; echo $?)"
 
 domain "$A" 16
 rc=$(ERR=$work/pipe.err XENSTORED_PATH=$A/run/socket python3 -c '
@@ -246,7 +245,7 @@ expect closed-pipe-message 1 "$(grep -c "^xsmigrate save: cannot write the strea
 expect closed-pipe-guest-served OK "$(served "$A" 16)"
 
 domain "$A" 17
-XENSTORED_PATH=$A/run/socket $T "$XSM" save --domid 17 > /dev/full 2>"$work/err"
+xsm "$A" save --domid 17 > /dev/full 2>"$work/err"
 expect full-device-save-status 3 $?
 expect full-device-guest-served OK "$(served "$A" 17)"
 
@@ -257,8 +256,10 @@ sys.stdout.buffer.write(b"xenstore" + struct.pack(">II", 1, 0) + struct.pack("<I
 /usr/bin/time -f %M -o "$work/rss" "$XSM" verify "$work/warn16.xsm" 2>"$work/err"
 expect verify-16mb-status 0 $?
 rss=$(tail -n 1 "$work/rss")
-[ "${rss:-999999}" -lt 40960 ] && pass "verify-16mb-rss-under-40mb ($rss kB)" ||
-	fail verify-16mb-rss-under-40mb "${rss:-?} kB"
+if [ "${rss:-999999}" -lt 40960 ]
+then pass "verify-16mb-rss-under-40mb ($rss kB)"
+else fail verify-16mb-rss-under-40mb "${rss:-?} kB"
+fi
 expect verify-16mb-warning-count 1 "$(grep -c "more warnings (2097149 in all)" "$work/err")"
 
 # A restore whose stream cannot be read is an I/O error (3), not a
@@ -282,9 +283,9 @@ home "$B" 19 "$port"
 XSM_STATE_DIR=$work/no-such-dir xsm "$B" restore --domid 19 --port "$port" "$work/s19.xsm" 2>"$work/err"
 expect scratch-missing-restore-status 3 $?
 expect scratch-missing-restore-message 1 "$(grep -c "^xsmigrate restore: cannot create a scratch file: No such file or directory" "$work/err")"
-expect scratch-missing-restore-nothing-applied "" "$(on "$B" $T xenstore-read /local/domain/19/data/x 2>/dev/null)"
+expect scratch-missing-restore-nothing-applied "" "$(on "$B" xenstore-read /local/domain/19/data/x 2>/dev/null)"
 xsm "$B" restore --domid 19 --port "$port" "$work/s19.xsm" 2>"$work/err"
-expect scratch-missing-restore-then-restored "0 v19" "$? $(on "$B" $T xenstore-read /local/domain/19/data/x 2>&1)"
+expect scratch-missing-restore-then-restored "0 v19" "$? $(on "$B" xenstore-read /local/domain/19/data/x 2>&1)"
 
 # --- the toolstack in a PID namespace of its own --------------------------
 # The state file goes to xenstored with the request (SCM_RIGHTS), never as

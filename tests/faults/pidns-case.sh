@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
+# check-faults' PID namespace case: the toolstack in a namespace of its own.
+#
 # The toolstack in a PID namespace of its own (check-faults.sh runs this
 # as PID 1 of a new PID and mount namespace, with its own /proc).
 #
@@ -15,20 +17,17 @@ set -u
 
 X=$1 XSM=$2 dir=$3
 export XENSIM_TIMEOUT_MS=${XENSIM_TIMEOUT_MS:-5000}
+testlib_timeout=20 # a client command's bound, seconds
 # shellcheck source=../lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
-# shellcheck disable=SC2034 # counted by testlib's pass
-passed=0
-failed=0
+mkdir -p "$dir"
+testlib_counts "$dir/counts"
+work=$dir	# the guest's messages go there
 
 [ $$ = 1 ] || { fail pid-1 "not PID 1 of a namespace of its own (pid $$)"; exit 1; }
-mkdir -p "$dir"
 A=$dir/a B=$dir/b
-trap '"$X" host stop "$A" >/dev/null 2>&1; "$X" host stop "$B" >/dev/null 2>&1' EXIT
-"$X" host start "$A" >/dev/null || { fail host-a "cannot start"; exit 1; }
-"$X" host start "$B" >/dev/null || { fail host-b "cannot start"; exit 1; }
-xsm() { local h=$1; shift; XENSTORED_PATH=$h/run/socket timeout 20 "$XSM" "$@"; }
-guest() { local h=$1; shift; "$X" guest "$h" "$@" 2>>"$dir/guest.err"; }
+host_start "$A" || { fail host-a "cannot start"; exit 1; }
+host_start "$B" || { fail host-b "cannot start"; exit 1; }
 # CMD... as PID 1 of a nested PID namespace, without the decoys.
 nested() {
 	(

@@ -42,11 +42,16 @@ def serve(conn, log):
 
 def main():
     path, log = sys.argv[1], sys.argv[2]
-    if os.path.exists(path):
-        os.unlink(path)
+    # Bound under another name and renamed once it listens: a client that
+    # sees SOCKET can connect (between bind and listen it is refused).
+    tmp = path + ".new"
+    for p in (path, tmp):
+        if os.path.exists(p):
+            os.unlink(p)
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.bind(path)
+    s.bind(tmp)
     s.listen(4)
+    os.rename(tmp, path)
     while True:
         conn, _ = s.accept()
         threading.Thread(target=serve, args=(conn, log), daemon=True).start()

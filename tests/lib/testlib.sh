@@ -1,16 +1,31 @@
 # SPDX-License-Identifier: LGPL-2.1-only
-# What the shell test suites share (sourced, not run): a scratch directory,
-# PASS/FAIL lines and their counts, and simulated hosts that are always
-# stopped.  A suite sets X (the xensim command), then:
+# shellcheck shell=bash
+# The host-side shell library: results, scratch directory, bounded waits.
+#
+# Sourced, not run: PASS/FAIL lines and their counts, a scratch directory
+# and what else is undone at exit, bounded waits; and, from
+# tests/lib/host.sh, the simulated hosts.  A suite:
 #
 #   . tests/lib/testlib.sh
-#   testlib_begin COUNTS-FILE TAG     # $work: scratch dir, removed at exit
-#   testlib_host "$work/a"            # stopped at exit
+#   testlib_begin COUNTS-FILE TAG     # counts, and $work removed at exit
 #   expect NAME EXPECTED ACTUAL
 #   expect_error NAME WANT-IN-MESSAGE CMD...   # CMD must fail saying so
+#   [ "$failed" = 0 ]                 # the suite's verdict, its exit status
 #
 # At exit "<passed> <failed>" goes to COUNTS-FILE, whatever happened; a
-# suite exiting non-zero with no failure counted gets one.
+# suite exiting non-zero with no failure counted gets one.  A script that
+# only wants a scratch directory (a benchmark) calls testlib_scratch TAG,
+# one that only counts (its scratch directory is kept) testlib_counts FILE.
+
+passed=0
+failed=0
+testlib_counts_file=""
+testlib_scratch_dir=""
+testlib_at_exit_cmds=()
+# Seconds any one client command may take (on, xsm, ctl, $T CMD).
+testlib_timeout=${testlib_timeout:-10}
+# shellcheck disable=SC2034 # for the scripts sourcing this one
+T="timeout $testlib_timeout"
 
 pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
@@ -35,46 +50,58 @@ expect_error() {	# NAME WANT-IN-OUTPUT CMD...
 	fi
 }
 
-testlib_finish() {
-	local rc=$? h
+# CMD... polled every 50 ms until it succeeds, for at most SECONDS (a
+# multiple of 0.05); its last status.  Never sleeps after a success.
+wait_until() {	# SECONDS CMD...
+	local tries i
+	tries=$(awk -v s="$1" 'BEGIN { printf "%d", s * 20 }')
+	shift
+	for ((i = 1; ; i++)); do
+		"$@" && return 0
+		[ "$i" -ge "$tries" ] && return 1
+		sleep 0.05
+	done
+}
+
+# FUNCTION runs at exit, before the scratch directory goes (hosts to stop).
+testlib_at_exit() { testlib_at_exit_cmds+=("$1"); }
+
+testlib_exit() {
+	local rc=$? c
 	# Died half-way (or the suite's own verdict was failure): never "0 failed".
-	if [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
+	if [ -n "$testlib_counts_file" ] && [ "$rc" != 0 ] && [ "$failed" = 0 ]; then
 		echo "FAIL suite-exit: exited with status $rc before its checks were done"
 		failed=1
 	fi
-	for h in $testlib_hosts; do
-		"$X" host stop "$h" >/dev/null 2>&1
+	for c in "${testlib_at_exit_cmds[@]}"; do
+		"$c"
 	done
-	echo "$passed $failed" > "$testlib_counts"
-	rm -rf "$work"
+	[ -z "$testlib_counts_file" ] || echo "$passed $failed" > "$testlib_counts_file"
+	# KEEP=1 leaves the scratch directory for a look afterwards.
+	[ -z "$testlib_scratch_dir" ] || [ -n "${KEEP:-}" ] || rm -rf "$testlib_scratch_dir"
+	return "$rc"
 }
 
-testlib_begin() {
-	testlib_counts=$1
-	work=$(mktemp -d "/tmp/$2.XXXXXX")
-	passed=0
-	failed=0
-	testlib_hosts=""
-	trap testlib_finish EXIT
-	trap 'echo "FAIL interrupted"; failed=$((failed + 1)); exit 1' INT TERM
+testlib_traps() {
+	trap testlib_exit EXIT
+	trap '[ -z "$testlib_counts_file" ] || { echo "FAIL interrupted"; failed=$((failed + 1)); }; exit 1' INT TERM
 }
 
-testlib_host() { testlib_hosts="$testlib_hosts $1"; }
-
-# The receiving toolstack's writes for a domain about to be restored, as
-# tests/integration/toolstack.py lines: its home (owned by the guest, as
-# xensim's introduce makes it) and the nodes the toolstack owns there.  A
-# restore takes only what the guest could create itself on that host, so
-# the home must be there first.
-testlib_home() {	# DOMID PORT
-	local d=$1 h=/local/domain/$1
-	printf '%s\n' "$h - n$d" "$h/domid $d n0 r$d" "$h/name guest$d n0 r$d" \
-		"$h/vm /vm/0000-$d n0 r$d" "$h/store/port $2 n0 r$d" "$h/store/ring-ref 1 n0 r$d" \
-		"$h/control - n0 r$d" "$h/control/shutdown - n0 b$d"
+testlib_counts() {	# COUNTS-FILE
+	testlib_counts_file=$1
+	testlib_traps
 }
 
-# Writes those nodes on the host listening on SOCKET, as its toolstack.
-testlib_write_home() {	# SOCKET DOMID PORT
-	testlib_home "$2" "$3" |
-		timeout 20 python3 "$(dirname "${BASH_SOURCE[0]}")/../integration/toolstack.py" "$1"
+testlib_scratch() {	# TAG: $work, a new directory under /tmp
+	work=$(mktemp -d "/tmp/$1.XXXXXX") || exit 1
+	testlib_scratch_dir=$work
+	testlib_traps
 }
+
+testlib_begin() {	# COUNTS-FILE TAG
+	testlib_counts "$1"
+	testlib_scratch "$2"
+}
+
+# shellcheck source=host.sh
+. "$(dirname "${BASH_SOURCE[0]}")/host.sh"

@@ -1,5 +1,7 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-only
+# check-licence: every source file's SPDX licence line.
+#
 # Every source file names its licence in an SPDX-License-Identifier line
 # near its top (after a #! line): GPL-2.0-only for what is linked with
 # xenstored's sources (tests/xensim/) or changes Xen's GPL files
@@ -10,8 +12,9 @@
 # Usage: check-licence.sh COUNTS-FILE
 set -u
 counts=$1
-passed=0
-failed=0
+# shellcheck source=../lib/testlib.sh
+. "$(dirname "$0")/../lib/testlib.sh"
+testlib_counts "$counts"
 
 expected() {
 	case $1 in
@@ -33,11 +36,11 @@ skipped() {
 }
 
 if git rev-parse --git-dir >/dev/null 2>&1; then
-	files=$(git ls-files -co --exclude-standard)
+	mapfile -t files < <(git ls-files -co --exclude-standard)
 else
-	files=$(find . -path ./build -prune -o -type f -print | sed 's|^\./||')
+	mapfile -t files < <(find . -path ./build -prune -o -type f -print | sed 's|^\./||')
 fi
-for f in $files; do
+for f in "${files[@]}"; do
 	[ -f "$f" ] || continue
 	skipped "$f" && continue
 	want=$(expected "$f")
@@ -45,17 +48,13 @@ for f in $files; do
 	if [ "$got" = "$want" ]; then
 		passed=$((passed + 1))
 	elif [ -z "$got" ]; then
-		echo "FAIL $f: no SPDX-License-Identifier line in its first 3 lines (want $want)"
-		failed=$((failed + 1))
+		fail "$f" "no SPDX-License-Identifier line in its first 3 lines (want $want)"
 	else
-		echo "FAIL $f: SPDX-License-Identifier $got, want $want"
-		failed=$((failed + 1))
+		fail "$f" "SPDX-License-Identifier $got, want $want"
 	fi
 done
-[ -f libxl-patches/README ] && [ "$(expected libxl-patches/README)" = GPL-2.0-only ] || {
-	echo "FAIL libxl-patches/README: missing (it carries the patches' licence)"
-	failed=$((failed + 1))
-}
+if [ ! -f libxl-patches/README ] || [ "$(expected libxl-patches/README)" != GPL-2.0-only ]; then
+	fail libxl-patches/README "missing (it carries the patches' licence)"
+fi
 echo "licence: $passed files with the right SPDX line, $failed without"
-echo "$passed $failed" > "$counts"
 [ "$failed" = 0 ]

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
+# Builds oxenstored against the simulated hypervisor (for make xensim).
 #
 # build-oxenstored.sh SRC OUT HVLIB: oxenstored of the Xen tree SRC
 # (tools/ocaml: the mmap, eventchn, xc and xb bindings and xenstored),
@@ -70,7 +71,7 @@ done > xc-unused.c.body
 "$cc" -c xc-unused.c -o xc-unused.o
 
 # opt ARGS: the native compiler, with -I for the packed Xenbus once built.
-# shellcheck disable=SC2086
+# shellcheck disable=SC2086 # xbinc: nothing, or "-I DIR" as two words
 opt() { ocamlfind ocamlopt -package unix -g -w -a $xbinc "$@"; }
 xbinc=
 for m in xenmmap xeneventchn xenctrl; do
@@ -100,7 +101,7 @@ for m in $mods; do
 	[ ! -f "$m".mli ] || [ -f "$m".cmi ] || opt -c "$m".mli
 	opt -c "$m".ml
 done
-# shellcheck disable=SC2046
+# shellcheck disable=SC2046 # module names, one word each
 opt -linkpkg -o oxenstored xenmmap.cmx xeneventchn.cmx xenctrl.cmx \
 	xbpack/xenbus.cmx $(for m in $mods; do echo "$m.cmx"; done) \
 	xenmmap_stubs.o xeneventchn_stubs.o xenctrl_stubs.o \

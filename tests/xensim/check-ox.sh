@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# check-ox: oxenstored of the patched tree on a simulated host.
+#
 # oxenstored (the OCaml xenstored of the patched tree) on a simulated host:
 # it serves dom0's tools and a guest's ring, with watches, transactions and
 # a dying domain, so that its control commands can be tested like C
@@ -18,44 +20,18 @@ XSM=${XSM_BIN:-build/bin}/xsmigrate
 export XENSIM_TIMEOUT_MS=${XENSIM_TIMEOUT_MS:-5000}
 export XENSIM_XENSTORED=${XENSIM_XENSTORED:-$(cd "$(dirname "$0")" && pwd)/oxenstored-xensim}
 export XENSIM_OXENSTORED=${XENSIM_OXENSTORED:-$build/oxenstored-patched}
-T="timeout 10"
 
+# shellcheck source=../lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
 testlib_begin "$counts" xsm-ox
 A=$work/a
 testlib_host "$A"
-XC=${XENSTORE_CONTROL:-/usr/lib/xen-4.17/bin/xenstore-control}
-on() { XENSTORED_PATH=${ON_HOST:-$A}/run/socket $T "$@"; }
-guest() { "$X" guest "$A" "$@" 2>>"$work/guest.err"; }
-# ctl ARGS...: xenstore-control; its answer, or the errno name.
-ctl() {
-	local out rc
-	out=$(on "$XC" "$@" 2>&1)
-	rc=$?
-	if [ $rc = 0 ]; then echo "$out"; return; fi
-	case "$out" in
-	"Error 2 "*) echo ENOENT ;;
-	"Error 13 "*) echo EACCES ;;
-	"Error 16 "*) echo EBUSY ;;
-	"Error 17 "*) echo EEXIST ;;
-	"Error 22 "*|"Command not supported"*) echo EINVAL ;;
-	*) echo "rc=$rc $(echo "$out" | head -1)" ;;
-	esac
-}
-# wait_read PATH WANT: up to 5 s for dom0 to read WANT at PATH.
-wait_read() {
-	for _ in $(seq 100); do
-		[ "$(on xenstore-read "$1" 2>/dev/null)" = "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 [ -x "$XENSIM_OXENSTORED" ] || { fail daemon "$XENSIM_OXENSTORED not built"; exit 1; }
 "$X" host start "$A" >/dev/null || { fail host "$(cat "$A/xenstored.log")"; exit 1; }
 # The daemon that answers is oxenstored: its pid file, not C xenstored's.
-if [ -s "$A/run/oxenstored.pid" ] && on xenstore-write /ox/probe 1 &&
-	[ "$(on xenstore-read /ox/probe)" = 1 ]; then
+if [ -s "$A/run/oxenstored.pid" ] && on "$A" xenstore-write /ox/probe 1 &&
+	[ "$(on "$A" xenstore-read /ox/probe)" = 1 ]; then
 	pass ox-serves-dom0
 else
 	fail ox-serves-dom0 "$(tail -3 "$A/xenstored.log")"
@@ -63,77 +39,77 @@ fi
 
 "$X" domain create "$A" 3 --introduce >/dev/null
 out=$(printf '%s\n' 'write /local/domain/3/data/x v1' 'read /local/domain/3/data/x' \
-	'watch /local/domain/3/data tk' 'events 1 2000' | guest 3)
+	'watch /local/domain/3/data tk' 'events 1 2000' | guest "$A" 3)
 want=$(printf '%s\n' OK v1 OK '/local/domain/3/data tk')
 if [ "$out" = "$want" ]; then pass ox-guest-ring; else fail ox-guest-ring "$out"; fi
 
 # dom0 writes into the guest's watched subtree: the event reaches the ring.
-on xenstore-write /local/domain/3/data/y v2
-out=$(echo 'events 1 2000' | guest 3)
+on "$A" xenstore-write /local/domain/3/data/y v2
+out=$(echo 'events 1 2000' | guest "$A" 3)
 if [ "$out" = "/local/domain/3/data/y tk" ]; then pass ox-watch-event
 else fail ox-watch-event "$out"; fi
 
 # A transaction conflicting with a dom0 write ends in EAGAIN.
-tx=$(echo tx-start | guest 3)
+tx=$(echo tx-start | guest "$A" 3)
 id=${tx#tx }
 printf '%s\n' "tx-read $id /local/domain/3/data/x" "tx-write $id /local/domain/3/data/x t" |
-	guest 3 >/dev/null
-on xenstore-write /local/domain/3/data/x v3
-out=$(echo "tx-end $id" | guest 3)
-if [ "$out" = EAGAIN ] && [ "$(on xenstore-read /local/domain/3/data/x)" = v3 ]; then
+	guest "$A" 3 >/dev/null
+on "$A" xenstore-write /local/domain/3/data/x v3
+out=$(echo "tx-end $id" | guest "$A" 3)
+if [ "$out" = EAGAIN ] && [ "$(on "$A" xenstore-read /local/domain/3/data/x)" = v3 ]; then
 	pass ox-transaction-conflict
 else
 	fail ox-transaction-conflict "tx-end: $out"
 fi
 
 # A guest cannot write outside its home.
-out=$(echo 'write /local/domain/0/evil 1' | guest 3)
+out=$(echo 'write /local/domain/0/evil 1' | guest "$A" 3)
 if [ "$out" = EACCES ]; then pass ox-guest-perms; else fail ox-guest-perms "$out"; fi
 
 # --- quiesce / unquiesce (the C daemon's semantics, docs/misc/xenstore.txt)
 "$X" domain create "$A" 4 --introduce >/dev/null
 "$X" domain create "$A" 7 --introduce >/dev/null
 expect ox-quiesce-setup OK "$(printf '%s\n' 'watch /local/domain/4/w tk' 'events 1 2000' |
-	guest 4 | head -1)"
-expect ox-quiesce-unknown ENOENT "$(ctl quiesce 9)"
-expect ox-quiesce-bad-argument EINVAL "$(ctl quiesce 4 forever)"
-expect ox-quiesce OK "$(ctl quiesce 4)"
-expect ox-quiesce-twice-ebusy EBUSY "$(ctl quiesce 4)"
+	guest "$A" 4 | head -1)"
+expect ox-quiesce-unknown ENOENT "$(ctl "$A" quiesce 9)"
+expect ox-quiesce-bad-argument EINVAL "$(ctl "$A" quiesce 4 forever)"
+expect ox-quiesce OK "$(ctl "$A" quiesce 4)"
+expect ox-quiesce-twice-ebusy EBUSY "$(ctl "$A" quiesce 4)"
 # While quiesced: a request the guest sends stays unanswered and unrun, an
 # event for it is kept, and both survive any number of ring scans.
-req=$(echo 'raw-request write /local/domain/4/raw r' | guest 4)
-on xenstore-write /local/domain/4/w/x 1
+req=$(echo 'raw-request write /local/domain/4/raw r' | guest "$A" 4)
+on "$A" xenstore-write /local/domain/4/w/x 1
 sleep 1
-expect_error ox-quiesced-request-not-run "couldn't read path" on xenstore-read /local/domain/4/raw
-expect ox-quiesced-nothing-written "" "$(echo events | guest 4)"
-expect ox-unquiesce OK "$(ctl unquiesce 4)"
-if wait_read /local/domain/4/raw r; then pass ox-unquiesce-runs-request
+expect_error ox-quiesced-request-not-run "couldn't read path" on "$A" xenstore-read /local/domain/4/raw
+expect ox-quiesced-nothing-written "" "$(echo events | guest "$A" 4)"
+expect ox-unquiesce OK "$(ctl "$A" unquiesce 4)"
+if wait_until 5 reads "$A" /local/domain/4/raw r; then pass ox-unquiesce-runs-request
 else fail ox-unquiesce-runs-request "${req}: not run after unquiesce"; fi
-expect ox-unquiesce-delivers-event "/local/domain/4/w/x tk" "$(echo 'events 1 2000' | guest 4)"
-expect ox-unquiesce-idempotent OK "$(ctl unquiesce 4)"
-expect ox-unquiesce-unknown ENOENT "$(ctl unquiesce 9)"
+expect ox-unquiesce-delivers-event "/local/domain/4/w/x tk" "$(echo 'events 1 2000' | guest "$A" 4)"
+expect ox-unquiesce-idempotent OK "$(ctl "$A" unquiesce 4)"
+expect ox-unquiesce-unknown ENOENT "$(ctl "$A" unquiesce 9)"
 # A quiesce of any length keeps every event for the domain: more than the
 # 1024 its output queue holds, from sources that have gone away since.
-expect ox-quiesce-for-events OK "$(ctl quiesce 4)"
+expect ox-quiesce-for-events OK "$(ctl "$A" quiesce 4)"
 for b in 0 1 2; do
-	# shellcheck disable=SC2046
-	on xenstore-write $(for i in $(seq 500); do echo "/local/domain/4/w/m$b-$i v"; done)
+	# shellcheck disable=SC2046 # 500 PATH VALUE pairs, one write
+	on "$A" xenstore-write $(for i in $(seq 500); do echo "/local/domain/4/w/m$b-$i v"; done)
 done
-expect ox-unquiesce-for-events OK "$(ctl unquiesce 4)"
+expect ox-unquiesce-for-events OK "$(ctl "$A" unquiesce 4)"
 expect ox-quiesce-keeps-every-event 1500 \
-	"$(echo 'events 1500 10000' | XENSIM_TIMEOUT_MS=20000 guest 4 | grep -c ' tk$')"
+	"$(echo 'events 1500 10000' | XENSIM_TIMEOUT_MS=20000 guest "$A" 4 | grep -c ' tk$')"
 
 # An owned quiesce ends with the connection that made it (xenstore-control
 # exits at once), a plain one does not.
-expect ox-quiesce-owned OK "$(ctl quiesce 7 owned)"
+expect ox-quiesce-owned OK "$(ctl "$A" quiesce 7 owned)"
 expect ox-quiesce-owned-ends-with-its-connection OK \
-	"$(echo 'write /local/domain/7/alive yes' | guest 7)"
-expect ox-quiesce-again-after-owner-left OK "$(ctl quiesce 7)"
-echo 'raw-request write /local/domain/7/late yes' | guest 7 >/dev/null
+	"$(echo 'write /local/domain/7/alive yes' | guest "$A" 7)"
+expect ox-quiesce-again-after-owner-left OK "$(ctl "$A" quiesce 7)"
+echo 'raw-request write /local/domain/7/late yes' | guest "$A" 7 >/dev/null
 sleep 0.5
-expect_error ox-quiesce-plain-holds "couldn't read path" on xenstore-read /local/domain/7/late
-expect ox-unquiesce-7 OK "$(ctl unquiesce 7)"
-if wait_read /local/domain/7/late yes; then pass ox-unquiesce-7-runs-request
+expect_error ox-quiesce-plain-holds "couldn't read path" on "$A" xenstore-read /local/domain/7/late
+expect ox-unquiesce-7 OK "$(ctl "$A" unquiesce 7)"
+if wait_until 5 reads "$A" /local/domain/7/late yes; then pass ox-unquiesce-7-runs-request
 else fail ox-unquiesce-7-runs-request "not run after unquiesce"; fi
 
 # --- save-domain: the C daemon's stream ---------------------------------
@@ -160,9 +136,9 @@ save_scenario() {	# HOST OUT
 	echo 'partial-request write /local/domain/5/data/half v' |
 		"$X" guest "$h" 5 >/dev/null 2>&1
 	sleep 0.3
-	XENSTORED_PATH=$h/run/socket $T "$XC" quiesce 5 >/dev/null
-	XENSTORED_PATH=$h/run/socket $T xenstore-write /local/domain/5/data/a 3
-	XENSTORED_PATH=$h/run/socket $T "$XC" save-domain 5 "$out" /local/domain/5 2>&1
+	on "$h" "$XC" quiesce 5 >/dev/null
+	on "$h" xenstore-write /local/domain/5/data/a 3
+	on "$h" "$XC" save-domain 5 "$out" /local/domain/5 2>&1
 }
 # (Upstream oxenstored answers OK to any control command it does not know.)
 expect ox-save-domain "OK written" "$(save_scenario "$O" "$work/ox.xsm") $(
@@ -246,30 +222,30 @@ expect ox-save-no-passed-file EINVAL \
 # works as with C xenstored, and leaves the domain quiesced.
 "$X" domain create "$O" 6 --introduce >/dev/null
 echo 'write /local/domain/6/data/k v6' | "$X" guest "$O" 6 >/dev/null 2>&1
-case "$(ON_HOST=$O ctl help)" in
+case "$(ctl "$O" help)" in
 *save-domain*) pass ox-help-lists-save-domain ;;
-*) fail ox-help-lists-save-domain "$(ON_HOST=$O ctl help | tr '\n' '|')" ;;
+*) fail ox-help-lists-save-domain "$(ctl "$O" help | tr '\n' '|')" ;;
 esac
-if XENSTORED_PATH=$O/run/socket $T "$XSM" save --domid 6 -o "$work/cli6.xsm" \
+if xsm "$O" save --domid 6 -o "$work/cli6.xsm" \
 	>"$work/cli.out" 2>&1 && "$XSM" verify "$work/cli6.xsm" >>"$work/cli.out" 2>&1 &&
 	"$XSM" dump "$work/cli6.xsm" 2>&1 | grep -q /local/domain/6/data/k; then
 	pass ox-xsmigrate-save
 else
 	fail ox-xsmigrate-save "$(tr '\n' '|' < "$work/cli.out")"
 fi
-expect ox-xsmigrate-save-leaves-quiesced EBUSY "$(ON_HOST=$O ctl quiesce 6)"
+expect ox-xsmigrate-save-leaves-quiesced EBUSY "$(ctl "$O" quiesce 6)"
 # Restore is not there yet: refused before anything is sent, in words
 # that name the daemon and what it lacks.
 "$X" domain create "$O" 8 >/dev/null
-XENSTORED_PATH=$O/run/socket $T "$XSM" restore --domid 8 --from-domid 6 --port 1 \
+xsm "$O" restore --domid 8 --from-domid 6 --port 1 \
 	"$work/cli6.xsm" >"$work/cli.out" 2>&1
 expect ox-xsmigrate-restore-refused "5 1" "$? $(grep -c 'xenstored is oxenstored, which has no "restore-domain" command yet' "$work/cli.out")"
 
-expect ox-save-not-quiesced EBUSY "$(ctl save-domain 4 "$work/ox4.xsm" /local/domain/4)"
-expect ox-save-exists EEXIST "$(ON_HOST=$O ctl save-domain 5 "$work/ox.xsm" /local/domain/5)"
+expect ox-save-not-quiesced EBUSY "$(ctl "$A" save-domain 4 "$work/ox4.xsm" /local/domain/4)"
+expect ox-save-exists EEXIST "$(ctl "$O" save-domain 5 "$work/ox.xsm" /local/domain/5)"
 
 # The domain dies: oxenstored fires @releaseDomain (after the initial event).
-on xenstore-watch -n 2 @releaseDomain > "$work/release" 2>&1 &
+on "$A" xenstore-watch -n 2 @releaseDomain > "$work/release" 2>&1 &
 w=$!
 sleep 0.3
 "$X" domain destroy "$A" 3

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
+# check-patched: the xenstored patches' CONTROL commands on simulated hosts.
+#
 # Tests of the xsmigrate xenstored patches (libxl-patches/series): the
 # quiesce, unquiesce, save-domain and restore-domain CONTROL commands, on
 # two simulated hosts A and B running xenstored-patched.
@@ -7,7 +9,7 @@
 # Usage: check-patched.sh COUNTS-FILE
 # Prints "PASS name" / "FAIL name: why" per check and writes "<passed>
 # <failed>" to COUNTS-FILE.  Every wait is bounded (xensim's by
-# XENSIM_TIMEOUT_MS, other clients by timeout(1), polls by a count), and the
+# XENSIM_TIMEOUT_MS, other clients by timeout(1), polls by wait_until), and the
 # hosts are always stopped on exit.
 set -u
 
@@ -15,11 +17,10 @@ counts=${1:?usage: check-patched.sh COUNTS-FILE}
 build=$(cd "${XENSIM_BUILD:-build/xensim}" && pwd)
 X=$build/xensim
 XSM=${XSM_BIN:-build/bin}/xsmigrate
-XC=${XENSTORE_CONTROL:-/usr/lib/xen-4.17/bin/xenstore-control}
 export XENSIM_TIMEOUT_MS=${XENSIM_TIMEOUT_MS:-5000}
 export XENSIM_XENSTORED=${XENSIM_XENSTORED:-$build/xenstored-patched}
-T="timeout 10"
 
+# shellcheck source=../lib/testlib.sh
 . "$(dirname "$0")/../lib/testlib.sh"
 testlib_begin "$counts" xsm-patched
 A=$work/a
@@ -27,28 +28,6 @@ B=$work/b
 F=$work/dom5.xsm
 testlib_host "$A"
 testlib_host "$B"
-# on HOST CMD...: a dom0 tool talking to HOST's xenstored.
-on() { local h=$1; shift; XENSTORED_PATH=$h/run/socket $T "$@"; }
-# ctl HOST ARGS...: xenstore-control; prints its answer, or the errno name
-# (xenstore-control reports EINVAL as "Command not supported").
-ctl() {
-	local h=$1 out rc
-	shift
-	out=$(on "$h" "$XC" "$@" 2>&1)
-	rc=$?
-	if [ $rc = 0 ]; then echo "$out"; return; fi
-	case "$out" in
-	"Error 2 "*) echo ENOENT ;;
-	"Error 16 "*) echo EBUSY ;;
-	"Error 17 "*) echo EEXIST ;;
-	"Error 28 "*) echo ENOSPC ;;
-	"Error 7 "*) echo E2BIG ;;
-	"Error 13 "*) echo EACCES ;;
-	"Command not supported"*) echo EINVAL ;;
-	*) echo "rc=$rc $(echo "$out" | head -1)" ;;
-	esac
-}
-guest() { local h=$1; shift; "$X" guest "$h" "$@" 2>>"$work/guest.err"; }
 # ring_replies RINGFILE REQID: replies to REQID unread on a ring page.
 ring_replies() {
 	python3 - "$1" "$2" <<'EOF'
@@ -86,7 +65,10 @@ expect guest-setup "$(printf 'OK\nOK\nOK\n/local/domain/5/data tok\ntx 1\nOK\nn5
 perms_a=$(echo "$out" | tail -1)
 
 expect save-not-quiesced EBUSY "$(ctl "$A" save-domain 5 "$F" /local/domain/5)"
-[ -e "$F" ] && fail save-not-quiesced-no-file "$F written" || pass save-not-quiesced-no-file
+if [ -e "$F" ]
+then fail save-not-quiesced-no-file "$F written"
+else pass save-not-quiesced-no-file
+fi
 expect quiesce-unknown ENOENT "$(ctl "$A" quiesce 9)"
 # The quiesce maps the ring again and drops the old mapping, so that
 # log-dirty records the page (Xen marks it dirty when a grant mapping goes).
@@ -132,7 +114,12 @@ for r in json.load(open(sys.argv[1]))["records"]:
     else:
         print(t)
 EOF
-rec() { grep -qxF "$1" "$work/records.txt" && pass "$2" || fail "$2" "no '$1' in $(tr '\n' '|' < "$work/records.txt")"; }
+rec() {
+	if grep -qxF "$1" "$work/records.txt"
+	then pass "$2"
+	else fail "$2" "no '$1' in $(tr '\n' '|' < "$work/records.txt")"
+	fi
+}
 rec "CONNECTION_DATA 1 ring 5 out" save-connection-pending-event
 rec "WATCH_DATA 1 /local/domain/5/data tok" save-watch
 rec "TRANSACTION_DATA 1 1" save-transaction
@@ -148,8 +135,10 @@ case "$out" in "port "[0-9]*) pass move ;; *) fail move "$out" ;; esac
 # B's toolstack makes the home (restore-domain creates only what the guest
 # could create itself); the stream is A's own, dom0's nodes in it included:
 # "trusted".
-echo "/local/domain/5 - n5" | timeout 20 python3 "$(dirname "$0")/../integration/toolstack.py" \
-	"$B/run/socket" && pass receiving-home || fail receiving-home "toolstack.py failed"
+if echo "/local/domain/5 - n5" | toolstack_write "$B/run/socket"
+then pass receiving-home
+else fail receiving-home "toolstack.py failed"
+fi
 on "$B" xenstore-ls -p > "$work/b-before.txt" 2>&1
 
 # A truncated stream: refused, nothing applied, not introduced.
@@ -175,10 +164,7 @@ expect restore-twice EEXIST "$(ctl "$B" restore-domain 5 0xfeffc "$port" "$F" tr
 expect restored-node v2 "$(on "$B" xenstore-read /local/domain/5/data/x 2>&1)"
 
 # The request left on the ring on A is answered on B, exactly once.
-for _ in $(seq 100); do
-	[ "$(on "$B" xenstore-read /local/domain/5/data/raw 2>/dev/null)" = r ] && break
-	sleep 0.05
-done
+wait_until 5 reads "$B" /local/domain/5/data/raw r
 expect ring-request-processed r "$(on "$B" xenstore-read /local/domain/5/data/raw 2>&1)"
 expect ring-request-answered-once 1 "$(ring_replies "$B/hv/dom/5/ring" "$req")"
 
@@ -203,10 +189,7 @@ expect save-no-paths-no-nodes 0 "$(grep -o '"conn-id":0' "$work/dump6.json" | wc
 sleep 0.2
 expect_error quiesced-6-waits "couldn't read path" on "$A" xenstore-read /local/domain/6/q
 expect unquiesce OK "$(ctl "$A" unquiesce 6)"
-for _ in $(seq 100); do
-	[ "$(on "$A" xenstore-read /local/domain/6/q 2>/dev/null)" = 1 ] && break
-	sleep 0.05
-done
+wait_until 5 reads "$A" /local/domain/6/q 1
 expect unquiesce-resumes 1 "$(on "$A" xenstore-read /local/domain/6/q 2>&1)"
 expect unquiesced-guest "$(printf 'OK\n1')" "$(printf 'write /local/domain/6/r 2\nread /local/domain/6/q\n' | guest "$A" 6)"
 expect save-after-unquiesce EBUSY "$(ctl "$A" save-domain 6 "$work/dom6.xsm")"
@@ -222,8 +205,7 @@ expect quiesce-remap-fails-not-quiesced EBUSY "$(ctl "$A" save-domain 6 "$work/d
 
 # The receiving toolstack's home for a domain, as for domain 5 above.
 receiving_home() {	# HOST DOMID
-	echo "/local/domain/$2 - n$2" | timeout 20 python3 "$(dirname "$0")/../integration/toolstack.py" \
-		"$1/run/socket"
+	echo "/local/domain/$2 - n$2" | toolstack_write "$1/run/socket"
 }
 # --- a quiesce is respected by everything ----------------------------------
 # A restore left quiesced runs nothing, not even complete requests in the
@@ -260,10 +242,8 @@ sleep 0.5
 expect restore-quiesced-runs-no-input g0 "$(on "$B" xenstore-read /local/domain/20/data/t 2>&1)"
 expect restore-quiesced-answers-nothing 0 "$(ring_replies "$B/hv/dom/20/ring" 901)"
 expect unquiesce-20 OK "$(ctl "$B" unquiesce 20)"
-for _ in $(seq 100); do
-	[ "$(ring_replies "$B/hv/dom/20/ring" 901)$(ring_replies "$B/hv/dom/20/ring" 902)" = 11 ] && break
-	sleep 0.05
-done
+both_answered() { [ "$(ring_replies "$B/hv/dom/20/ring" 901)$(ring_replies "$B/hv/dom/20/ring" 902)" = 11 ]; }
+wait_until 5 both_answered
 expect released-input-answered "1 1" "$(ring_replies "$B/hv/dom/20/ring" 901) $(ring_replies "$B/hv/dom/20/ring" 902)"
 expect released-input-in-arrival-order g2 "$(on "$B" xenstore-read /local/domain/20/data/t 2>&1)"
 
@@ -320,12 +300,18 @@ TX=${TEST_XENSTORE:-/usr/lib/xen-4.17/bin/test-xenstore}
 if [ -x "$TX" ]; then
 	out=$(XENSTORED_PATH=$B/run/socket timeout 300 "$TX" 2>&1)
 	rc=$?
-	[ $rc = 0 ] && pass test-xenstore || fail test-xenstore "status $rc: $(echo "$out" | tail -n 3 | tr '\n' '|')"
+	if [ $rc = 0 ]
+	then pass test-xenstore
+	else fail test-xenstore "status $rc: $(echo "$out" | tail -n 3 | tr '\n' '|')"
+	fi
 else
 	fail test-xenstore "$TX not installed (xen-utils-4.17)"
 fi
 
 pid_a=$(cat "$A/xenstored.pid"); pid_b=$(cat "$B/xenstored.pid")
-kill -0 "$pid_a" && kill -0 "$pid_b" && pass daemons-alive || fail daemons-alive "a xenstored died"
+if kill -0 "$pid_a" && kill -0 "$pid_b"
+then pass daemons-alive
+else fail daemons-alive "a xenstored died"
+fi
 
 [ "$failed" = 0 ]

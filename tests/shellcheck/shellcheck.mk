@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: LGPL-2.1-only
+# shellcheck over the tree's shell scripts (all but tests/e2e/).
+
+.PHONY: check-shellcheck
+check-shellcheck:
+	@mkdir -p $(BUILD)/check
+	tests/shellcheck/check-shellcheck.sh $(BUILD)/check/shellcheck.counts
+
+CHECK_TARGETS += check-shellcheck
