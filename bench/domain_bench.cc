@@ -36,6 +36,7 @@ extern "C" {
 
 #include "engine/domain_restorer.h"
 #include "engine/domain_saver.h"
+#include "xenstored/xenstored_domain_store.h"
 
 namespace {
 
@@ -169,21 +170,22 @@ int Migrate(char **argv)
     if (!policy.Parse(xsm::NodePolicy::DefaultTemplates(), &why))
         Die(why);
     /* The engine's own connections, each to one host's socket. */
-    xsm::XenstoredClient a{std::string(argv[2])}, b{std::string(argv[3])};
+    xsm::XenstoredDomainStore a{std::string(argv[2])}, b{std::string(argv[3])};
     xsm::StringSink stream;
     std::set<unsigned int> trusted;
     xsm::RestoreTarget t{to, from, port, 0};
     xsm::XsError e;
 
     /* Connected and probed before the pause, as a toolstack does. */
-    std::map<std::string, std::string> commands;
-    if (!a.Commands(&commands, &e) || !b.Commands(&commands, &e))
+    if (!a.CheckCommands(&e) || !b.CheckCommands(&e))
         Die("probe: " + e.why);
 
     long long c0 = CpuNs(argv[7]), own0 = OwnCpuNs();
     auto t0 = Clock::now();
-    if (!xsm::DomainSaver(a, policy).Save(from, stream, &e))
+    xsm::QuiesceTicket saved = xsm::DomainSaver(a, policy).Save(from, stream, &e);
+    if (!saved)
         Die("save: " + e.why);
+    saved.Commit(); /* the guest's ring is the receiving side's now */
     auto t1 = Clock::now();
     long long c1 = CpuNs(argv[7]), d1 = CpuNs(argv[8]);
     std::string moved = Transfer(stream.str());

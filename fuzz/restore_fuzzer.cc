@@ -158,9 +158,9 @@ const NodePolicy &Policy()
 }
 
 /* The receiving host: a toolstack's home for the guest (as domain 9). */
-bool Host(const std::string &path, std::vector<XenstoredClient::Permission> *perms, XsError *)
+bool Host(const std::string &path, std::vector<XsPermission> *perms, XsError *)
 {
-    using P = XenstoredClient::Permission;
+    using P = XsPermission;
     static const std::map<std::string, std::vector<P>> host = {
             {"/local/domain/9", {P{'n', 9}}},
             {"/local/domain/9/name", {P{'n', 0}, P{'r', 9}}},
@@ -257,7 +257,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     XsError e;
     if (!o.trusted_stream && CheckAgainstHost(st, Policy(), o, 9, Host, &e)) {
         for (const NodeState &n : st.nodes) {
-            std::vector<XenstoredClient::Permission> perms;
+            std::vector<XsPermission> perms;
             Host(Policy().Remap(n.path, kGuest, 9), &perms, &e);
             Check(perms.empty() || perms[0].domid == 9);
         }

@@ -9,6 +9,7 @@
 #include "c_api_internal.h"
 #include "engine/domain_restorer.h"
 #include "engine/domain_saver.h"
+#include "engine/quiesce_ticket.h"
 #include "engine/domain_state.h"
 #include "stream/format.h"
 
@@ -32,18 +33,6 @@ std::string Join(const std::vector<std::string> &v)
     return s.empty() ? "(none)" : s;
 }
 
-/* What xsm_xenstored_check() needs from xenstored's "help". */
-struct NeededCommand {
-    const char *name;
-    const char *parameter; /* that its synopsis must name, or nullptr */
-};
-const NeededCommand kNeeded[] = {
-    {"quiesce", nullptr},
-    {"unquiesce", nullptr},
-    {"save-domain", nullptr},
-    {"restore-domain", "quiesced"},
-};
-
 } // namespace
 
 XSM_EXPORT int xsm_domain_save(xsm_ctx *ctx, uint32_t domid, int fd)
@@ -53,35 +42,22 @@ XSM_EXPORT int xsm_domain_save(xsm_ctx *ctx, uint32_t domid, int fd)
             return xsm::CApiFail(ctx, EINVAL, "xsm_domain_save: bad domid");
         xsm::FdSink sink(fd);
         xsm::XsError e;
-        xsm::DomainSaver saver(ctx->xs, ctx->policy);
-        bool ok = saver.Save(domid, sink, &e);
+        xsm::DomainSaver saver(*ctx->store, ctx->policy);
+        xsm::QuiesceTicket ticket = saver.Save(domid, sink, &e);
         for (const std::string &w : saver.warnings())
             xsm::CApiLog(ctx, XTL_WARN, w);
-        return Result(ctx, ok, e);
+        const bool saved = ticket.held();
+        ticket.Commit();
+        return Result(ctx, saved, e);
     });
 }
 
 XSM_EXPORT int xsm_xenstored_check(xsm_ctx *ctx)
 {
     return xsm::CApiGuard(ctx, [&] {
-        std::map<std::string, std::string> cmds;
         xsm::XsError e;
-        if (!ctx->xs.Commands(&cmds, &e))
+        if (!ctx->store->CheckCommands(&e))
             return Result(ctx, false, e);
-        for (const auto &n : kNeeded) {
-            auto c = cmds.find(n.name);
-            if (c == cmds.end())
-                return xsm::CApiFail(ctx, ENOSYS, ctx->xs.Lacks(n.name));
-            if (n.parameter && c->second.find(n.parameter) == std::string::npos)
-                return xsm::CApiFail(ctx, ENOSYS,
-                                     std::string("xenstored's \"") + n.name + "\" has no \"" +
-                                             n.parameter + "\" argument: it is C xenstored "
-                                             "with an older version of the domain-state "
-                                             "commands");
-        }
-        /* It opens the state file by its name in dom0's file system. */
-        if (ctx->xs.through_device())
-            return xsm::CApiFail(ctx, ENOSYS, ctx->xs.Lacks("save-domain"));
         xsm::CApiLog(ctx, XTL_DEBUG, "xenstored has the domain-state commands");
         return xsm::CApiOk(ctx);
     });
@@ -96,21 +72,19 @@ XSM_EXPORT int xsm_domain_save_buffer(xsm_ctx *ctx, uint32_t domid, void **buf, 
             return xsm::CApiFail(ctx, EINVAL, "xsm_domain_save_buffer: no buffer");
         xsm::StringSink sink;
         xsm::XsError e;
-        xsm::DomainSaver saver(ctx->xs, ctx->policy);
-        const bool saved = saver.Save(domid, sink, &e);
+        xsm::DomainSaver saver(*ctx->store, ctx->policy);
+        xsm::QuiesceTicket ticket = saver.Save(domid, sink, &e);
         for (const std::string &w : saver.warnings())
             xsm::CApiLog(ctx, XTL_WARN, w);
-        if (!saved)
+        if (!ticket)
             return Result(ctx, false, e);
         xsm::CApiLog(ctx, XTL_DEBUG,
                      "domain " + std::to_string(domid) + ": saved roots " + Join(saver.roots()));
         const std::string &s = sink.str();
         void *out = std::malloc(s.size());
-        if (!out) {
-            xsm::XsError ignored;
-            saver.Resume(domid, &ignored);
+        if (!out) /* the ticket resumes the domain */
             return xsm::CApiFail(ctx, ENOMEM, "out of memory for the saved state");
-        }
+        ticket.Commit();
         std::memcpy(out, s.data(), s.size());
         *buf = out;
         *len = s.size();
@@ -134,7 +108,7 @@ XSM_EXPORT int xsm_domain_restore_buffer(xsm_ctx *ctx, uint32_t domid, uint32_t 
         xsm::Bytes stream(static_cast<const char *>(buf), len);
         xsm::MemorySource src(stream);
         xsm::XsError e;
-        xsm::DomainRestorer restorer(ctx->xs, ctx->policy, ctx->trusted, ctx->trusted_stream);
+        xsm::DomainRestorer restorer(*ctx->store, ctx->policy, ctx->trusted, ctx->trusted_stream);
         bool ok = restorer.Restore(src, false, t, &e);
         if (ok)
             xsm::CApiLog(ctx, XTL_INFO,
@@ -151,7 +125,7 @@ XSM_EXPORT int xsm_domain_resume(xsm_ctx *ctx, uint32_t domid)
 {
     return xsm::CApiGuard(ctx, [&] {
         xsm::XsError e;
-        bool ok = xsm::DomainSaver(ctx->xs, ctx->policy).Resume(domid, &e);
+        bool ok = xsm::QuiesceTicket(*ctx->store, domid).Resume(&e);
         if (ok)
             xsm::CApiLog(ctx, XTL_DEBUG, "domain " + std::to_string(domid) + " unquiesced");
         return Result(ctx, ok, e);
@@ -167,7 +141,7 @@ XSM_EXPORT int xsm_domain_restore(xsm_ctx *ctx, uint32_t domid, uint32_t from_do
         xsm::RestoreTarget t{domid, from_domid, store_port, store_gfn};
         xsm::FdSource src(fd);
         xsm::XsError e;
-        bool ok = xsm::DomainRestorer(ctx->xs, ctx->policy, ctx->trusted, ctx->trusted_stream)
+        bool ok = xsm::DomainRestorer(*ctx->store, ctx->policy, ctx->trusted, ctx->trusted_stream)
                           .Restore(src, true, t, &e);
         return Result(ctx, ok, e);
     });

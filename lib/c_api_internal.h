@@ -12,17 +12,21 @@
 #include <string>
 
 #include "engine/node_policy.h"
-#include "xenstored/xenstored_client.h"
+#include "xenstored/domain_store.h"
+#include "xenstored/xenstored_domain_store.h"
 #include "xsmigrate.h"
 
 #define XSM_EXPORT extern "C" __attribute__((visibility("default")))
 
 struct xsm_ctx {
-    explicit xsm_ctx(xs_handle *h) : xs(h) {}
+    /* The daemon h names (see xsm_ctx_open()). */
+    explicit xsm_ctx(xs_handle *h) : store(std::make_unique<xsm::XenstoredDomainStore>(h)) {}
+    /* Any other domain store: the unit tests' in-memory one. */
+    explicit xsm_ctx(std::unique_ptr<xsm::DomainStore> s) : store(std::move(s)) {}
 
     xentoollog_logger *logger = nullptr;
     std::string last_error;
-    xsm::XenstoredClient xs;
+    std::unique_ptr<xsm::DomainStore> store;
     xsm::NodePolicy policy;
     std::set<unsigned int> trusted;
     bool trusted_stream = false;   /* xsm_set_trusted_stream() */

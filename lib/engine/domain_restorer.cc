@@ -8,20 +8,48 @@
 #include "engine/domain_state.h"
 #include "engine/restore_rule.h"
 #include "engine/state_checker.h"
-#include "engine/temp_file.h"
 
 namespace xsm {
+
+namespace {
+
+/* Counts what the reader takes from the caller's source. */
+class CountingSource : public ByteSource {
+public:
+    explicit CountingSource(ByteSource &in) : in_(in) {}
+    ssize_t Read(uint8_t *buf, size_t n) override
+    {
+        ssize_t got = in_.Read(buf, n);
+        if (got > 0)
+            octets_ += got;
+        return got;
+    }
+    bool Whole(Bytes *all) const override
+    {
+        if (!in_.Whole(all))
+            return false;
+        octets_ = all->size();
+        return true;
+    }
+    size_t octets() const { return octets_; }
+
+private:
+    ByteSource &in_;
+    mutable size_t octets_ = 0;
+};
+
+} // namespace
 
 bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget &t,
                              XsError *e)
 {
     /* A daemon without the command is said so before anything else is
      * asked of it (oxenstored's quota reply is not C xenstored's). */
-    if (!xs_.Has("restore-domain", e))
+    if (!store_.Has("restore-domain", e))
         return false;
     /* The limits first: the stream is bounded while it is read. */
     std::map<std::string, long> quotas;
-    if (!xs_.Quotas(&quotas, e))
+    if (!store_.Quotas(&quotas, e))
         return false;
     const XenstoredLimits limits = XenstoredLimits::From(quotas);
     CheckOptions co;
@@ -36,7 +64,8 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     DomainState state;
     std::string why;
     bool io_error = false;
-    if (!ReadDomainState(src, ro, &state, &why, &checker, &io_error)) {
+    CountingSource counted(src);
+    if (!ReadDomainState(counted, ro, &state, &why, &checker, &io_error)) {
         if (io_error) {
             /* The caller's stream, not its content: an I/O error. */
             *e = XsError{EIO, "cannot read the stream: " + why};
@@ -47,9 +76,9 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
         return false;
     }
     auto lookup = [this](const std::string &path,
-                         std::vector<XenstoredClient::Permission> *perms, XsError *le) {
+                         std::vector<DomainStore::Permission> *perms, XsError *le) {
         bool exists = false;
-        if (!xs_.Permissions(path, perms, &exists, le))
+        if (!store_.Permissions(path, perms, &exists, le))
             return false;
         if (!exists)
             perms->clear();
@@ -69,38 +98,30 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     }
 
     /* xenstored reads its own format: host byte order, version 1, padded len. */
-    TempFile tmp;
-    if (!tmp.Create("restore")) {
-        /* This host's file, as the caller's stream is: not xenstored's failure. */
-        *e = XsError{errno, std::string("cannot create a scratch file: ") + std::strerror(errno)};
-        e->io = true;
+    auto encode = [&state](ByteSink &sink, XsError *we) {
+        EncodeOptions eo;
+        eo.ctx.endian = kHostEndian;
+        eo.ctx.version = 1;
+        eo.ctx.layout = Layout::Xen;
+        std::string wwhy;
+        errno = 0; /* a failed write(2) sets it; an encoding error does not */
+        if (WriteDomainState(state, sink, eo, &wwhy))
+            return true;
+        *we = XsError{errno ? errno : EIO, "cannot write the state for xenstored: " + wwhy};
+        we->io = true;
         return false;
-    }
-    FdSink sink(tmp.fd());
-    EncodeOptions eo;
-    eo.ctx.endian = kHostEndian;
-    eo.ctx.version = 1;
-    eo.ctx.layout = Layout::Xen;
-    errno = 0; /* a failed write(2) sets it; an encoding error does not */
-    if (!WriteDomainState(state, sink, eo, &why)) {
-        *e = XsError{errno ? errno : EIO, "cannot write the state for xenstored: " + why};
-        e->io = true;
-        return false;
-    }
-    /* The empty file argument: the file passed with the request. */
-    std::vector<std::string> args{"restore-domain", std::to_string(t.domid),
-                                  std::to_string(t.store_gfn), std::to_string(t.store_port),
-                                  ""};
-    if (t.keep_quiesced)
-        args.push_back("quiesced");
+    };
+    RestoreRequest r;
+    r.domid = t.domid;
+    r.store_gfn = t.store_gfn;
+    r.store_port = t.store_port;
+    r.keep_quiesced = t.keep_quiesced;
     /* xenstored applies the rule itself: the same mode, the same trust. */
-    if (trusted_stream_)
-        args.push_back("trusted");
-    for (unsigned int d : trusted_)
-        args.push_back("trust=" + std::to_string(d));
-    std::string reply;
-    if (xs_.Control(args, &reply, e, tmp.fd())) {
+    r.trusted_stream = trusted_stream_;
+    r.trusted = trusted_;
+    if (store_.RestoreDomain(r, encode, e)) {
         counts_ = StateCounts::Of(state);
+        octets_ = counted.octets();
         return true;
     }
     /* Its own rule (libxl-patches 0030): the node is in xenstored's log. */

@@ -21,7 +21,7 @@
 #include "engine/domain_state.h"
 #include "engine/node_policy.h"
 #include "stream/byte_io.h"
-#include "xenstored/xenstored_client.h"
+#include "xenstored/domain_store.h"
 
 namespace xsm {
 
@@ -38,22 +38,25 @@ struct RestoreTarget {
 class DomainRestorer {
 public:
     /* trusted_stream: an administrator's own stream (engine/restore_rule.h). */
-    DomainRestorer(XenstoredClient &xs, const NodePolicy &policy,
+    DomainRestorer(DomainStore &store, const NodePolicy &policy,
                    const std::set<unsigned int> &trusted, bool trusted_stream)
-        : xs_(xs), policy_(policy), trusted_(trusted), trusted_stream_(trusted_stream) {}
+        : store_(store), policy_(policy), trusted_(trusted), trusted_stream_(trusted_stream) {}
 
     /* embedded: src goes on after END (libxl's stream). */
     bool Restore(ByteSource &src, bool embedded, const RestoreTarget &t, XsError *e);
 
     /* What the last successful Restore() put into xenstored. */
     const StateCounts &counts() const { return counts_; }
+    /* The octets of the stream it read. */
+    size_t octets() const { return octets_; }
 
 private:
-    XenstoredClient &xs_;
+    DomainStore &store_;
     const NodePolicy &policy_;
     const std::set<unsigned int> &trusted_;
     bool trusted_stream_;
     StateCounts counts_;
+    size_t octets_ = 0;
 };
 
 } // namespace xsm

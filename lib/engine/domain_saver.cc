@@ -3,81 +3,59 @@
 
 #include <cerrno>
 #include <cstring>
-#include <sys/mman.h>
-#include <sys/stat.h>
 
 #include "engine/domain_state.h"
-#include "engine/temp_file.h"
 #include "engine/xs_syntax.h"
 #include "stream/format.h"
 
 namespace xsm {
 
-bool DomainSaver::Save(unsigned int domid, ByteSink &out, XsError *e)
+QuiesceTicket DomainSaver::Save(unsigned int domid, ByteSink &out, XsError *e)
 {
-    std::string reply;
     const std::string id = std::to_string(domid);
     /* dom0's ring is the toolstack's own; reserved ids are no domains. */
     if (domid == 0 || domid >= kDomidFirstReserved) {
         *e = XsError{EINVAL, "domain " + id + " cannot be saved (dom0 or a reserved id)", true};
-        return false;
+        return {};
     }
-    if (!xs_.Control({"quiesce", id, "owned"}, &reply, e)) {
+    if (!store_.Quiesce(domid, e)) {
         /* Not our quiesce (or not known to be): nothing to undo. */
         if (e->err == EBUSY)
             e->why = "domain " + id + " is quiesced already (another save holds it): " + e->why;
-        return false;
+        return {};
     }
+    QuiesceTicket ticket(store_, domid);
     if (SaveQuiesced(domid, out, e))
-        return true;
+        return ticket;
     if (e->lost) {
-        /* Another request would wait as long; the closed connection resumes it. */
+        ticket.LeaveToXenstored();
         if (e->err == ETIMEDOUT)
             e->why += "; xenstored resumes domain " + id + " when it reads the closed connection";
-        return false;
+        return {};
     }
     XsError resume; /* the first error is the one to report */
-    if (!Resume(domid, &resume))
+    if (!ticket.Resume(&resume))
         e->why += "; and domain " + id + " could not be resumed: " + resume.why;
-    return false;
-}
-
-bool DomainSaver::Resume(unsigned int domid, XsError *e)
-{
-    std::string reply;
-    return xs_.Control({"unquiesce", std::to_string(domid)}, &reply, e);
+    return {};
 }
 
 bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
 {
-    std::vector<std::string> &roots = roots_;
-    roots.clear();
+    roots_.clear();
     warnings_.clear();
     NodePolicy::Lister list = [this](const std::string &p, std::vector<std::string> *c,
-                                     XsError *le) { return xs_.Directory(p, c, le); };
+                                     XsError *le) { return store_.Directory(p, c, le); };
     NodePolicy::Reader read = [this](const std::string &p, std::string *v, XsError *le) {
-        return xs_.Read(p, v, le);
+        return store_.Read(p, v, le);
     };
-    if (!policy_.Roots(domid, list, read, &roots, &warnings_, e))
+    if (!policy_.Roots(domid, list, read, &roots_, &warnings_, e))
         return false;
 
-    TempFile tmp;
-    if (!tmp.Create("save")) {
-        /* This host's file, as the caller's stream is: not xenstored's failure. */
-        *e = XsError{errno, std::string("cannot create a scratch file: ") + std::strerror(errno)};
-        e->io = true;
-        return false;
-    }
-    /* The empty file argument: the file passed with the request. */
-    std::vector<std::string> args{"save-domain", std::to_string(domid), ""};
-    args.insert(args.end(), roots.begin(), roots.end());
     /* One message, however many devices: say why rather than the transport's "too large". */
-    size_t octets = 0;
-    for (const std::string &a : args)
-        octets += a.size() + 1;
+    const size_t octets = SaveDomainRequestOctets(domid, roots_);
     if (octets > kXsPayloadMax) {
         *e = XsError{E2BIG, "domain " + std::to_string(domid) + "'s node set has " +
-                                    std::to_string(roots.size()) +
+                                    std::to_string(roots_.size()) +
                                     " subtrees (its home and its devices' backend "
                                     "directories, or what --node templates match): "
                                     "save-domain would need " +
@@ -86,23 +64,16 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
                                     std::to_string(kXsPayloadMax) + ")"};
         return false;
     }
-    std::string reply;
-    if (!xs_.Control(args, &reply, e, tmp.fd()))
+    StateImage image;
+    if (!store_.SaveDomain(domid, roots_, &image, e))
         return false;
-
-    /* Read what xenstored wrote in place, check it, pass it on as it is. */
-    struct stat st;
-    if (fstat(tmp.fd(), &st) < 0 || st.st_size == 0) {
+    if (image.bytes().empty()) {
         *e = XsError{EPROTO, "xenstored wrote no state for domain " + std::to_string(domid)};
         return false;
     }
-    void *m = mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE, tmp.fd(), 0);
-    if (m == MAP_FAILED) {
-        *e = XsError{errno, std::string("cannot map the saved state: ") + std::strerror(errno)};
-        e->io = true;
-        return false;
-    }
-    Bytes saved(static_cast<const char *>(m), st.st_size);
+
+    /* Check what xenstored wrote, in place, and pass it on as it is. */
+    const Bytes saved = image.bytes();
     MemorySource src(saved);
     ConnectionState conn;
     StateCounts counts;
@@ -112,19 +83,19 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
         ok = false;
         why = "it is domain " + std::to_string(conn.domid) + "'s";
     }
-    bool saved_ok = false;
-    if (!ok)
+    if (!ok) {
         *e = XsError{EPROTO, "xenstored's saved state for domain " + std::to_string(domid) +
                                      " is not usable: " + why};
-    else if (!out.Write(saved)) {
+        return false;
+    }
+    if (!out.Write(saved)) {
         *e = XsError{errno, std::string("cannot write the stream: ") + std::strerror(errno)};
         e->io = true;
-    } else {
-        counts_ = counts;
-        saved_ok = true;
+        return false;
     }
-    munmap(m, st.st_size);
-    return saved_ok;
+    counts_ = counts;
+    octets_ = saved.size();
+    return true;
 }
 
 } // namespace xsm

@@ -26,19 +26,19 @@
 
 #include "engine/domain_state.h"
 #include "engine/node_policy.h"
+#include "engine/quiesce_ticket.h"
 #include "stream/byte_io.h"
-#include "xenstored/xenstored_client.h"
+#include "xenstored/domain_store.h"
 
 namespace xsm {
 
 class DomainSaver {
 public:
-    DomainSaver(XenstoredClient &xs, const NodePolicy &policy) : xs_(xs), policy_(policy) {}
+    DomainSaver(DomainStore &store, const NodePolicy &policy) : store_(store), policy_(policy) {}
 
-    bool Save(unsigned int domid, ByteSink &out, XsError *e);
-
-    /* Undo the quiesce of a save whose migration failed later on. */
-    bool Resume(unsigned int domid, XsError *e);
+    /* The stream written to out; the ticket holds the domain's quiesce
+     * (none, with *e, if the save failed). */
+    QuiesceTicket Save(unsigned int domid, ByteSink &out, XsError *e);
 
     /* The roots of the node set the last Save() asked xenstored for. */
     const std::vector<std::string> &roots() const { return roots_; }
@@ -46,15 +46,18 @@ public:
     const std::vector<std::string> &warnings() const { return warnings_; }
     /* What the last successful Save() wrote. */
     const StateCounts &counts() const { return counts_; }
+    /* Its length. */
+    size_t octets() const { return octets_; }
 
 private:
     bool SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e);
 
-    XenstoredClient &xs_;
+    DomainStore &store_;
     const NodePolicy &policy_;
     std::vector<std::string> roots_;
     std::vector<std::string> warnings_;
     StateCounts counts_;
+    size_t octets_ = 0;
 };
 
 } // namespace xsm

@@ -31,7 +31,7 @@
 #include <string_view>
 #include <vector>
 
-#include "xenstored/xenstored_client.h"
+#include "xenstored/xs_error.h"
 
 namespace xsm {
 

@@ -107,7 +107,7 @@ Verdict JudgeNode(const NodeState &n, const NodePolicy::Area &area, const RuleOp
     return o.trusted_stream ? Verdict::kTake : Verdict::kSkip;
 }
 
-bool Writable(const std::vector<XenstoredClient::Permission> &perms, unsigned int domid)
+bool Writable(const std::vector<XsPermission> &perms, unsigned int domid)
 {
     if (perms.empty())
         return false;
@@ -140,7 +140,7 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
      * restored subtree costs one lookup, not one per node.
      */
     PathTable<bool> absent(s.nodes.size());
-    std::vector<XenstoredClient::Permission> perms;
+    std::vector<XsPermission> perms;
     for (const NodeState &n : s.nodes) {
         if (n.pending())
             continue;

@@ -45,7 +45,7 @@
 
 #include "engine/domain_state.h"
 #include "engine/node_policy.h"
-#include "xenstored/xenstored_client.h"
+#include "xenstored/xs_error.h"
 
 namespace xsm {
 
@@ -62,11 +62,11 @@ Verdict JudgeNode(const NodeState &n, const NodePolicy::Area &area, const RuleOp
                   std::string *why);
 
 /* Can domid write (or create children of) a node with these permissions? */
-bool Writable(const std::vector<XenstoredClient::Permission> &perms, unsigned int domid);
+bool Writable(const std::vector<XsPermission> &perms, unsigned int domid);
 
 /* The receiving host's permissions of a path (empty: no such node). */
 using HostLookup = std::function<bool(const std::string &path,
-                                      std::vector<XenstoredClient::Permission> *perms,
+                                      std::vector<XsPermission> *perms,
                                       XsError *e)>;
 
 /*

@@ -16,22 +16,11 @@
 #include <vector>
 
 #include "xenstored/wire_connection.h"
+#include "xenstored/xs_error.h"
 
 struct xs_handle;
 
 namespace xsm {
-
-/* An errno value and what was being done when it happened. */
-struct XsError {
-    int err = 0;
-    std::string why;
-    /* Refused by our own checks before xenstored saw anything. */
-    bool refused = false;
-    /* The connection failed or timed out (and was dropped). */
-    bool lost = false;
-    /* Reading or writing the caller's stream failed, not xenstored. */
-    bool io = false;
-};
 
 class XenstoredClient {
 public:
@@ -88,10 +77,7 @@ public:
 
     /* A node's permissions on this host, owner first; *exists false
      * (and true returned) if there is none. */
-    struct Permission {
-        char access;            /* 'n', 'r', 'w' or 'b' */
-        unsigned int domid;
-    };
+    using Permission = XsPermission;
     bool Permissions(const std::string &path, std::vector<Permission> *out, bool *exists,
                      XsError *e);
 

@@ -160,7 +160,7 @@ TEST(RestoreRule, TrustedModeTakesTheToolstacksNodesToo)
 
 TEST(RestoreRule, WritableFollowsXenstoredsPermissionRules)
 {
-    using P = XenstoredClient::Permission;
+    using P = XsPermission;
     EXPECT_TRUE(Writable({P{'n', 5}}, 5));
     EXPECT_FALSE(Writable({P{'n', 0}, P{'r', 5}}, 5));
     EXPECT_TRUE(Writable({P{'n', 0}, P{'b', 5}}, 5));
@@ -171,7 +171,7 @@ TEST(RestoreRule, WritableFollowsXenstoredsPermissionRules)
 
 TEST(RestoreRule, JudgesTheNodesToTakeAgainstTheHost)
 {
-    using P = XenstoredClient::Permission;
+    using P = XsPermission;
     std::map<std::string, std::vector<P>> host = {
             {"/local/domain/9", {P{'n', 9}}},
             {"/local/domain/9/name", {P{'n', 0}, P{'r', 9}}},
@@ -253,7 +253,7 @@ TEST(RestoreRule, TheTableOfCases)
 
         NodeState node = Node(path, ParsePerms(perms),
                               value == "-" ? "v" : std::string(std::stoul(value), 'x'));
-        using P = XenstoredClient::Permission;
+        using P = XsPermission;
         std::map<std::string, std::vector<P>> on_host{{"/local/domain/5", {P{'n', 5}}}};
         std::istringstream items(host == "-" ? "" : host);
         std::string item;

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "engine/domain_restorer.h"
 #include "engine/domain_saver.h"
+#include "xenstored/xenstored_domain_store.h"
 #include "input_file.h"
 #include "output_file.h"
 
@@ -77,22 +78,23 @@ int Save(int argc, char **argv)
     std::string why;
     if (!out.Open(out_path, &why))
         return Fail(kCmd, kIo, why);
-    XenstoredClient xs;
+    XenstoredDomainStore xs{std::string()};
     xs.set_timeout_ms(timeout_ms);
     FdSink sink(out.fd());
     XsError e;
     DomainSaver saver(xs, policy);
-    const bool saved = saver.Save(domid, sink, &e);
+    QuiesceTicket saved = saver.Save(domid, sink, &e);
     for (const std::string &w : saver.warnings())
         Fail(kCmd, kOk, "warning: " + w);
     if (!saved)
         return EngineFailure(kCmd, e);
     if (!out.Commit(&why)) {
         /* The state is out of xenstored but not on disk: let the guest go on here. */
-        if (!saver.Resume(domid, &e))
+        if (!saved.Resume(&e))
             why += "; and domain " + std::to_string(domid) + " could not be resumed: " + e.why;
         return Fail(kCmd, kIo, why);
     }
+    saved.Commit();
     return kOk;
 }
 
@@ -158,7 +160,7 @@ int Restore(int argc, char **argv)
     std::string why;
     if (!in.Open(optind < argc ? argv[optind] : "-", &why))
         return Fail(kCmd, kIo, why);
-    XenstoredClient xs;
+    XenstoredDomainStore xs{std::string()};
     xs.set_timeout_ms(timeout_ms);
     XsError e;
     if (!DomainRestorer(xs, policy, trusted, trusted_stream).Restore(in.source(), false, t, &e))
@@ -187,11 +189,10 @@ int Resume(int argc, char **argv)
     }
     if (!have_domid || optind != argc)
         return Usage("resume: --domid N expected, and no other argument");
-    XenstoredClient xs;
+    XenstoredDomainStore xs{std::string()};
     xs.set_timeout_ms(timeout_ms);
-    NodePolicy unused;
     XsError e;
-    if (!DomainSaver(xs, unused).Resume(domid, &e))
+    if (!QuiesceTicket(xs, domid).Resume(&e))
         return EngineFailure(kCmd, e);
     return kOk;
 }

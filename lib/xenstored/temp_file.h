@@ -9,8 +9,8 @@
  * never by a name: a name such as /proc/PID/fd/N would be resolved in
  * xenstored's PID namespace, not this process's.
  */
-#ifndef XSM_ENGINE_TEMP_FILE_H
-#define XSM_ENGINE_TEMP_FILE_H
+#ifndef XSM_XENSTORED_TEMP_FILE_H
+#define XSM_XENSTORED_TEMP_FILE_H
 
 namespace xsm {
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-#include "engine/temp_file.h"
+#include "xenstored/temp_file.h"
 
 #include <cerrno>
 #include <cstdlib>
