@@ -34,8 +34,7 @@ extern "C" {
 #include <xenstore.h>
 }
 
-#include "engine/domain_restorer.h"
-#include "engine/domain_saver.h"
+#include "engine/domain_mover.h"
 #include "xenstored/xenstored_domain_store.h"
 
 namespace {
@@ -171,18 +170,18 @@ int Migrate(char **argv)
         Die(why);
     /* The engine's own connections, each to one host's socket. */
     xsm::XenstoredDomainStore a{std::string(argv[2])}, b{std::string(argv[3])};
+    xsm::DomainMover source(a, policy), target(b, policy);
     xsm::StringSink stream;
-    std::set<unsigned int> trusted;
     xsm::RestoreTarget t{to, from, port, 0};
     xsm::XsError e;
 
     /* Connected and probed before the pause, as a toolstack does. */
-    if (!a.CheckCommands(&e) || !b.CheckCommands(&e))
+    if (!source.Check(&e) || !target.Check(&e))
         Die("probe: " + e.why);
 
     long long c0 = CpuNs(argv[7]), own0 = OwnCpuNs();
     auto t0 = Clock::now();
-    xsm::QuiesceTicket saved = xsm::DomainSaver(a, policy).Save(from, stream, &e);
+    xsm::QuiesceTicket saved = source.Save(from, stream, &e);
     if (!saved)
         Die("save: " + e.why);
     saved.Commit(); /* the guest's ring is the receiving side's now */
@@ -190,7 +189,7 @@ int Migrate(char **argv)
     long long c1 = CpuNs(argv[7]), d1 = CpuNs(argv[8]);
     std::string moved = Transfer(stream.str());
     xsm::MemorySource in(moved);
-    if (!xsm::DomainRestorer(b, policy, trusted, false).Restore(in, false, t, &e))
+    if (!target.Restore(in, false, t, &e))
         Die("restore: " + e.why);
     auto t2 = Clock::now();
     long long d2 = CpuNs(argv[8]), own2 = OwnCpuNs();

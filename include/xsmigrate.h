@@ -43,6 +43,27 @@ void xsm_ctx_close(xsm_ctx *ctx);
 const char *xsm_last_error(const xsm_ctx *ctx);
 
 /*
+ * Where the last failure on ctx came from, for a caller that reports it
+ * (the xsmigrate command's exit status): the library refused (a bad
+ * argument, or a stream it will not apply: nothing reached xenstored),
+ * the caller's fd or a scratch file of this host could not be read or
+ * written, or xenstored could not be reached, did not answer in time or
+ * refused.  XSM_ERROR_NONE after a success.
+ */
+#define XSM_ERROR_NONE      0
+#define XSM_ERROR_REFUSED   1
+#define XSM_ERROR_IO        2
+#define XSM_ERROR_XENSTORED 3
+int xsm_last_error_kind(const xsm_ctx *ctx);
+
+/*
+ * Every request to xenstored made with ctx waits at most ms milliseconds
+ * (1 to 86400000), instead of $XSM_XENSTORED_TIMEOUT; then the call fails
+ * with ETIMEDOUT.  EINVAL for 0 or more than a day.
+ */
+int xsm_set_timeout_ms(xsm_ctx *ctx, unsigned int ms);
+
+/*
  * Extensible structures.  The caller zeroes one and sets size to
  * sizeof(struct ...) as its header declares it (XSM_INIT() does both).
  * A later library may append fields: it reads or fills only the first
@@ -170,6 +191,17 @@ int xsm_domain_save_buffer(xsm_ctx *ctx, uint32_t domid, void **buf, size_t *len
 int xsm_domain_restore_buffer(xsm_ctx *ctx, uint32_t domid, uint32_t from_domid,
                               uint32_t store_port, uint64_t store_gfn,
                               const void *buf, size_t len, unsigned int flags);
+
+/*
+ * Like xsm_domain_restore(), with flags: XSM_RESTORE_KEEP_QUIESCED as for
+ * xsm_domain_restore_buffer(), and XSM_RESTORE_WHOLE_FD when fd holds
+ * the stream and nothing else (a file, a pipe): anything after its END
+ * is refused, as for a buffer, instead of left unread.
+ */
+#define XSM_RESTORE_WHOLE_FD 0x2        /* fd holds one whole stream */
+int xsm_domain_restore_fd(xsm_ctx *ctx, uint32_t domid, uint32_t from_domid,
+                          uint32_t store_port, uint64_t store_gfn, int fd,
+                          unsigned int flags);
 
 /*
  * Replaces the node set: n absolute path templates, each naming $DOMID

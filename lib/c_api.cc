@@ -11,7 +11,13 @@ namespace xsm {
 
 int CApiFail(xsm_ctx *ctx, int err, const std::string &why)
 {
+    return CApiFail(ctx, err, why, err == EIO ? XSM_ERROR_IO : XSM_ERROR_REFUSED);
+}
+
+int CApiFail(xsm_ctx *ctx, int err, const std::string &why, int kind)
+{
     ctx->last_error = why;
+    ctx->last_error_kind = kind;
     if (ctx->logger)
         xtl_log(ctx->logger, XTL_ERROR, err, "xsmigrate", "%s", why.c_str());
     errno = err;
@@ -56,4 +62,20 @@ XSM_EXPORT void xsm_ctx_close(xsm_ctx *ctx)
 XSM_EXPORT const char *xsm_last_error(const xsm_ctx *ctx)
 {
     return ctx ? ctx->last_error.c_str() : "";
+}
+
+XSM_EXPORT int xsm_last_error_kind(const xsm_ctx *ctx)
+{
+    return ctx ? ctx->last_error_kind : XSM_ERROR_NONE;
+}
+
+XSM_EXPORT int xsm_set_timeout_ms(xsm_ctx *ctx, unsigned int ms)
+{
+    return xsm::CApiGuard(ctx, [&] {
+        /* A day, as $XSM_XENSTORED_TIMEOUT allows: every wait ends. */
+        if (ms == 0 || ms > 86400u * 1000)
+            return xsm::CApiFail(ctx, EINVAL, "xsm_set_timeout_ms: not 1 ms to a day");
+        ctx->store->set_timeout_ms(static_cast<int>(ms));
+        return xsm::CApiOk(ctx);
+    });
 }

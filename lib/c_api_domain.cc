@@ -1,23 +1,26 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-/* The extern "C" shim over the engine: per-domain save and restore. */
+/*
+ * The extern "C" shim over the engine's front door (engine/domain_mover.h):
+ * per-domain save, restore and resume.  Each form of a call (an fd, a
+ * buffer) is one path here, so each logs and fails the same way.
+ */
 #include <cstdlib>
 #include <cstring>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "c_api_internal.h"
-#include "engine/domain_restorer.h"
-#include "engine/domain_saver.h"
-#include "engine/quiesce_ticket.h"
-#include "engine/domain_state.h"
+#include "engine/domain_mover.h"
 #include "stream/format.h"
 
 namespace {
 
 int Result(xsm_ctx *ctx, bool ok, const xsm::XsError &e)
 {
-    return ok ? xsm::CApiOk(ctx) : xsm::CApiFail(ctx, e.err ? e.err : EIO, e.why);
+    if (ok)
+        return xsm::CApiOk(ctx);
+    const int kind = e.refused ? XSM_ERROR_REFUSED : e.io ? XSM_ERROR_IO : XSM_ERROR_XENSTORED;
+    return xsm::CApiFail(ctx, e.err ? e.err : EIO, e.why, kind);
 }
 
 bool ValidDomid(uint32_t d)
@@ -33,64 +36,133 @@ std::string Join(const std::vector<std::string> &v)
     return s.empty() ? "(none)" : s;
 }
 
+xsm::DomainMover MoverOf(xsm_ctx *ctx)
+{
+    return xsm::DomainMover(*ctx->store, ctx->policy,
+                            xsm::RestoreTrust{ctx->trusted, ctx->trusted_stream});
+}
+
+/*
+ * Every save: the stream to sink, then hand_over(&e) passes it on (a
+ * buffer for the caller); if that fails, or anything throws, the domain
+ * is resumed before the call returns.
+ */
+template <typename HandOver>
+int SaveDomain(xsm_ctx *ctx, const char *fn, uint32_t domid, xsm::ByteSink &sink,
+               HandOver &&hand_over)
+{
+    if (!ValidDomid(domid))
+        return xsm::CApiFail(ctx, EINVAL, std::string(fn) + ": bad domid");
+    xsm::DomainMover mover = MoverOf(ctx);
+    xsm::XsError e;
+    xsm::QuiesceTicket ticket = mover.Save(domid, sink, &e);
+    for (const std::string &w : mover.warnings())
+        xsm::CApiLog(ctx, XTL_WARN, w);
+    if (!ticket)
+        return Result(ctx, false, e);
+    const std::string dom = "domain " + std::to_string(domid);
+    xsm::CApiLog(ctx, XTL_DEBUG, dom + ": saved roots " + Join(mover.roots()));
+    if (!hand_over(&e)) {
+        xsm::XsError resume;
+        if (!ticket.Resume(&resume))
+            e.why += "; and " + dom + " could not be resumed: " + resume.why;
+        return Result(ctx, false, e);
+    }
+    ticket.Commit();
+    xsm::CApiLog(ctx, XTL_INFO,
+                 dom + " saved (quiesced): " + mover.counts().Describe(mover.octets()));
+    return xsm::CApiOk(ctx);
+}
+
+/* Every restore: from src, embedded (src goes on after END) or whole. */
+int RestoreDomain(xsm_ctx *ctx, const char *fn, uint32_t domid, uint32_t from_domid,
+                  uint32_t store_port, uint64_t store_gfn, xsm::ByteSource &src,
+                  unsigned int flags)
+{
+    if (!ValidDomid(domid) || !ValidDomid(from_domid) || domid == 0)
+        return xsm::CApiFail(ctx, EINVAL, std::string(fn) + ": bad domid");
+    xsm::RestoreTarget t{domid, from_domid, store_port, store_gfn};
+    t.keep_quiesced = flags & XSM_RESTORE_KEEP_QUIESCED;
+    xsm::DomainMover mover = MoverOf(ctx);
+    xsm::XsError e;
+    if (!mover.Restore(src, !(flags & XSM_RESTORE_WHOLE_FD), t, &e))
+        return Result(ctx, false, e);
+    xsm::CApiLog(ctx, XTL_INFO,
+                 "domain " + std::to_string(domid) + " restored (from domain " +
+                         std::to_string(from_domid) + ", port " + std::to_string(store_port) +
+                         (t.keep_quiesced ? ", quiesced): " : "): ") +
+                         mover.counts().Describe(mover.octets()));
+    return xsm::CApiOk(ctx);
+}
+
 } // namespace
 
 XSM_EXPORT int xsm_domain_save(xsm_ctx *ctx, uint32_t domid, int fd)
 {
     return xsm::CApiGuard(ctx, [&] {
-        if (!ValidDomid(domid))
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_save: bad domid");
         xsm::FdSink sink(fd);
-        xsm::XsError e;
-        xsm::DomainSaver saver(*ctx->store, ctx->policy);
-        xsm::QuiesceTicket ticket = saver.Save(domid, sink, &e);
-        for (const std::string &w : saver.warnings())
-            xsm::CApiLog(ctx, XTL_WARN, w);
-        const bool saved = ticket.held();
-        ticket.Commit();
-        return Result(ctx, saved, e);
-    });
-}
-
-XSM_EXPORT int xsm_xenstored_check(xsm_ctx *ctx)
-{
-    return xsm::CApiGuard(ctx, [&] {
-        xsm::XsError e;
-        if (!ctx->store->CheckCommands(&e))
-            return Result(ctx, false, e);
-        xsm::CApiLog(ctx, XTL_DEBUG, "xenstored has the domain-state commands");
-        return xsm::CApiOk(ctx);
+        /* Written as it was checked: nothing more to hand over. */
+        return SaveDomain(ctx, "xsm_domain_save", domid, sink, [](xsm::XsError *) {
+            return true;
+        });
     });
 }
 
 XSM_EXPORT int xsm_domain_save_buffer(xsm_ctx *ctx, uint32_t domid, void **buf, size_t *len)
 {
     return xsm::CApiGuard(ctx, [&] {
-        if (!ValidDomid(domid))
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_save_buffer: bad domid");
         if (!buf || !len)
             return xsm::CApiFail(ctx, EINVAL, "xsm_domain_save_buffer: no buffer");
         xsm::StringSink sink;
+        return SaveDomain(ctx, "xsm_domain_save_buffer", domid, sink, [&](xsm::XsError *e) {
+            const std::string &s = sink.str();
+            void *out = std::malloc(s.size());
+            if (!out) {
+                *e = xsm::XsError{ENOMEM, "out of memory for the saved state"};
+                e->io = true;
+                return false;
+            }
+            std::memcpy(out, s.data(), s.size());
+            *buf = out;
+            *len = s.size();
+            return true;
+        });
+    });
+}
+
+XSM_EXPORT int xsm_domain_resume(xsm_ctx *ctx, uint32_t domid)
+{
+    return xsm::CApiGuard(ctx, [&] {
+        if (!ValidDomid(domid))
+            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_resume: bad domid");
         xsm::XsError e;
-        xsm::DomainSaver saver(*ctx->store, ctx->policy);
-        xsm::QuiesceTicket ticket = saver.Save(domid, sink, &e);
-        for (const std::string &w : saver.warnings())
-            xsm::CApiLog(ctx, XTL_WARN, w);
-        if (!ticket)
+        if (!MoverOf(ctx).Resume(domid, &e))
             return Result(ctx, false, e);
-        xsm::CApiLog(ctx, XTL_DEBUG,
-                     "domain " + std::to_string(domid) + ": saved roots " + Join(saver.roots()));
-        const std::string &s = sink.str();
-        void *out = std::malloc(s.size());
-        if (!out) /* the ticket resumes the domain */
-            return xsm::CApiFail(ctx, ENOMEM, "out of memory for the saved state");
-        ticket.Commit();
-        std::memcpy(out, s.data(), s.size());
-        *buf = out;
-        *len = s.size();
-        xsm::CApiLog(ctx, XTL_INFO,
-                     "domain " + std::to_string(domid) + " saved (quiesced): " + saver.counts().Describe(s.size()));
+        xsm::CApiLog(ctx, XTL_DEBUG, "domain " + std::to_string(domid) + " unquiesced");
         return xsm::CApiOk(ctx);
+    });
+}
+
+XSM_EXPORT int xsm_domain_restore(xsm_ctx *ctx, uint32_t domid, uint32_t from_domid,
+                                  uint32_t store_port, uint64_t store_gfn, int fd)
+{
+    return xsm::CApiGuard(ctx, [&] {
+        xsm::FdSource src(fd);
+        return RestoreDomain(ctx, "xsm_domain_restore", domid, from_domid, store_port,
+                             store_gfn, src, 0);
+    });
+}
+
+XSM_EXPORT int xsm_domain_restore_fd(xsm_ctx *ctx, uint32_t domid, uint32_t from_domid,
+                                     uint32_t store_port, uint64_t store_gfn, int fd,
+                                     unsigned int flags)
+{
+    return xsm::CApiGuard(ctx, [&] {
+        if (flags & ~(XSM_RESTORE_KEEP_QUIESCED | XSM_RESTORE_WHOLE_FD))
+            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_restore_fd: bad flags");
+        xsm::FdSource src(fd);
+        return RestoreDomain(ctx, "xsm_domain_restore_fd", domid, from_domid, store_port,
+                             store_gfn, src, flags);
     });
 }
 
@@ -99,51 +171,23 @@ XSM_EXPORT int xsm_domain_restore_buffer(xsm_ctx *ctx, uint32_t domid, uint32_t 
                                          const void *buf, size_t len, unsigned int flags)
 {
     return xsm::CApiGuard(ctx, [&] {
-        if (!ValidDomid(domid) || !ValidDomid(from_domid) || domid == 0)
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_restore_buffer: bad domid");
         if ((!buf && len) || (flags & ~XSM_RESTORE_KEEP_QUIESCED))
             return xsm::CApiFail(ctx, EINVAL, "xsm_domain_restore_buffer: bad arguments");
-        xsm::RestoreTarget t{domid, from_domid, store_port, store_gfn};
-        t.keep_quiesced = flags & XSM_RESTORE_KEEP_QUIESCED;
-        xsm::Bytes stream(static_cast<const char *>(buf), len);
-        xsm::MemorySource src(stream);
-        xsm::XsError e;
-        xsm::DomainRestorer restorer(*ctx->store, ctx->policy, ctx->trusted, ctx->trusted_stream);
-        bool ok = restorer.Restore(src, false, t, &e);
-        if (ok)
-            xsm::CApiLog(ctx, XTL_INFO,
-                         "domain " + std::to_string(domid) + " restored (from domain " +
-                                 std::to_string(from_domid) + ", port " +
-                                 std::to_string(store_port) +
-                                 (t.keep_quiesced ? ", quiesced): " : "): ") +
-                                 restorer.counts().Describe(len));
-        return Result(ctx, ok, e);
+        xsm::MemorySource src(xsm::Bytes(static_cast<const char *>(buf), len));
+        /* One whole stream: nothing after its END. */
+        return RestoreDomain(ctx, "xsm_domain_restore_buffer", domid, from_domid, store_port,
+                             store_gfn, src, flags | XSM_RESTORE_WHOLE_FD);
     });
 }
 
-XSM_EXPORT int xsm_domain_resume(xsm_ctx *ctx, uint32_t domid)
+XSM_EXPORT int xsm_xenstored_check(xsm_ctx *ctx)
 {
     return xsm::CApiGuard(ctx, [&] {
         xsm::XsError e;
-        bool ok = xsm::QuiesceTicket(*ctx->store, domid).Resume(&e);
-        if (ok)
-            xsm::CApiLog(ctx, XTL_DEBUG, "domain " + std::to_string(domid) + " unquiesced");
-        return Result(ctx, ok, e);
-    });
-}
-
-XSM_EXPORT int xsm_domain_restore(xsm_ctx *ctx, uint32_t domid, uint32_t from_domid,
-                                  uint32_t store_port, uint64_t store_gfn, int fd)
-{
-    return xsm::CApiGuard(ctx, [&] {
-        if (!ValidDomid(domid) || !ValidDomid(from_domid) || domid == 0)
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_restore: bad domid");
-        xsm::RestoreTarget t{domid, from_domid, store_port, store_gfn};
-        xsm::FdSource src(fd);
-        xsm::XsError e;
-        bool ok = xsm::DomainRestorer(*ctx->store, ctx->policy, ctx->trusted, ctx->trusted_stream)
-                          .Restore(src, true, t, &e);
-        return Result(ctx, ok, e);
+        if (!MoverOf(ctx).Check(&e))
+            return Result(ctx, false, e);
+        xsm::CApiLog(ctx, XTL_DEBUG, "xenstored has the domain-state commands");
+        return xsm::CApiOk(ctx);
     });
 }
 

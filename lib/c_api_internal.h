@@ -26,6 +26,7 @@ struct xsm_ctx {
 
     xentoollog_logger *logger = nullptr;
     std::string last_error;
+    int last_error_kind = XSM_ERROR_NONE;
     std::unique_ptr<xsm::DomainStore> store;
     xsm::NodePolicy policy;
     std::set<unsigned int> trusted;
@@ -34,7 +35,10 @@ struct xsm_ctx {
 
 namespace xsm {
 
-/* Records the reason, logs it, sets errno, returns -1. */
+/* Records the reason and its kind (XSM_ERROR_*), logs it, sets errno,
+ * returns -1.  Without a kind: EIO is XSM_ERROR_IO, anything else the
+ * library's own refusal. */
+int CApiFail(xsm_ctx *ctx, int err, const std::string &why, int kind);
 int CApiFail(xsm_ctx *ctx, int err, const std::string &why);
 
 /* Logs what a call did at level (XTL_DEBUG, XTL_INFO) to ctx's logger. */
@@ -44,6 +48,7 @@ void CApiLog(const xsm_ctx *ctx, xentoollog_level level, const std::string &what
 inline int CApiOk(xsm_ctx *ctx)
 {
     ctx->last_error.clear();
+    ctx->last_error_kind = XSM_ERROR_NONE;
     return 0;
 }
 

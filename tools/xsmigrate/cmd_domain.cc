@@ -1,39 +1,90 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * xsmigrate save, restore and resume: one domain's xenstore state out of
- * and into xenstored, through the engine (lib/engine).
+ * and into xenstored, through the library's C API (include/xsmigrate.h),
+ * as xl goes through libxl: the same calls, checks and messages.
  */
 #include <getopt.h>
 
+#include <cstdarg>
 #include <cstring>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "cli.h"
-#include "engine/domain_restorer.h"
-#include "engine/domain_saver.h"
-#include "xenstored/xenstored_domain_store.h"
 #include "input_file.h"
 #include "output_file.h"
+#include "xsmigrate.h"
 
 namespace xsm {
 
 namespace {
 
-/* Exit 5 only for xenstored itself; our refusals are 1, the caller's files 3. */
-int EngineFailure(const char *cmd, const XsError &e)
+/* The library's warnings as the command's own; its errors are printed
+ * once, by Failure(), with the exit status their kind gives. */
+struct WarningPrinter {
+    xentoollog_logger vtable;
+    const char *cmd;
+};
+
+void PrintLibraryWarning(xentoollog_logger *l, xentoollog_level level, int, const char *,
+                         const char *fmt, va_list al)
 {
-    return Fail(cmd, e.refused ? kInvalid : e.io ? kIo : kXenstored, e.why);
+    if (level != XTL_WARN)
+        return;
+    const auto *p = reinterpret_cast<const WarningPrinter *>(l);
+    std::fprintf(stderr, "xsmigrate %s: warning: ", p->cmd);
+    std::vfprintf(stderr, fmt, al);
+    std::fputc('\n', stderr);
 }
 
-bool MakePolicy(const char *cmd, const std::vector<std::string> &templates, NodePolicy *policy)
+void NoProgress(xentoollog_logger *, const char *, const char *, int, unsigned long,
+                unsigned long)
 {
-    std::string why;
-    if (policy->Parse(templates.empty() ? NodePolicy::DefaultTemplates() : templates, &why))
-        return true;
-    Fail(cmd, kUsage, why);
-    return false;
+}
+
+void NoDestroy(xentoollog_logger *) {}
+
+struct CtxCloser {
+    void operator()(xsm_ctx *ctx) const { xsm_ctx_close(ctx); }
+};
+using Ctx = std::unique_ptr<xsm_ctx, CtxCloser>;
+
+/* A context whose requests wait at most timeout_ms (0: the library's
+ * default), with the node set of templates (the library's default if
+ * none); false after printing why. */
+bool OpenCtx(WarningPrinter *printer, int timeout_ms, const std::vector<std::string> &templates,
+             Ctx *ctx)
+{
+    printer->vtable = {PrintLibraryWarning, NoProgress, NoDestroy};
+    ctx->reset(xsm_ctx_open(nullptr, &printer->vtable, 0));
+    if (!*ctx) {
+        Fail(printer->cmd, kIo, std::string("cannot open a context: ") + std::strerror(errno));
+        return false;
+    }
+    if (timeout_ms && xsm_set_timeout_ms(ctx->get(), static_cast<unsigned int>(timeout_ms)) < 0) {
+        Fail(printer->cmd, kUsage, xsm_last_error(ctx->get()));
+        return false;
+    }
+    std::vector<const char *> t;
+    for (const std::string &s : templates)
+        t.push_back(s.c_str());
+    if (!t.empty() && xsm_set_node_templates(ctx->get(), t.data(), t.size()) < 0) {
+        Fail(printer->cmd, kUsage, xsm_last_error(ctx->get()));
+        return false;
+    }
+    return true;
+}
+
+/* Exit 5 only for xenstored itself; our refusals are 1, the caller's files 3. */
+int Failure(const char *cmd, const xsm_ctx *ctx)
+{
+    const int kind = xsm_last_error_kind(ctx);
+    return Fail(cmd,
+                kind == XSM_ERROR_REFUSED ? kInvalid : kind == XSM_ERROR_IO ? kIo : kXenstored,
+                xsm_last_error(ctx));
 }
 
 } // namespace
@@ -50,7 +101,7 @@ int Save(int argc, char **argv)
     bool have_domid = false;
     std::string out_path = "-";
     std::vector<std::string> templates;
-    int timeout_ms = DefaultXenstoredTimeoutMs();
+    int timeout_ms = 0; /* the library's: $XSM_XENSTORED_TIMEOUT, else 5 s */
     int c;
     while ((c = getopt_long(argc, argv, "+o:", opts, nullptr)) != -1) {
         /* Saving dom0 would quiesce the toolstack's own ring. */
@@ -67,8 +118,9 @@ int Save(int argc, char **argv)
     }
     if (!have_domid || optind != argc)
         return Usage("save: --domid N expected, and no other argument");
-    NodePolicy policy;
-    if (!MakePolicy(kCmd, templates, &policy))
+    WarningPrinter printer{{}, kCmd};
+    Ctx ctx;
+    if (!OpenCtx(&printer, timeout_ms, templates, &ctx))
         return kUsage;
 
     /* A stream for a closed stdout would be lost with the guest quiesced. */
@@ -78,23 +130,15 @@ int Save(int argc, char **argv)
     std::string why;
     if (!out.Open(out_path, &why))
         return Fail(kCmd, kIo, why);
-    XenstoredDomainStore xs{std::string()};
-    xs.set_timeout_ms(timeout_ms);
-    FdSink sink(out.fd());
-    XsError e;
-    DomainSaver saver(xs, policy);
-    QuiesceTicket saved = saver.Save(domid, sink, &e);
-    for (const std::string &w : saver.warnings())
-        Fail(kCmd, kOk, "warning: " + w);
-    if (!saved)
-        return EngineFailure(kCmd, e);
+    if (xsm_domain_save(ctx.get(), domid, out.fd()) < 0)
+        return Failure(kCmd, ctx.get());
     if (!out.Commit(&why)) {
         /* The state is out of xenstored but not on disk: let the guest go on here. */
-        if (!saved.Resume(&e))
-            why += "; and domain " + std::to_string(domid) + " could not be resumed: " + e.why;
+        if (xsm_domain_resume(ctx.get(), domid) < 0)
+            why += "; and domain " + std::to_string(domid) + " could not be resumed: " +
+                   xsm_last_error(ctx.get());
         return Fail(kCmd, kIo, why);
     }
-    saved.Commit();
     return kOk;
 }
 
@@ -111,11 +155,14 @@ int Restore(int argc, char **argv)
                                   {"trusted-stream", no_argument, nullptr, 'S'},
                                   {nullptr, 0, nullptr, 0}};
     bool trusted_stream = false;
-    RestoreTarget t;
+    struct {
+        unsigned int domid = 0, from_domid = 0, store_port = 0;
+        uint64_t store_gfn = 0;
+    } t;
     bool have_domid = false, have_from = false, have_port = false;
     std::set<unsigned int> trusted;
     std::vector<std::string> templates;
-    int timeout_ms = DefaultXenstoredTimeoutMs();
+    int timeout_ms = 0; /* the library's: $XSM_XENSTORED_TIMEOUT, else 5 s */
     unsigned long long v;
     unsigned int d;
     int c;
@@ -152,19 +199,22 @@ int Restore(int argc, char **argv)
         return Usage("restore: --domid N (not 0) and --port P expected, and at most one FILE");
     if (!have_from)
         t.from_domid = t.domid;
-    NodePolicy policy;
-    if (!MakePolicy(kCmd, templates, &policy))
+    WarningPrinter printer{{}, kCmd};
+    Ctx ctx;
+    if (!OpenCtx(&printer, timeout_ms, templates, &ctx))
         return kUsage;
+    for (unsigned int td : trusted)
+        xsm_trust_domid(ctx.get(), td); /* parsed as a domid: cannot fail */
+    xsm_set_trusted_stream(ctx.get(), trusted_stream);
 
-    InputFile in;
     std::string why;
+    InputFile in;
     if (!in.Open(optind < argc ? argv[optind] : "-", &why))
         return Fail(kCmd, kIo, why);
-    XenstoredDomainStore xs{std::string()};
-    xs.set_timeout_ms(timeout_ms);
-    XsError e;
-    if (!DomainRestorer(xs, policy, trusted, trusted_stream).Restore(in.source(), false, t, &e))
-        return EngineFailure(kCmd, e);
+    /* The file or pipe holds the stream and nothing else. */
+    if (xsm_domain_restore_fd(ctx.get(), t.domid, t.from_domid, t.store_port, t.store_gfn,
+                              in.fd(), XSM_RESTORE_WHOLE_FD) < 0)
+        return Failure(kCmd, ctx.get());
     return kOk;
 }
 
@@ -177,7 +227,7 @@ int Resume(int argc, char **argv)
                                   {nullptr, 0, nullptr, 0}};
     unsigned int domid = 0;
     bool have_domid = false;
-    int timeout_ms = DefaultXenstoredTimeoutMs();
+    int timeout_ms = 0; /* the library's: $XSM_XENSTORED_TIMEOUT, else 5 s */
     int c;
     while ((c = getopt_long(argc, argv, "+", opts, nullptr)) != -1) {
         if (c == 'd' && ParseDomid(optarg, &domid) && domid != 0)
@@ -189,11 +239,12 @@ int Resume(int argc, char **argv)
     }
     if (!have_domid || optind != argc)
         return Usage("resume: --domid N expected, and no other argument");
-    XenstoredDomainStore xs{std::string()};
-    xs.set_timeout_ms(timeout_ms);
-    XsError e;
-    if (!QuiesceTicket(xs, domid).Resume(&e))
-        return EngineFailure(kCmd, e);
+    WarningPrinter printer{{}, kCmd};
+    Ctx ctx;
+    if (!OpenCtx(&printer, timeout_ms, {}, &ctx))
+        return kUsage;
+    if (xsm_domain_resume(ctx.get(), domid) < 0)
+        return Failure(kCmd, ctx.get());
     return kOk;
 }
 

@@ -19,6 +19,8 @@ public:
     /* "-" is standard input.  False with *why if it cannot be opened. */
     bool Open(const std::string &path, std::string *why);
     ByteSource &source() { return *source_; }
+    /* What source() reads, for a reader of its own (the C API). */
+    int fd() const { return fd_; }
 
 private:
     int fd_ = -1;

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: LGPL-2.1-only */
+/*
+ * The one front door to moving a domain's xenstore state: save, restore,
+ * and resume after a failed move, over whatever xenstored the domain
+ * store speaks to.  The C API (lib/c_api_domain.cc) is a thin layer over
+ * it, and the xsmigrate command reaches it only through the C API, as xl
+ * reaches libxl.
+ *
+ * A save returns a ticket holding the domain's quiesce
+ * (engine/quiesce_ticket.h): the caller commits it once the stream is
+ * safely handed on; dropped before that, it resumes the domain.
+ */
+#ifndef XSM_ENGINE_DOMAIN_MOVER_H
+#define XSM_ENGINE_DOMAIN_MOVER_H
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/domain_restorer.h"
+#include "engine/domain_saver.h"
+#include "engine/domain_state.h"
+#include "engine/node_policy.h"
+#include "engine/quiesce_ticket.h"
+#include "stream/byte_io.h"
+#include "xenstored/domain_store.h"
+
+namespace xsm {
+
+/* Whom a restore trusts besides the guest (engine/restore_rule.h). */
+struct RestoreTrust {
+    std::set<unsigned int> domids;  /* may appear in permissions (driver domains) */
+    bool stream = false;            /* an administrator's own stream */
+};
+
+class DomainMover {
+public:
+    DomainMover(DomainStore &store, const NodePolicy &policy, RestoreTrust trust = {})
+        : store_(store), policy_(policy), trust_(std::move(trust))
+    {
+    }
+
+    /* Whether xenstored can move a domain's state at all (ENOSYS, in
+     * words, if not): asked before anything irreversible. */
+    bool Check(XsError *e) { return store_.CheckCommands(e); }
+
+    /* Domain domid's state, quiesced, as a stream written to out. */
+    QuiesceTicket Save(unsigned int domid, ByteSink &out, XsError *e);
+
+    /* A stream from src as domain t.domid; embedded: src goes on after END. */
+    bool Restore(ByteSource &src, bool embedded, const RestoreTarget &t, XsError *e);
+
+    /* Serve a domain a committed save left quiesced again (the move failed). */
+    bool Resume(unsigned int domid, XsError *e) { return QuiesceTicket(store_, domid).Resume(e); }
+
+    /* The last save's: its roots and what it did not follow
+     * (engine/device_backends.h). */
+    const std::vector<std::string> &roots() const { return roots_; }
+    const std::vector<std::string> &warnings() const { return warnings_; }
+    /* The last successful save's or restore's state, and its stream's length. */
+    const StateCounts &counts() const { return counts_; }
+    size_t octets() const { return octets_; }
+
+private:
+    DomainStore &store_;
+    const NodePolicy &policy_;
+    const RestoreTrust trust_;
+    std::vector<std::string> roots_;
+    std::vector<std::string> warnings_;
+    StateCounts counts_;
+    size_t octets_ = 0;
+};
+
+} // namespace xsm
+
+#endif
