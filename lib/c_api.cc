@@ -3,9 +3,11 @@
  * The extern "C" shim: contexts and errors.  The stream and domain calls
  * are in c_api_stream.cc and c_api_domain.cc.
  */
+#include <memory>
 #include <new>
 
 #include "c_api_internal.h"
+#include "xenstored/xenstored_domain_store.h"
 
 namespace xsm {
 
@@ -30,6 +32,27 @@ void CApiLog(const xsm_ctx *ctx, xentoollog_level level, const std::string &what
         xtl_log(ctx->logger, level, -1, "xsmigrate", "%s", what.c_str());
 }
 
+xsm_ctx *CApiOpen(std::unique_ptr<DomainStore> store, xentoollog_logger *logger)
+{
+    if (!store) {
+        errno = ENOMEM;
+        return nullptr;
+    }
+    auto *ctx = new (std::nothrow) xsm_ctx(std::move(store));
+    if (!ctx) {
+        errno = ENOMEM;
+        return nullptr;
+    }
+    ctx->logger = logger;
+    std::string why;
+    if (!ctx->policy.Parse(NodePolicy::DefaultTemplates(), &why)) {
+        delete ctx;
+        errno = EINVAL;
+        return nullptr;
+    }
+    return ctx;
+}
+
 } // namespace xsm
 
 XSM_EXPORT xsm_ctx *xsm_ctx_open(struct xs_handle *xsh, xentoollog_logger *logger,
@@ -39,19 +62,9 @@ XSM_EXPORT xsm_ctx *xsm_ctx_open(struct xs_handle *xsh, xentoollog_logger *logge
         errno = EINVAL;
         return nullptr;
     }
-    auto *ctx = new (std::nothrow) xsm_ctx(xsh);
-    if (!ctx) {
-        errno = ENOMEM;
-        return nullptr;
-    }
-    ctx->logger = logger;
-    std::string why;
-    if (!ctx->policy.Parse(xsm::NodePolicy::DefaultTemplates(), &why)) {
-        delete ctx;
-        errno = EINVAL;
-        return nullptr;
-    }
-    return ctx;
+    std::unique_ptr<xsm::DomainStore> store(new (std::nothrow)
+                                                    xsm::XenstoredDomainStore(xsh));
+    return xsm::CApiOpen(std::move(store), logger);
 }
 
 XSM_EXPORT void xsm_ctx_close(xsm_ctx *ctx)

@@ -13,15 +13,11 @@
 
 #include "engine/node_policy.h"
 #include "xenstored/domain_store.h"
-#include "xenstored/xenstored_domain_store.h"
 #include "xsmigrate.h"
 
 #define XSM_EXPORT extern "C" __attribute__((visibility("default")))
 
 struct xsm_ctx {
-    /* The daemon h names (see xsm_ctx_open()). */
-    explicit xsm_ctx(xs_handle *h) : store(std::make_unique<xsm::XenstoredDomainStore>(h)) {}
-    /* Any other domain store: the unit tests' in-memory one. */
     explicit xsm_ctx(std::unique_ptr<xsm::DomainStore> s) : store(std::move(s)) {}
 
     xentoollog_logger *logger = nullptr;
@@ -34,6 +30,12 @@ struct xsm_ctx {
 };
 
 namespace xsm {
+
+/*
+ * A context over store: xsm_ctx_open()'s over the daemon its handle names,
+ * the unit tests' over an in-memory one.  NULL with errno on failure.
+ */
+xsm_ctx *CApiOpen(std::unique_ptr<DomainStore> store, xentoollog_logger *logger);
 
 /* Records the reason and its kind (XSM_ERROR_*), logs it, sets errno,
  * returns -1.  Without a kind: EIO is XSM_ERROR_IO, anything else the

@@ -13,10 +13,12 @@ namespace xsm {
 
 namespace {
 
-/* Counts what the reader takes from the caller's source. */
+/* Counts what the reader takes from the caller's source.  A source in
+ * memory is read in place, whole: unless it is embedded in a larger
+ * stream, whose end the reader alone knows, so then it is read as any. */
 class CountingSource : public ByteSource {
 public:
-    explicit CountingSource(ByteSource &in) : in_(in) {}
+    CountingSource(ByteSource &in, bool embedded) : in_(in), embedded_(embedded) {}
     ssize_t Read(uint8_t *buf, size_t n) override
     {
         ssize_t got = in_.Read(buf, n);
@@ -26,7 +28,7 @@ public:
     }
     bool Whole(Bytes *all) const override
     {
-        if (!in_.Whole(all))
+        if (embedded_ || !in_.Whole(all))
             return false;
         octets_ = all->size();
         return true;
@@ -35,6 +37,7 @@ public:
 
 private:
     ByteSource &in_;
+    const bool embedded_;
     mutable size_t octets_ = 0;
 };
 
@@ -64,7 +67,7 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     DomainState state;
     std::string why;
     bool io_error = false;
-    CountingSource counted(src);
+    CountingSource counted(src, embedded);
     if (!ReadDomainState(counted, ro, &state, &why, &checker, &io_error)) {
         if (io_error) {
             /* The caller's stream, not its content: an I/O error. */
