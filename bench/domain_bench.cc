@@ -173,24 +173,28 @@ int Migrate(char **argv)
     xsm::DomainMover source(a, policy), target(b, policy);
     xsm::StringSink stream;
     xsm::RestoreTarget t{to, from, port, 0};
-    xsm::XsError e;
 
     /* Connected and probed before the pause, as a toolstack does. */
-    if (!source.Check(&e) || !target.Check(&e))
-        Die("probe: " + e.why);
+    for (xsm::DomainMover *m : {&source, &target}) {
+        const xsm::Status st = m->Check();
+        if (!st.ok())
+            Die("probe: " + st.message());
+    }
 
     long long c0 = CpuNs(argv[7]), own0 = OwnCpuNs();
     auto t0 = Clock::now();
-    xsm::QuiesceTicket saved = source.Save(from, stream, &e);
-    if (!saved)
-        Die("save: " + e.why);
+    xsm::QuiesceTicket saved;
+    xsm::Status st = source.Save(from, stream, &saved);
+    if (!st.ok())
+        Die("save: " + st.message());
     saved.Commit(); /* the guest's ring is the receiving side's now */
     auto t1 = Clock::now();
     long long c1 = CpuNs(argv[7]), d1 = CpuNs(argv[8]);
     std::string moved = Transfer(stream.str());
     xsm::MemorySource in(moved);
-    if (!target.Restore(in, false, t, &e))
-        Die("restore: " + e.why);
+    st = target.Restore(in, false, t);
+    if (!st.ok())
+        Die("restore: " + st.message());
     auto t2 = Clock::now();
     long long d2 = CpuNs(argv[8]), own2 = OwnCpuNs();
     std::printf("migrate %.3f %.3f %.3f %.1f %.1f %zu %.1f\n", Ms(t0, t2), Ms(t0, t1), Ms(t1, t2),

@@ -43,17 +43,22 @@ void xsm_ctx_close(xsm_ctx *ctx);
 const char *xsm_last_error(const xsm_ctx *ctx);
 
 /*
- * Where the last failure on ctx came from, for a caller that reports it
- * (the xsmigrate command's exit status): the library refused (a bad
- * argument, or a stream it will not apply: nothing reached xenstored),
- * the caller's fd or a scratch file of this host could not be read or
- * written, or xenstored could not be reached, did not answer in time or
- * refused.  XSM_ERROR_NONE after a success.
+ * What kind of failure the last one on ctx was, for a caller that
+ * reports it (the xsmigrate command's exit status): whom it blames.
+ * XSM_ERROR_NONE after a success.
  */
-#define XSM_ERROR_NONE      0
-#define XSM_ERROR_REFUSED   1
-#define XSM_ERROR_IO        2
-#define XSM_ERROR_XENSTORED 3
+#define XSM_ERROR_NONE              0
+#define XSM_ERROR_BAD_STREAM        1   /* malformed, or beyond this host's bounds */
+#define XSM_ERROR_BEYOND_DOMAIN     2   /* names what the guest could not have created */
+#define XSM_ERROR_BAD_ARGUMENT      3   /* an argument of the call */
+#define XSM_ERROR_TOO_BIG           4   /* more than one xenstore request can carry */
+#define XSM_ERROR_IO                5   /* the caller's fd, or this host's scratch file */
+#define XSM_ERROR_CANNOT_CONVERT    6   /* valid, not expressible as asked */
+#define XSM_ERROR_XENSTORED_REFUSED 7   /* xenstored answered with an error */
+#define XSM_ERROR_XENSTORED_LOST    8   /* unreachable, timed out, connection dropped */
+#define XSM_ERROR_XENSTORED_LACKS   9   /* no such command (no patch series, no socket) */
+#define XSM_ERROR_NO_MEMORY         10
+#define XSM_ERROR_INTERNAL          11
 int xsm_last_error_kind(const xsm_ctx *ctx);
 
 /*

@@ -11,19 +11,71 @@
 
 namespace xsm {
 
-int CApiFail(xsm_ctx *ctx, int err, const std::string &why)
+/* xsm_last_error_kind() is a StatusCode: the edges share one vocabulary. */
+static_assert(XSM_ERROR_NONE == int(StatusCode::kOk) &&
+                      XSM_ERROR_BAD_STREAM == int(StatusCode::kBadStream) &&
+                      XSM_ERROR_BEYOND_DOMAIN == int(StatusCode::kBeyondDomain) &&
+                      XSM_ERROR_BAD_ARGUMENT == int(StatusCode::kBadArgument) &&
+                      XSM_ERROR_TOO_BIG == int(StatusCode::kTooBig) &&
+                      XSM_ERROR_IO == int(StatusCode::kIo) &&
+                      XSM_ERROR_CANNOT_CONVERT == int(StatusCode::kCannotConvert) &&
+                      XSM_ERROR_XENSTORED_REFUSED == int(StatusCode::kXenstoredRefused) &&
+                      XSM_ERROR_XENSTORED_LOST == int(StatusCode::kXenstoredLost) &&
+                      XSM_ERROR_XENSTORED_LACKS == int(StatusCode::kXenstoredLacks) &&
+                      XSM_ERROR_NO_MEMORY == int(StatusCode::kNoMemory) &&
+                      XSM_ERROR_INTERNAL == int(StatusCode::kInternal) &&
+                      kStatusCodeCount == XSM_ERROR_INTERNAL + 1,
+              "XSM_ERROR_* and StatusCode differ");
+
+int ErrnoOf(const Status &st)
 {
-    return CApiFail(ctx, err, why, err == EIO ? XSM_ERROR_IO : XSM_ERROR_REFUSED);
+    if (st.sys_errno())
+        return st.sys_errno();
+    switch (st.code()) {
+    case StatusCode::kBeyondDomain:
+        return EPERM;
+    case StatusCode::kTooBig:
+        return E2BIG;
+    case StatusCode::kCannotConvert:
+        return ENOTSUP;
+    case StatusCode::kNoMemory:
+        return ENOMEM;
+    case StatusCode::kBadStream:
+    case StatusCode::kBadArgument:
+        return EINVAL;
+    default:
+        return EIO;
+    }
 }
 
-int CApiFail(xsm_ctx *ctx, int err, const std::string &why, int kind)
+namespace {
+
+int Failed(xsm_ctx *ctx, const Status &st, int err)
 {
-    ctx->last_error = why;
-    ctx->last_error_kind = kind;
+    ctx->last_error = st.message();
+    ctx->last_error_kind = static_cast<int>(st.code());
     if (ctx->logger)
-        xtl_log(ctx->logger, XTL_ERROR, err, "xsmigrate", "%s", why.c_str());
+        xtl_log(ctx->logger, XTL_ERROR, err, "xsmigrate", "%s", st.message().c_str());
     errno = err;
     return -1;
+}
+
+} // namespace
+
+int CApiFail(xsm_ctx *ctx, const Status &st)
+{
+    return Failed(ctx, st, ErrnoOf(st));
+}
+
+int CApiFail(xsm_ctx *ctx, int err, const std::string &why)
+{
+    if (err == EIO)
+        return Failed(ctx, Status::Io(err, why), err);
+    if (err == ENOTSUP)
+        return Failed(ctx, Status::CannotConvert(why), err);
+    if (err == ENOMEM)
+        return Failed(ctx, Status::NoMemory(why), err);
+    return Failed(ctx, err == E2BIG ? Status::BadArgument(why) : Status::BadStream(why), err);
 }
 
 void CApiLog(const xsm_ctx *ctx, xentoollog_level level, const std::string &what)
@@ -87,7 +139,8 @@ XSM_EXPORT int xsm_set_timeout_ms(xsm_ctx *ctx, unsigned int ms)
     return xsm::CApiGuard(ctx, [&] {
         /* A day, as $XSM_XENSTORED_TIMEOUT allows: every wait ends. */
         if (ms == 0 || ms > 86400u * 1000)
-            return xsm::CApiFail(ctx, EINVAL, "xsm_set_timeout_ms: not 1 ms to a day");
+            return xsm::CApiFail(ctx, xsm::Status::BadArgument("xsm_set_timeout_ms: not 1 ms to "
+                                                               "a day"));
         ctx->store->set_timeout_ms(static_cast<int>(ms));
         return xsm::CApiOk(ctx);
     });

@@ -15,12 +15,14 @@
 
 namespace {
 
-int Result(xsm_ctx *ctx, bool ok, const xsm::XsError &e)
+int Result(xsm_ctx *ctx, const xsm::Status &st)
 {
-    if (ok)
-        return xsm::CApiOk(ctx);
-    const int kind = e.refused ? XSM_ERROR_REFUSED : e.io ? XSM_ERROR_IO : XSM_ERROR_XENSTORED;
-    return xsm::CApiFail(ctx, e.err ? e.err : EIO, e.why, kind);
+    return st.ok() ? xsm::CApiOk(ctx) : xsm::CApiFail(ctx, st);
+}
+
+int BadArgument(xsm_ctx *ctx, const std::string &why)
+{
+    return xsm::CApiFail(ctx, xsm::Status::BadArgument(why));
 }
 
 bool ValidDomid(uint32_t d)
@@ -43,30 +45,31 @@ xsm::DomainMover MoverOf(xsm_ctx *ctx)
 }
 
 /*
- * Every save: the stream to sink, then hand_over(&e) passes it on (a
- * buffer for the caller); if that fails, or anything throws, the domain
- * is resumed before the call returns.
+ * Every save: the stream to sink, then hand_over() passes it on (a buffer
+ * for the caller); if that fails, or anything throws, the domain is
+ * resumed before the call returns.
  */
 template <typename HandOver>
 int SaveDomain(xsm_ctx *ctx, const char *fn, uint32_t domid, xsm::ByteSink &sink,
                HandOver &&hand_over)
 {
     if (!ValidDomid(domid))
-        return xsm::CApiFail(ctx, EINVAL, std::string(fn) + ": bad domid");
+        return BadArgument(ctx, std::string(fn) + ": bad domid");
     xsm::DomainMover mover = MoverOf(ctx);
-    xsm::XsError e;
-    xsm::QuiesceTicket ticket = mover.Save(domid, sink, &e);
+    xsm::QuiesceTicket ticket;
+    xsm::Status st = mover.Save(domid, sink, &ticket);
     for (const std::string &w : mover.warnings())
         xsm::CApiLog(ctx, XTL_WARN, w);
-    if (!ticket)
-        return Result(ctx, false, e);
+    if (!st.ok())
+        return Result(ctx, st);
     const std::string dom = "domain " + std::to_string(domid);
     xsm::CApiLog(ctx, XTL_DEBUG, dom + ": saved roots " + Join(mover.roots()));
-    if (!hand_over(&e)) {
-        xsm::XsError resume;
-        if (!ticket.Resume(&resume))
-            e.why += "; and " + dom + " could not be resumed: " + resume.why;
-        return Result(ctx, false, e);
+    st = hand_over();
+    if (!st.ok()) {
+        const xsm::Status resumed = ticket.Resume();
+        if (!resumed.ok())
+            st.Append("and " + dom + " could not be resumed: " + resumed.message());
+        return Result(ctx, st);
     }
     ticket.Commit();
     xsm::CApiLog(ctx, XTL_INFO,
@@ -80,13 +83,13 @@ int RestoreDomain(xsm_ctx *ctx, const char *fn, uint32_t domid, uint32_t from_do
                   unsigned int flags)
 {
     if (!ValidDomid(domid) || !ValidDomid(from_domid) || domid == 0)
-        return xsm::CApiFail(ctx, EINVAL, std::string(fn) + ": bad domid");
+        return BadArgument(ctx, std::string(fn) + ": bad domid");
     xsm::RestoreTarget t{domid, from_domid, store_port, store_gfn};
     t.keep_quiesced = flags & XSM_RESTORE_KEEP_QUIESCED;
     xsm::DomainMover mover = MoverOf(ctx);
-    xsm::XsError e;
-    if (!mover.Restore(src, !(flags & XSM_RESTORE_WHOLE_FD), t, &e))
-        return Result(ctx, false, e);
+    const xsm::Status st = mover.Restore(src, !(flags & XSM_RESTORE_WHOLE_FD), t);
+    if (!st.ok())
+        return Result(ctx, st);
     xsm::CApiLog(ctx, XTL_INFO,
                  "domain " + std::to_string(domid) + " restored (from domain " +
                          std::to_string(from_domid) + ", port " + std::to_string(store_port) +
@@ -102,9 +105,7 @@ XSM_EXPORT int xsm_domain_save(xsm_ctx *ctx, uint32_t domid, int fd)
     return xsm::CApiGuard(ctx, [&] {
         xsm::FdSink sink(fd);
         /* Written as it was checked: nothing more to hand over. */
-        return SaveDomain(ctx, "xsm_domain_save", domid, sink, [](xsm::XsError *) {
-            return true;
-        });
+        return SaveDomain(ctx, "xsm_domain_save", domid, sink, [] { return xsm::Status::Ok(); });
     });
 }
 
@@ -112,20 +113,17 @@ XSM_EXPORT int xsm_domain_save_buffer(xsm_ctx *ctx, uint32_t domid, void **buf, 
 {
     return xsm::CApiGuard(ctx, [&] {
         if (!buf || !len)
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_save_buffer: no buffer");
+            return BadArgument(ctx, "xsm_domain_save_buffer: no buffer");
         xsm::StringSink sink;
-        return SaveDomain(ctx, "xsm_domain_save_buffer", domid, sink, [&](xsm::XsError *e) {
+        return SaveDomain(ctx, "xsm_domain_save_buffer", domid, sink, [&] {
             const std::string &s = sink.str();
             void *out = std::malloc(s.size());
-            if (!out) {
-                *e = xsm::XsError{ENOMEM, "out of memory for the saved state"};
-                e->io = true;
-                return false;
-            }
+            if (!out)
+                return xsm::Status::NoMemory("out of memory for the saved state");
             std::memcpy(out, s.data(), s.size());
             *buf = out;
             *len = s.size();
-            return true;
+            return xsm::Status::Ok();
         });
     });
 }
@@ -134,10 +132,10 @@ XSM_EXPORT int xsm_domain_resume(xsm_ctx *ctx, uint32_t domid)
 {
     return xsm::CApiGuard(ctx, [&] {
         if (!ValidDomid(domid))
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_resume: bad domid");
-        xsm::XsError e;
-        if (!MoverOf(ctx).Resume(domid, &e))
-            return Result(ctx, false, e);
+            return BadArgument(ctx, "xsm_domain_resume: bad domid");
+        const xsm::Status st = MoverOf(ctx).Resume(domid);
+        if (!st.ok())
+            return Result(ctx, st);
         xsm::CApiLog(ctx, XTL_DEBUG, "domain " + std::to_string(domid) + " unquiesced");
         return xsm::CApiOk(ctx);
     });
@@ -159,7 +157,7 @@ XSM_EXPORT int xsm_domain_restore_fd(xsm_ctx *ctx, uint32_t domid, uint32_t from
 {
     return xsm::CApiGuard(ctx, [&] {
         if (flags & ~(XSM_RESTORE_KEEP_QUIESCED | XSM_RESTORE_WHOLE_FD))
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_restore_fd: bad flags");
+            return BadArgument(ctx, "xsm_domain_restore_fd: bad flags");
         xsm::FdSource src(fd);
         return RestoreDomain(ctx, "xsm_domain_restore_fd", domid, from_domid, store_port,
                              store_gfn, src, flags);
@@ -172,7 +170,7 @@ XSM_EXPORT int xsm_domain_restore_buffer(xsm_ctx *ctx, uint32_t domid, uint32_t 
 {
     return xsm::CApiGuard(ctx, [&] {
         if ((!buf && len) || (flags & ~XSM_RESTORE_KEEP_QUIESCED))
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_restore_buffer: bad arguments");
+            return BadArgument(ctx, "xsm_domain_restore_buffer: bad arguments");
         xsm::MemorySource src(xsm::Bytes(static_cast<const char *>(buf), len));
         /* One whole stream: nothing after its END. */
         return RestoreDomain(ctx, "xsm_domain_restore_buffer", domid, from_domid, store_port,
@@ -183,9 +181,9 @@ XSM_EXPORT int xsm_domain_restore_buffer(xsm_ctx *ctx, uint32_t domid, uint32_t 
 XSM_EXPORT int xsm_xenstored_check(xsm_ctx *ctx)
 {
     return xsm::CApiGuard(ctx, [&] {
-        xsm::XsError e;
-        if (!MoverOf(ctx).Check(&e))
-            return Result(ctx, false, e);
+        const xsm::Status st = MoverOf(ctx).Check();
+        if (!st.ok())
+            return Result(ctx, st);
         xsm::CApiLog(ctx, XTL_DEBUG, "xenstored has the domain-state commands");
         return xsm::CApiOk(ctx);
     });
@@ -196,12 +194,12 @@ XSM_EXPORT int xsm_set_node_templates(xsm_ctx *ctx, const char *const *templates
 {
     return xsm::CApiGuard(ctx, [&] {
         if (!templates || n == 0)
-            return xsm::CApiFail(ctx, EINVAL, "xsm_set_node_templates: no templates");
+            return BadArgument(ctx, "xsm_set_node_templates: no templates");
         std::vector<std::string> t(templates, templates + n);
         xsm::NodePolicy p;
         std::string why;
         if (!p.Parse(t, &why))
-            return xsm::CApiFail(ctx, EINVAL, why);
+            return BadArgument(ctx, why);
         ctx->policy = std::move(p);
         return xsm::CApiOk(ctx);
     });
@@ -211,7 +209,7 @@ XSM_EXPORT int xsm_trust_domid(xsm_ctx *ctx, uint32_t domid)
 {
     return xsm::CApiGuard(ctx, [&] {
         if (!ValidDomid(domid))
-            return xsm::CApiFail(ctx, EINVAL, "xsm_trust_domid: bad domid");
+            return BadArgument(ctx, "xsm_trust_domid: bad domid");
         ctx->trusted.insert(domid);
         return xsm::CApiOk(ctx);
     });

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 
+#include "common/status.h"
 #include "engine/node_policy.h"
 #include "xenstored/domain_store.h"
 #include "xsmigrate.h"
@@ -38,10 +39,14 @@ namespace xsm {
 xsm_ctx *CApiOpen(std::unique_ptr<DomainStore> store, xentoollog_logger *logger);
 
 /* Records the reason and its kind (XSM_ERROR_*), logs it, sets errno,
- * returns -1.  Without a kind: EIO is XSM_ERROR_IO, anything else the
- * library's own refusal. */
-int CApiFail(xsm_ctx *ctx, int err, const std::string &why, int kind);
+ * returns -1. */
+int CApiFail(xsm_ctx *ctx, const Status &st);
+/* The same for a call that has only an errno: EIO is this host's I/O,
+ * ENOTSUP a conversion that cannot be done, anything else a bad stream
+ * or argument. */
 int CApiFail(xsm_ctx *ctx, int err, const std::string &why);
+/* The errno a Status leaves the library with: its own, else its kind's. */
+int ErrnoOf(const Status &st);
 
 /* Logs what a call did at level (XTL_DEBUG, XTL_INFO) to ctx's logger. */
 void CApiLog(const xsm_ctx *ctx, xentoollog_level level, const std::string &what);
@@ -65,9 +70,9 @@ int CApiGuard(xsm_ctx *ctx, Fn &&fn)
     try {
         return fn();
     } catch (const std::bad_alloc &) {
-        return CApiFail(ctx, ENOMEM, "out of memory");
+        return CApiFail(ctx, Status::NoMemory("out of memory"));
     } catch (...) {
-        return CApiFail(ctx, EIO, "internal error");
+        return CApiFail(ctx, Status::Internal("internal error"));
     }
 }
 

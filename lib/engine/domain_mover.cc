@@ -3,27 +3,28 @@
 
 namespace xsm {
 
-QuiesceTicket DomainMover::Save(unsigned int domid, ByteSink &out, XsError *e)
+Status DomainMover::Save(unsigned int domid, ByteSink &out, QuiesceTicket *ticket)
 {
     DomainSaver saver(store_, policy_);
-    QuiesceTicket ticket = saver.Save(domid, out, e);
+    Status st = saver.Save(domid, out, ticket);
     roots_ = saver.roots();
     warnings_ = saver.warnings();
-    if (ticket) {
+    if (st.ok()) {
         counts_ = saver.counts();
         octets_ = saver.octets();
     }
-    return ticket;
+    return st;
 }
 
-bool DomainMover::Restore(ByteSource &src, bool embedded, const RestoreTarget &t, XsError *e)
+Status DomainMover::Restore(ByteSource &src, bool embedded, const RestoreTarget &t)
 {
     DomainRestorer restorer(store_, policy_, trust_.domids, trust_.stream);
-    if (!restorer.Restore(src, embedded, t, e))
-        return false;
-    counts_ = restorer.counts();
-    octets_ = restorer.octets();
-    return true;
+    Status st = restorer.Restore(src, embedded, t);
+    if (st.ok()) {
+        counts_ = restorer.counts();
+        octets_ = restorer.octets();
+    }
+    return st;
 }
 
 } // namespace xsm

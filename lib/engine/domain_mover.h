@@ -42,16 +42,17 @@ public:
 
     /* Whether xenstored can move a domain's state at all (ENOSYS, in
      * words, if not): asked before anything irreversible. */
-    bool Check(XsError *e) { return store_.CheckCommands(e); }
+    Status Check() { return store_.CheckCommands(); }
 
-    /* Domain domid's state, quiesced, as a stream written to out. */
-    QuiesceTicket Save(unsigned int domid, ByteSink &out, XsError *e);
+    /* Domain domid's state, quiesced, as a stream written to out; *ticket
+     * holds the quiesce (none if the save failed: the domain is served). */
+    Status Save(unsigned int domid, ByteSink &out, QuiesceTicket *ticket);
 
     /* A stream from src as domain t.domid; embedded: src goes on after END. */
-    bool Restore(ByteSource &src, bool embedded, const RestoreTarget &t, XsError *e);
+    Status Restore(ByteSource &src, bool embedded, const RestoreTarget &t);
 
     /* Serve a domain a committed save left quiesced again (the move failed). */
-    bool Resume(unsigned int domid, XsError *e) { return QuiesceTicket(store_, domid).Resume(e); }
+    Status Resume(unsigned int domid) { return QuiesceTicket(store_, domid).Resume(); }
 
     /* The last save's: its roots and what it did not follow
      * (engine/device_backends.h). */

@@ -43,17 +43,18 @@ private:
 
 } // namespace
 
-bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget &t,
-                             XsError *e)
+Status DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget &t)
 {
     /* A daemon without the command is said so before anything else is
      * asked of it (oxenstored's quota reply is not C xenstored's). */
-    if (!store_.Has("restore-domain", e))
-        return false;
+    Status st = store_.Has("restore-domain");
+    if (!st.ok())
+        return st;
     /* The limits first: the stream is bounded while it is read. */
     std::map<std::string, long> quotas;
-    if (!store_.Quotas(&quotas, e))
-        return false;
+    st = store_.Quotas(&quotas);
+    if (!st.ok())
+        return st;
     const XenstoredLimits limits = XenstoredLimits::From(quotas);
     CheckOptions co;
     co.domid = t.from_domid;
@@ -69,39 +70,39 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     bool io_error = false;
     CountingSource counted(src, embedded);
     if (!ReadDomainState(counted, ro, &state, &why, &checker, &io_error)) {
-        if (io_error) {
-            /* The caller's stream, not its content: an I/O error. */
-            *e = XsError{EIO, "cannot read the stream: " + why};
-            e->io = true;
-        } else {
-            *e = XsError{checker.beyond_domain() ? EPERM : EINVAL, "refused: " + why, true};
-        }
-        return false;
+        /* The caller's stream, not its content: an I/O error. */
+        if (io_error)
+            return Status::Io(EIO, "cannot read the stream: " + why);
+        return checker.beyond_domain() ? Status::BeyondDomain("refused: " + why)
+                                       : Status::BadStream("refused: " + why);
     }
-    auto lookup = [this](const std::string &path,
-                         std::vector<DomainStore::Permission> *perms, XsError *le) {
+    auto lookup = [this](const std::string &path, std::vector<DomainStore::Permission> *perms,
+                         XsError *le) {
         bool exists = false;
-        if (!store_.Permissions(path, perms, &exists, le))
+        const Status ps = store_.Permissions(path, perms, &exists);
+        *le = XsErrorOf(ps);
+        if (!ps.ok())
             return false;
         if (!exists)
             perms->clear();
         return true;
     };
-    if (!CheckAgainstHost(state, policy_, co, t.domid, lookup, e)) {
-        if (e->refused)
-            e->why = "refused: " + e->why;
-        return false;
+    XsError e;
+    if (!CheckAgainstHost(state, policy_, co, t.domid, lookup, &e)) {
+        if (e.refused)
+            e.why = "refused: " + e.why;
+        return StatusOf(e);
     }
     if (t.from_domid != t.domid)
         RemapDomid(&state, policy_, t.from_domid, t.domid);
     /* Sizes as xenstored counts them: rewritten paths and values can grow. */
-    if (!CheckStoredSizes(state, limits.node_size, e)) {
-        e->why = "refused: " + e->why;
-        return false;
+    if (!CheckStoredSizes(state, limits.node_size, &e)) {
+        e.why = "refused: " + e.why;
+        return StatusOf(e);
     }
 
     /* xenstored reads its own format: host byte order, version 1, padded len. */
-    auto encode = [&state](ByteSink &sink, XsError *we) {
+    auto encode = [&state](ByteSink &sink) {
         EncodeOptions eo;
         eo.ctx.endian = kHostEndian;
         eo.ctx.version = 1;
@@ -109,10 +110,8 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
         std::string wwhy;
         errno = 0; /* a failed write(2) sets it; an encoding error does not */
         if (WriteDomainState(state, sink, eo, &wwhy))
-            return true;
-        *we = XsError{errno ? errno : EIO, "cannot write the state for xenstored: " + wwhy};
-        we->io = true;
-        return false;
+            return Status::Ok();
+        return Status::Io(errno ? errno : EIO, "cannot write the state for xenstored: " + wwhy);
     };
     RestoreRequest r;
     r.domid = t.domid;
@@ -122,16 +121,20 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     /* xenstored applies the rule itself: the same mode, the same trust. */
     r.trusted_stream = trusted_stream_;
     r.trusted = trusted_;
-    if (store_.RestoreDomain(r, encode, e)) {
+    st = store_.RestoreDomain(r, encode);
+    if (st.ok()) {
         counts_ = StateCounts::Of(state);
         octets_ = counted.octets();
-        return true;
+        return st;
     }
     /* Its own rule (libxl-patches 0030): the node is in xenstored's log. */
-    if (e->err == EACCES && !e->lost)
-        e->why += " (a node the domain could not have created itself; xenstored's log "
-                  "names it)";
-    return false;
+    if (st.Is(StatusCode::kXenstoredRefused) && st.sys_errno() == EACCES)
+        return Status::XenstoredRefused(EACCES, st.message() +
+                                                        " (a node the domain could not have "
+                                                        "created itself; xenstored's log "
+                                                        "names it)")
+                .From(StatusOrigin::kXenstored);
+    return st;
 }
 
 } // namespace xsm

@@ -43,7 +43,7 @@ public:
         : store_(store), policy_(policy), trusted_(trusted), trusted_stream_(trusted_stream) {}
 
     /* embedded: src goes on after END (libxl's stream). */
-    bool Restore(ByteSource &src, bool embedded, const RestoreTarget &t, XsError *e);
+    Status Restore(ByteSource &src, bool embedded, const RestoreTarget &t);
 
     /* What the last successful Restore() put into xenstored. */
     const StateCounts &counts() const { return counts_; }

@@ -10,67 +10,75 @@
 
 namespace xsm {
 
-QuiesceTicket DomainSaver::Save(unsigned int domid, ByteSink &out, XsError *e)
+Status DomainSaver::Save(unsigned int domid, ByteSink &out, QuiesceTicket *ticket)
 {
+    *ticket = QuiesceTicket();
     const std::string id = std::to_string(domid);
     /* dom0's ring is the toolstack's own; reserved ids are no domains. */
-    if (domid == 0 || domid >= kDomidFirstReserved) {
-        *e = XsError{EINVAL, "domain " + id + " cannot be saved (dom0 or a reserved id)", true};
-        return {};
-    }
-    if (!store_.Quiesce(domid, e)) {
+    if (domid == 0 || domid >= kDomidFirstReserved)
+        return Status::BadArgument("domain " + id + " cannot be saved (dom0 or a reserved id)");
+    Status st = store_.Quiesce(domid);
+    if (!st.ok()) {
         /* Not our quiesce (or not known to be): nothing to undo. */
-        if (e->err == EBUSY)
-            e->why = "domain " + id + " is quiesced already (another save holds it): " + e->why;
-        return {};
+        if (st.sys_errno() == EBUSY && st.Is(StatusCode::kXenstoredRefused))
+            st.Prefix("domain " + id + " is quiesced already (another save holds it)");
+        return st;
     }
-    QuiesceTicket ticket(store_, domid);
-    if (SaveQuiesced(domid, out, e))
-        return ticket;
-    if (e->lost) {
-        ticket.LeaveToXenstored();
-        if (e->err == ETIMEDOUT)
-            e->why += "; xenstored resumes domain " + id + " when it reads the closed connection";
-        return {};
+    QuiesceTicket held(store_, domid);
+    st = SaveQuiesced(domid, out);
+    if (st.ok()) {
+        *ticket = std::move(held);
+        return st;
     }
-    XsError resume; /* the first error is the one to report */
-    if (!ticket.Resume(&resume))
-        e->why += "; and domain " + id + " could not be resumed: " + resume.why;
-    return {};
+    if (st.Is(StatusCode::kXenstoredLost)) {
+        held.LeaveToXenstored();
+        if (st.sys_errno() == ETIMEDOUT)
+            st.Append("xenstored resumes domain " + id + " when it reads the closed connection");
+        return st;
+    }
+    /* The first error is the one to report. */
+    const Status resumed = held.Resume();
+    if (!resumed.ok())
+        st.Append("and domain " + id + " could not be resumed: " + resumed.message());
+    return st;
 }
 
-bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
+Status DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out)
 {
     roots_.clear();
     warnings_.clear();
     NodePolicy::Lister list = [this](const std::string &p, std::vector<std::string> *c,
-                                     XsError *le) { return store_.Directory(p, c, le); };
-    NodePolicy::Reader read = [this](const std::string &p, std::string *v, XsError *le) {
-        return store_.Read(p, v, le);
+                                     XsError *le) {
+        const Status st = store_.Directory(p, c);
+        *le = XsErrorOf(st);
+        return st.ok();
     };
-    if (!policy_.Roots(domid, list, read, &roots_, &warnings_, e))
-        return false;
+    NodePolicy::Reader read = [this](const std::string &p, std::string *v, XsError *le) {
+        const Status st = store_.Read(p, v);
+        *le = XsErrorOf(st);
+        return st.ok();
+    };
+    XsError le;
+    if (!policy_.Roots(domid, list, read, &roots_, &warnings_, &le))
+        return StatusOf(le);
 
     /* One message, however many devices: say why rather than the transport's "too large". */
     const size_t octets = SaveDomainRequestOctets(domid, roots_);
-    if (octets > kXsPayloadMax) {
-        *e = XsError{E2BIG, "domain " + std::to_string(domid) + "'s node set has " +
-                                    std::to_string(roots_.size()) +
-                                    " subtrees (its home and its devices' backend "
-                                    "directories, or what --node templates match): "
-                                    "save-domain would need " +
-                                    std::to_string(octets) + " octets, more than one "
-                                    "xenstore message holds (" +
-                                    std::to_string(kXsPayloadMax) + ")"};
-        return false;
-    }
+    if (octets > kXsPayloadMax)
+        return Status::TooBig("domain " + std::to_string(domid) + "'s node set has " +
+                              std::to_string(roots_.size()) +
+                              " subtrees (its home and its devices' backend directories, or "
+                              "what --node templates match): save-domain would need " +
+                              std::to_string(octets) +
+                              " octets, more than one xenstore message holds (" +
+                              std::to_string(kXsPayloadMax) + ")");
     StateImage image;
-    if (!store_.SaveDomain(domid, roots_, &image, e))
-        return false;
-    if (image.bytes().empty()) {
-        *e = XsError{EPROTO, "xenstored wrote no state for domain " + std::to_string(domid)};
-        return false;
-    }
+    Status st = store_.SaveDomain(domid, roots_, &image);
+    if (!st.ok())
+        return st;
+    if (image.bytes().empty())
+        return Status::XenstoredRefused(EPROTO, "xenstored wrote no state for domain " +
+                                                        std::to_string(domid));
 
     /* Check what xenstored wrote, in place, and pass it on as it is. */
     const Bytes saved = image.bytes();
@@ -83,19 +91,15 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
         ok = false;
         why = "it is domain " + std::to_string(conn.domid) + "'s";
     }
-    if (!ok) {
-        *e = XsError{EPROTO, "xenstored's saved state for domain " + std::to_string(domid) +
-                                     " is not usable: " + why};
-        return false;
-    }
-    if (!out.Write(saved)) {
-        *e = XsError{errno, std::string("cannot write the stream: ") + std::strerror(errno)};
-        e->io = true;
-        return false;
-    }
+    if (!ok)
+        return Status::XenstoredRefused(EPROTO, "xenstored's saved state for domain " +
+                                                        std::to_string(domid) +
+                                                        " is not usable: " + why);
+    if (!out.Write(saved))
+        return Status::Io(errno, std::string("cannot write the stream: ") + std::strerror(errno));
     counts_ = counts;
     octets_ = saved.size();
-    return true;
+    return Status::Ok();
 }
 
 } // namespace xsm

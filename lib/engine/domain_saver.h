@@ -36,9 +36,9 @@ class DomainSaver {
 public:
     DomainSaver(DomainStore &store, const NodePolicy &policy) : store_(store), policy_(policy) {}
 
-    /* The stream written to out; the ticket holds the domain's quiesce
-     * (none, with *e, if the save failed). */
-    QuiesceTicket Save(unsigned int domid, ByteSink &out, XsError *e);
+    /* The stream written to out; *ticket holds the domain's quiesce (none
+     * if the save failed). */
+    Status Save(unsigned int domid, ByteSink &out, QuiesceTicket *ticket);
 
     /* The roots of the node set the last Save() asked xenstored for. */
     const std::vector<std::string> &roots() const { return roots_; }
@@ -50,7 +50,7 @@ public:
     size_t octets() const { return octets_; }
 
 private:
-    bool SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e);
+    Status SaveQuiesced(unsigned int domid, ByteSink &out);
 
     DomainStore &store_;
     const NodePolicy &policy_;

@@ -11,8 +11,7 @@ QuiesceTicket::~QuiesceTicket()
         return;
     /* Nobody is left to tell of a failure; an exception cannot leave. */
     try {
-        XsError ignored;
-        Resume(&ignored);
+        (void)Resume();
     } catch (...) {
     }
 }
@@ -32,10 +31,10 @@ QuiesceTicket &QuiesceTicket::operator=(QuiesceTicket &&o) noexcept
     return *this;
 }
 
-bool QuiesceTicket::Resume(XsError *e)
+Status QuiesceTicket::Resume()
 {
     DomainStore *store = std::exchange(store_, nullptr);
-    return !store || store->Unquiesce(domid_, e);
+    return store ? store->Unquiesce(domid_) : Status::Ok();
 }
 
 } // namespace xsm

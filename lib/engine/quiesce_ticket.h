@@ -39,8 +39,8 @@ public:
      * before its state was handed off; another request would wait as
      * long as the lost one. */
     void LeaveToXenstored() { store_ = nullptr; }
-    /* Unquiesce now; false with *e if xenstored refused or did not answer. */
-    bool Resume(XsError *e);
+    /* Unquiesce now: xenstored's refusal, or that it did not answer. */
+    Status Resume();
 
 private:
     DomainStore *store_ = nullptr;

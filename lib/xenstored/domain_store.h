@@ -9,6 +9,11 @@
  * The real one (xenstored/xenstored_domain_store.h) speaks to the daemon
  * with a timeout on every request; the unit tests use an in-memory one
  * that can be told to fail anywhere.  The engine knows no other.
+ *
+ * Every failure is classified here, where it happens: xenstored refused
+ * (its errno), xenstored lost (unreachable, timed out: the connection is
+ * dropped), xenstored lacks the command, or this host's I/O (the scratch
+ * file).
  */
 #ifndef XSM_XENSTORED_DOMAIN_STORE_H
 #define XSM_XENSTORED_DOMAIN_STORE_H
@@ -20,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/status.h"
 #include "stream/byte_io.h"
 #include "xenstored/xs_error.h"
 
@@ -73,7 +79,7 @@ class DomainStore {
 public:
     using Permission = XsPermission;
     /* Writes the state for restore-domain in xenstored's own format. */
-    using StateWriter = std::function<bool(ByteSink &, XsError *)>;
+    using StateWriter = std::function<Status(ByteSink &)>;
 
     virtual ~DomainStore() = default;
 
@@ -86,35 +92,33 @@ public:
      * to hand it the state file.  ENOSYS in words a host's administrator
      * can act on, or the error reaching it.
      */
-    virtual bool CheckCommands(XsError *e) = 0;
+    virtual Status CheckCommands() = 0;
     /* Whether it has CONTROL command cmd; ENOSYS, in such words, if not. */
-    virtual bool Has(const std::string &cmd, XsError *e) = 0;
+    virtual Status Has(const std::string &cmd) = 0;
 
     /* Children of path; ENOENT if it does not exist. */
-    virtual bool Directory(const std::string &path, std::vector<std::string> *out,
-                           XsError *e) = 0;
+    virtual Status Directory(const std::string &path, std::vector<std::string> *out) = 0;
     /* A node's value; ENOENT if it does not exist. */
-    virtual bool Read(const std::string &path, std::string *out, XsError *e) = 0;
-    /* A node's permissions, owner first; *exists false (and true returned)
-     * if there is none. */
-    virtual bool Permissions(const std::string &path, std::vector<Permission> *out,
-                             bool *exists, XsError *e) = 0;
+    virtual Status Read(const std::string &path, std::string *out) = 0;
+    /* A node's permissions, owner first; *exists false (and success) if
+     * there is none. */
+    virtual Status Permissions(const std::string &path, std::vector<Permission> *out,
+                               bool *exists) = 0;
     /* The daemon's hard quotas: name -> value. */
-    virtual bool Quotas(std::map<std::string, long> *out, XsError *e) = 0;
+    virtual Status Quotas(std::map<std::string, long> *out) = 0;
 
     /* An owned quiesce: undone by xenstored itself if this connection goes
      * away before a save-domain of the domain succeeds.  EBUSY: quiesced
      * already. */
-    virtual bool Quiesce(unsigned int domid, XsError *e) = 0;
-    virtual bool Unquiesce(unsigned int domid, XsError *e) = 0;
+    virtual Status Quiesce(unsigned int domid) = 0;
+    virtual Status Unquiesce(unsigned int domid) = 0;
 
     /* save-domain of the subtrees at roots: *image is the state xenstored
      * wrote (empty if it wrote none). */
-    virtual bool SaveDomain(unsigned int domid, const std::vector<std::string> &roots,
-                            StateImage *image, XsError *e) = 0;
+    virtual Status SaveDomain(unsigned int domid, const std::vector<std::string> &roots,
+                              StateImage *image) = 0;
     /* restore-domain of the state write() produces: all of it or none. */
-    virtual bool RestoreDomain(const RestoreRequest &r, const StateWriter &write,
-                               XsError *e) = 0;
+    virtual Status RestoreDomain(const RestoreRequest &r, const StateWriter &write) = 0;
 };
 
 } // namespace xsm

@@ -26,92 +26,126 @@ const NeededCommand kNeeded[] = {
 };
 
 /* This host's file, as the caller's stream is: not xenstored's failure. */
-bool CreateScratch(TempFile *tmp, const char *tag, XsError *e)
+Status CreateScratch(TempFile *tmp, const char *tag)
 {
     if (tmp->Create(tag))
-        return true;
-    *e = XsError{errno, std::string("cannot create a scratch file: ") + std::strerror(errno)};
-    e->io = true;
-    return false;
+        return Status::Ok();
+    return Status::Io(errno, std::string("cannot create a scratch file: ") + std::strerror(errno));
+}
+
+/* The client's answer, classified where it happened. */
+Status Classified(bool ok, const XsError &e)
+{
+    return ok ? Status::Ok() : StatusOf(e);
 }
 
 } // namespace
 
-bool XenstoredDomainStore::CheckCommands(XsError *e)
+Status XenstoredDomainStore::CheckCommands()
 {
     std::map<std::string, std::string> cmds;
-    if (!xs_.Commands(&cmds, e))
-        return false;
+    XsError e;
+    if (!xs_.Commands(&cmds, &e))
+        return StatusOf(e);
     for (const auto &n : kNeeded) {
         auto c = cmds.find(n.name);
-        if (c == cmds.end()) {
-            *e = XsError{ENOSYS, xs_.Lacks(n.name)};
-            return false;
-        }
-        if (n.parameter && c->second.find(n.parameter) == std::string::npos) {
-            *e = XsError{ENOSYS, std::string("xenstored's \"") + n.name + "\" has no \"" +
-                                         n.parameter + "\" argument: it is C xenstored with "
-                                         "an older version of the domain-state commands"};
-            return false;
-        }
+        if (c == cmds.end())
+            return Status::XenstoredLacks(ENOSYS, xs_.Lacks(n.name));
+        if (n.parameter && c->second.find(n.parameter) == std::string::npos)
+            return Status::XenstoredLacks(ENOSYS, std::string("xenstored's \"") + n.name +
+                                                          "\" has no \"" + n.parameter +
+                                                          "\" argument: it is C xenstored with "
+                                                          "an older version of the "
+                                                          "domain-state commands");
     }
     /* The state file goes with the request, which needs a socket. */
-    if (xs_.through_device()) {
-        *e = XsError{ENOSYS, xs_.Lacks("save-domain")};
-        return false;
-    }
-    return true;
+    if (xs_.through_device())
+        return Status::XenstoredLacks(ENOSYS, xs_.Lacks("save-domain"));
+    return Status::Ok();
 }
 
-bool XenstoredDomainStore::Quiesce(unsigned int domid, XsError *e)
+Status XenstoredDomainStore::Has(const std::string &cmd)
+{
+    XsError e;
+    return Classified(xs_.Has(cmd, &e), e);
+}
+
+Status XenstoredDomainStore::Directory(const std::string &path, std::vector<std::string> *out)
+{
+    XsError e;
+    return Classified(xs_.Directory(path, out, &e), e);
+}
+
+Status XenstoredDomainStore::Read(const std::string &path, std::string *out)
+{
+    XsError e;
+    return Classified(xs_.Read(path, out, &e), e);
+}
+
+Status XenstoredDomainStore::Permissions(const std::string &path, std::vector<Permission> *out,
+                                         bool *exists)
+{
+    XsError e;
+    return Classified(xs_.Permissions(path, out, exists, &e), e);
+}
+
+Status XenstoredDomainStore::Quotas(std::map<std::string, long> *out)
+{
+    XsError e;
+    return Classified(xs_.Quotas(out, &e), e);
+}
+
+Status XenstoredDomainStore::Quiesce(unsigned int domid)
 {
     std::string reply;
-    return xs_.Control({"quiesce", std::to_string(domid), "owned"}, &reply, e);
+    XsError e;
+    return Classified(xs_.Control({"quiesce", std::to_string(domid), "owned"}, &reply, &e), e);
 }
 
-bool XenstoredDomainStore::Unquiesce(unsigned int domid, XsError *e)
+Status XenstoredDomainStore::Unquiesce(unsigned int domid)
 {
     std::string reply;
-    return xs_.Control({"unquiesce", std::to_string(domid)}, &reply, e);
+    XsError e;
+    return Classified(xs_.Control({"unquiesce", std::to_string(domid)}, &reply, &e), e);
 }
 
-bool XenstoredDomainStore::SaveDomain(unsigned int domid, const std::vector<std::string> &roots,
-                                      StateImage *image, XsError *e)
+Status XenstoredDomainStore::SaveDomain(unsigned int domid, const std::vector<std::string> &roots,
+                                        StateImage *image)
 {
     TempFile tmp;
-    if (!CreateScratch(&tmp, "save", e))
-        return false;
+    Status st = CreateScratch(&tmp, "save");
+    if (!st.ok())
+        return st;
     /* The empty file argument: the file passed with the request. */
     std::vector<std::string> args{"save-domain", std::to_string(domid), ""};
     args.insert(args.end(), roots.begin(), roots.end());
     std::string reply;
-    if (!xs_.Control(args, &reply, e, tmp.fd()))
-        return false;
-    struct stat st;
-    if (fstat(tmp.fd(), &st) < 0 || st.st_size == 0) {
+    XsError e;
+    if (!xs_.Control(args, &reply, &e, tmp.fd()))
+        return StatusOf(e);
+    struct stat sb;
+    if (fstat(tmp.fd(), &sb) < 0 || sb.st_size == 0) {
         *image = StateImage();
-        return true;
+        return Status::Ok();
     }
     /* Read in place: the one copy is the engine's, to the caller's sink. */
-    void *m = mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE, tmp.fd(), 0);
-    if (m == MAP_FAILED) {
-        *e = XsError{errno, std::string("cannot map the saved state: ") + std::strerror(errno)};
-        e->io = true;
-        return false;
-    }
-    *image = StateImage::Mapped(m, st.st_size);
-    return true;
+    void *m = mmap(nullptr, sb.st_size, PROT_READ, MAP_PRIVATE, tmp.fd(), 0);
+    if (m == MAP_FAILED)
+        return Status::Io(errno, std::string("cannot map the saved state: ") + std::strerror(errno));
+    *image = StateImage::Mapped(m, sb.st_size);
+    return Status::Ok();
 }
 
-bool XenstoredDomainStore::RestoreDomain(const RestoreRequest &r, const StateWriter &write,
-                                         XsError *e)
+Status XenstoredDomainStore::RestoreDomain(const RestoreRequest &r, const StateWriter &write)
 {
     TempFile tmp;
-    if (!CreateScratch(&tmp, "restore", e))
-        return false;
+    Status st = CreateScratch(&tmp, "restore");
+    if (!st.ok())
+        return st;
     FdSink sink(tmp.fd());
-    if (!write(sink, e))
-        return false;
+    st = write(sink);
+    if (!st.ok())
+        return st;
     /* The empty file argument: the file passed with the request. */
     std::vector<std::string> args{"restore-domain", std::to_string(r.domid),
                                   std::to_string(r.store_gfn), std::to_string(r.store_port),
@@ -123,7 +157,8 @@ bool XenstoredDomainStore::RestoreDomain(const RestoreRequest &r, const StateWri
     for (unsigned int d : r.trusted)
         args.push_back("trust=" + std::to_string(d));
     std::string reply;
-    return xs_.Control(args, &reply, e, tmp.fd());
+    XsError e;
+    return Classified(xs_.Control(args, &reply, &e, tmp.fd()), e);
 }
 
 } // namespace xsm

@@ -25,31 +25,18 @@ public:
     explicit XenstoredDomainStore(const std::string &path) : xs_(path) {}
 
     void set_timeout_ms(int ms) override { xs_.set_timeout_ms(ms); }
-    bool CheckCommands(XsError *e) override;
-    bool Has(const std::string &cmd, XsError *e) override { return xs_.Has(cmd, e); }
-    bool Directory(const std::string &path, std::vector<std::string> *out,
-                   XsError *e) override
-    {
-        return xs_.Directory(path, out, e);
-    }
-    bool Read(const std::string &path, std::string *out, XsError *e) override
-    {
-        return xs_.Read(path, out, e);
-    }
-    bool Permissions(const std::string &path, std::vector<Permission> *out, bool *exists,
-                     XsError *e) override
-    {
-        return xs_.Permissions(path, out, exists, e);
-    }
-    bool Quotas(std::map<std::string, long> *out, XsError *e) override
-    {
-        return xs_.Quotas(out, e);
-    }
-    bool Quiesce(unsigned int domid, XsError *e) override;
-    bool Unquiesce(unsigned int domid, XsError *e) override;
-    bool SaveDomain(unsigned int domid, const std::vector<std::string> &roots,
-                    StateImage *image, XsError *e) override;
-    bool RestoreDomain(const RestoreRequest &r, const StateWriter &write, XsError *e) override;
+    Status CheckCommands() override;
+    Status Has(const std::string &cmd) override;
+    Status Directory(const std::string &path, std::vector<std::string> *out) override;
+    Status Read(const std::string &path, std::string *out) override;
+    Status Permissions(const std::string &path, std::vector<Permission> *out,
+                       bool *exists) override;
+    Status Quotas(std::map<std::string, long> *out) override;
+    Status Quiesce(unsigned int domid) override;
+    Status Unquiesce(unsigned int domid) override;
+    Status SaveDomain(unsigned int domid, const std::vector<std::string> &roots,
+                      StateImage *image) override;
+    Status RestoreDomain(const RestoreRequest &r, const StateWriter &write) override;
 
 private:
     XenstoredClient xs_;

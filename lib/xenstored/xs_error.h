@@ -9,6 +9,8 @@
 
 #include <string>
 
+#include "common/status.h"
+
 namespace xsm {
 
 /* An errno value and what was being done when it happened. */
@@ -28,6 +30,18 @@ struct XsPermission {
     char access;            /* 'n', 'r', 'w' or 'b' */
     unsigned int domid;
 };
+
+/*
+ * Between the client's errors and the Status the domain store speaks,
+ * for the code that still takes an XsError (the client, the node set's
+ * lookups, the host check of a restore).  StatusOf() classifies: a lost
+ * connection, a command the daemon lacks (ENOSYS, or ENOTSOCK: no socket
+ * to pass a file on), this host's I/O, our own refusal (EPERM: beyond the
+ * domain, else a bad stream), else xenstored's refusal.  XsErrorOf() is
+ * its inverse, for a Status passed through such code and back.
+ */
+Status StatusOf(const XsError &e);
+XsError XsErrorOf(const Status &s);
 
 } // namespace xsm
 

@@ -10,8 +10,6 @@
 
 namespace xsm_test {
 
-using xsm::XsError;
-
 FakeDomainStore::FakeDomainStore()
     : quotas_{{"nodes", 1000},        {"watches", 128},      {"transactions", 10},
               {"node-size", 2048},    {"permissions", 5},    {"path-max", 2048},
@@ -62,7 +60,7 @@ size_t FakeDomainStore::count(const std::string &kind) const
     return it == seen_.end() ? 0 : it->second;
 }
 
-bool FakeDomainStore::Request(const std::string &kind, const std::string &args, XsError *e)
+xsm::Status FakeDomainStore::Request(const std::string &kind, const std::string &args)
 {
     requests_.push_back(args.empty() ? kind : kind + " " + args);
     const size_t n = ++seen_[kind];
@@ -74,139 +72,135 @@ bool FakeDomainStore::Request(const std::string &kind, const std::string &args, 
     } else if (fail_always_.count(kind)) {
         how = fail_always_[kind];
     } else {
-        return false;
+        return xsm::Status::Ok();
     }
     if (how.throws)
         throw std::bad_alloc();
-    if (how.lost) {
-        /* As the client words a request that got no answer. */
-        *e = XsError{how.err, "xenstored \"" + kind + "\": " +
-                                      (how.err == ETIMEDOUT
-                                               ? "no reply from xenstored within 5 s"
-                                               : std::string(std::strerror(how.err)))};
-        e->lost = true;
-        return true;
-    }
-    Refuse(kind, how.err, e);
-    return true;
+    if (how.lost) /* as the client words a request that got no answer */
+        return xsm::Status::XenstoredLost(
+                how.err, "xenstored \"" + kind + "\": " +
+                                 (how.err == ETIMEDOUT ? "no reply from xenstored within 5 s"
+                                                       : std::string(std::strerror(how.err))));
+    return Refuse(kind, how.err);
 }
 
-bool FakeDomainStore::Refuse(const std::string &kind, int err, XsError *e)
+xsm::Status FakeDomainStore::Refuse(const std::string &kind, int err)
 {
-    *e = XsError{err, "xenstored refused \"" + kind + "\": " + std::strerror(err)};
-    return false;
+    return xsm::Status::XenstoredRefused(err, "xenstored refused \"" + kind +
+                                                      "\": " + std::strerror(err));
 }
 
-bool FakeDomainStore::CheckCommands(XsError *e)
+xsm::Status FakeDomainStore::CheckCommands()
 {
-    if (Request(kHelp, "", e))
-        return false;
+    xsm::Status st = Request(kHelp, "");
     for (const char *cmd : {kQuiesce, kUnquiesce, kSaveDomain, kRestoreDomain})
-        if (!Has(cmd, e))
-            return false;
-    if (!quiesced_restore_) {
-        *e = XsError{ENOSYS, "xenstored's \"restore-domain\" has no \"quiesced\" argument"};
-        return false;
-    }
-    return true;
+        if (st.ok())
+            st = Has(cmd);
+    if (st.ok() && !quiesced_restore_)
+        return xsm::Status::XenstoredLacks(ENOSYS, "xenstored's \"restore-domain\" has no "
+                                                   "\"quiesced\" argument");
+    return st;
 }
 
-bool FakeDomainStore::Has(const std::string &cmd, XsError *e)
+xsm::Status FakeDomainStore::Has(const std::string &cmd)
 {
     if (commands_.count(cmd))
-        return true;
-    *e = XsError{ENOSYS, "xenstored has no \"" + cmd +
-                                 "\" command: it is C xenstored without the domain-state "
-                                 "commands"};
-    return false;
+        return xsm::Status::Ok();
+    return xsm::Status::XenstoredLacks(ENOSYS, "xenstored has no \"" + cmd +
+                                                       "\" command: it is C xenstored without "
+                                                       "the domain-state commands");
 }
 
-bool FakeDomainStore::Directory(const std::string &path, std::vector<std::string> *out,
-                                XsError *e)
+xsm::Status FakeDomainStore::Directory(const std::string &path, std::vector<std::string> *out)
 {
-    if (Request(kDirectory, path, e))
-        return false;
+    xsm::Status st = Request(kDirectory, path);
+    if (!st.ok())
+        return st;
     if (!nodes_.count(path))
-        return Refuse(kDirectory, ENOENT, e);
+        return Refuse(kDirectory, ENOENT);
     out->clear();
     const std::string prefix = path + "/";
     for (auto it = nodes_.lower_bound(prefix);
          it != nodes_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
         if (it->first.find('/', prefix.size()) == std::string::npos)
             out->push_back(it->first.substr(prefix.size()));
-    return true;
+    return st;
 }
 
-bool FakeDomainStore::Read(const std::string &path, std::string *out, XsError *e)
+xsm::Status FakeDomainStore::Read(const std::string &path, std::string *out)
 {
-    if (Request(kRead, path, e))
-        return false;
+    xsm::Status st = Request(kRead, path);
+    if (!st.ok())
+        return st;
     auto it = nodes_.find(path);
     if (it == nodes_.end())
-        return Refuse(kRead, ENOENT, e);
+        return Refuse(kRead, ENOENT);
     *out = it->second.value;
-    return true;
+    return st;
 }
 
-bool FakeDomainStore::Permissions(const std::string &path, std::vector<Permission> *out,
-                                  bool *exists, XsError *e)
+xsm::Status FakeDomainStore::Permissions(const std::string &path, std::vector<Permission> *out,
+                                         bool *exists)
 {
-    if (Request(kGetPerms, path, e))
-        return false;
+    xsm::Status st = Request(kGetPerms, path);
+    if (!st.ok())
+        return st;
     auto it = nodes_.find(path);
     *exists = it != nodes_.end();
     out->clear();
     if (*exists)
         *out = it->second.perms;
-    return true;
+    return st;
 }
 
-bool FakeDomainStore::Quotas(std::map<std::string, long> *out, XsError *e)
+xsm::Status FakeDomainStore::Quotas(std::map<std::string, long> *out)
 {
-    if (Request(kQuota, "", e))
-        return false;
-    *out = quotas_;
-    return true;
+    xsm::Status st = Request(kQuota, "");
+    if (st.ok())
+        *out = quotas_;
+    return st;
 }
 
-bool FakeDomainStore::Quiesce(unsigned int domid, XsError *e)
+xsm::Status FakeDomainStore::Quiesce(unsigned int domid)
 {
-    if (Request(kQuiesce, std::to_string(domid) + " owned", e))
-        return false;
+    xsm::Status st = Request(kQuiesce, std::to_string(domid) + " owned");
+    if (!st.ok())
+        return st;
     /* xenstored: a quiesced domain cannot be quiesced again. */
     if (!quiesced_.insert(domid).second)
-        return Refuse(kQuiesce, EBUSY, e);
-    return true;
+        return Refuse(kQuiesce, EBUSY);
+    return st;
 }
 
-bool FakeDomainStore::Unquiesce(unsigned int domid, XsError *e)
+xsm::Status FakeDomainStore::Unquiesce(unsigned int domid)
 {
-    if (Request(kUnquiesce, std::to_string(domid), e))
-        return false;
+    xsm::Status st = Request(kUnquiesce, std::to_string(domid));
+    if (!st.ok())
+        return st;
     if (!quiesced_.erase(domid))
-        return Refuse(kUnquiesce, EINVAL, e);
-    return true;
+        return Refuse(kUnquiesce, EINVAL);
+    return st;
 }
 
-bool FakeDomainStore::SaveDomain(unsigned int domid, const std::vector<std::string> &roots,
-                                 xsm::StateImage *image, XsError *e)
+xsm::Status FakeDomainStore::SaveDomain(unsigned int domid, const std::vector<std::string> &roots,
+                                        xsm::StateImage *image)
 {
     std::string args = std::to_string(domid);
     for (const std::string &r : roots)
         args += " " + r;
-    if (Request(kSaveDomain, args, e))
-        return false;
+    xsm::Status st = Request(kSaveDomain, args);
+    if (!st.ok())
+        return st;
     /* xenstored saves only a domain it holds quiesced. */
     if (!quiesced_.count(domid))
-        return Refuse(kSaveDomain, EINVAL, e);
+        return Refuse(kSaveDomain, EINVAL);
     saved_roots_ = roots;
     auto it = saved_.find(domid);
     *image = xsm::StateImage::Owned(it == saved_.end() ? std::string() : it->second);
-    return true;
+    return st;
 }
 
-bool FakeDomainStore::RestoreDomain(const xsm::RestoreRequest &r, const StateWriter &write,
-                                    XsError *e)
+xsm::Status FakeDomainStore::RestoreDomain(const xsm::RestoreRequest &r, const StateWriter &write)
 {
     /* The scratch file: fails as a full file system would, if told to. */
     struct File : xsm::StringSink {
@@ -220,8 +214,9 @@ bool FakeDomainStore::RestoreDomain(const xsm::RestoreRequest &r, const StateWri
         }
     } file;
     file.err = file_write_err_;
-    if (!write(file, e))
-        return false;
+    xsm::Status st = write(file);
+    if (!st.ok())
+        return st;
     std::string args = std::to_string(r.domid) + " " + std::to_string(r.store_gfn) + " " +
                        std::to_string(r.store_port);
     if (r.keep_quiesced)
@@ -230,16 +225,17 @@ bool FakeDomainStore::RestoreDomain(const xsm::RestoreRequest &r, const StateWri
         args += " trusted";
     for (unsigned int d : r.trusted)
         args += " trust=" + std::to_string(d);
-    if (Request(kRestoreDomain, args, e))
-        return false;
+    st = Request(kRestoreDomain, args);
+    if (!st.ok())
+        return st;
     /* Introduced already: xenstored refuses a second one. */
     for (const Restored &done : restored_)
         if (done.request.domid == r.domid)
-            return Refuse(kRestoreDomain, EEXIST, e);
+            return Refuse(kRestoreDomain, EEXIST);
     restored_.push_back(Restored{r, file.str()});
     if (r.keep_quiesced)
         quiesced_.insert(r.domid);
-    return true;
+    return st;
 }
 
 } // namespace xsm_test

@@ -86,20 +86,18 @@ public:
     const std::map<std::string, Node> &nodes() const { return nodes_; }
 
     void set_timeout_ms(int ms) override { timeout_ms_ = ms; }
-    bool CheckCommands(xsm::XsError *e) override;
-    bool Has(const std::string &cmd, xsm::XsError *e) override;
-    bool Directory(const std::string &path, std::vector<std::string> *out,
-                   xsm::XsError *e) override;
-    bool Read(const std::string &path, std::string *out, xsm::XsError *e) override;
-    bool Permissions(const std::string &path, std::vector<Permission> *out, bool *exists,
-                     xsm::XsError *e) override;
-    bool Quotas(std::map<std::string, long> *out, xsm::XsError *e) override;
-    bool Quiesce(unsigned int domid, xsm::XsError *e) override;
-    bool Unquiesce(unsigned int domid, xsm::XsError *e) override;
-    bool SaveDomain(unsigned int domid, const std::vector<std::string> &roots,
-                    xsm::StateImage *image, xsm::XsError *e) override;
-    bool RestoreDomain(const xsm::RestoreRequest &r, const StateWriter &write,
-                       xsm::XsError *e) override;
+    xsm::Status CheckCommands() override;
+    xsm::Status Has(const std::string &cmd) override;
+    xsm::Status Directory(const std::string &path, std::vector<std::string> *out) override;
+    xsm::Status Read(const std::string &path, std::string *out) override;
+    xsm::Status Permissions(const std::string &path, std::vector<Permission> *out,
+                            bool *exists) override;
+    xsm::Status Quotas(std::map<std::string, long> *out) override;
+    xsm::Status Quiesce(unsigned int domid) override;
+    xsm::Status Unquiesce(unsigned int domid) override;
+    xsm::Status SaveDomain(unsigned int domid, const std::vector<std::string> &roots,
+                           xsm::StateImage *image) override;
+    xsm::Status RestoreDomain(const xsm::RestoreRequest &r, const StateWriter &write) override;
 
 private:
     struct Scripted {
@@ -107,9 +105,9 @@ private:
         bool lost;
         bool throws;
     };
-    /* Logs the request; true (and *e) if it is scripted to fail. */
-    bool Request(const std::string &kind, const std::string &args, xsm::XsError *e);
-    bool Refuse(const std::string &kind, int err, xsm::XsError *e);
+    /* Logs the request; its scripted failure, if any. */
+    xsm::Status Request(const std::string &kind, const std::string &args);
+    static xsm::Status Refuse(const std::string &kind, int err);
 
     std::map<std::string, Node> nodes_;
     std::set<unsigned int> quiesced_;

@@ -145,7 +145,7 @@ TEST_F(CApiDomain, AFailedSaveIsErrnoAReasonAndAKind)
     errno = 0;
     EXPECT_EQ(xsm_domain_save(ctx, 5, 1), -1);
     EXPECT_EQ(errno, EIO);
-    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_XENSTORED);
+    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_XENSTORED_REFUSED);
     EXPECT_STREQ(xsm_last_error(ctx), "xenstored refused \"save-domain\": Input/output error");
     EXPECT_FALSE(xs->quiesced(5));
     ASSERT_FALSE(log.At(XTL_ERROR).empty());
@@ -157,10 +157,10 @@ TEST_F(CApiDomain, AFailedSaveIsErrnoAReasonAndAKind)
     EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_IO);
     EXPECT_FALSE(xs->quiesced(5));
 
-    /* Refused before xenstored is asked: exit 1. */
+    /* The caller's argument, refused before xenstored is asked. */
     EXPECT_EQ(xsm_domain_save(ctx, 0, 1), -1);
     EXPECT_EQ(errno, EINVAL);
-    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_REFUSED);
+    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_BAD_ARGUMENT);
     EXPECT_EQ(xsm_domain_save(ctx, 0x7ff0, 1), -1);
     EXPECT_STREQ(xsm_last_error(ctx), "xsm_domain_save: bad domid");
     EXPECT_EQ(xsm_domain_save_buffer(ctx, 0x7ff0, nullptr, nullptr), -1);
@@ -190,7 +190,7 @@ TEST_F(CApiDomain, RunningOutOfMemoryMidSaveResumesTheDomain)
 TEST_F(CApiDomain, NoExceptionLeavesTheLibrary)
 {
     struct Odd : FakeDomainStore {
-        bool Quiesce(unsigned int, xsm::XsError *) override
+        xsm::Status Quiesce(unsigned int) override
         {
             throw std::runtime_error("odd");
         }
@@ -219,15 +219,15 @@ TEST_F(CApiDomain, ResumeAfterAFailedMigration)
     /* Not quiesced: xenstored says no. */
     EXPECT_EQ(xsm_domain_resume(ctx, 5), -1);
     EXPECT_EQ(errno, EINVAL);
-    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_XENSTORED);
+    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_XENSTORED_REFUSED);
     /* A resume that times out. */
     xs->FailAt(F::kUnquiesce, 1, ETIMEDOUT, true);
     EXPECT_EQ(xsm_domain_resume(ctx, 5), -1);
     EXPECT_EQ(errno, ETIMEDOUT);
-    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_XENSTORED);
+    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_XENSTORED_LOST);
     const size_t asked = xs->requests().size();
     EXPECT_EQ(xsm_domain_resume(ctx, 0x7ff0), -1);
-    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_REFUSED);
+    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_BAD_ARGUMENT);
     EXPECT_EQ(xs->requests().size(), asked);
 }
 
@@ -266,7 +266,7 @@ TEST_F(CApiDomain, AWholeFdRestoreRefusesWhatFollowsTheEnd)
     int fd = TempFd(stream + "junk");
     EXPECT_EQ(xsm_domain_restore_fd(ctx, 7, 5, 33, 99, fd, XSM_RESTORE_WHOLE_FD), -1);
     EXPECT_EQ(errno, EINVAL);
-    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_REFUSED);
+    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_BAD_STREAM);
     EXPECT_NE(std::string(xsm_last_error(ctx)).find("data after the END record"),
               std::string::npos)
             << xsm_last_error(ctx);
@@ -295,12 +295,12 @@ TEST_F(CApiDomain, RestoreFailuresHaveTheirKind)
     EXPECT_EQ(xsm_domain_restore_buffer(ctx, 7, 5, 33, 99, stream.data(), stream.size() - 9, 0),
               -1);
     EXPECT_EQ(errno, EINVAL);
-    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_REFUSED);
+    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_BAD_STREAM);
     /* xenstored refusing mid-way: nothing applied. */
     xs->FailAt(F::kRestoreDomain, 1, EACCES);
     EXPECT_EQ(xsm_domain_restore_buffer(ctx, 7, 5, 33, 99, stream.data(), stream.size(), 0), -1);
     EXPECT_EQ(errno, EACCES);
-    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_XENSTORED);
+    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_XENSTORED_REFUSED);
     EXPECT_TRUE(xs->restored().empty());
     /* The scratch file: this host's I/O. */
     xs->FailFileWrites(ENOSPC);
@@ -315,7 +315,7 @@ TEST_F(CApiDomain, RestoreFailuresHaveTheirKind)
                      std::make_pair(7u, 0x7ff0u)}) {
         EXPECT_EQ(xsm_domain_restore(ctx, bad.first, bad.second, 33, 99, 0), -1);
         EXPECT_STREQ(xsm_last_error(ctx), "xsm_domain_restore: bad domid");
-        EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_REFUSED);
+        EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_BAD_ARGUMENT);
     }
     EXPECT_EQ(xsm_domain_restore_buffer(ctx, 7, 5, 33, 99, nullptr, 1, 0), -1);
     EXPECT_STREQ(xsm_last_error(ctx), "xsm_domain_restore_buffer: bad arguments");
@@ -370,7 +370,7 @@ TEST_F(CApiDomain, TheCheckSaysWhatTheDaemonLacks)
     xs->FailAt(F::kHelp, 1, ECONNREFUSED, true);
     EXPECT_EQ(xsm_xenstored_check(ctx), -1);
     EXPECT_EQ(errno, ECONNREFUSED);
-    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_XENSTORED);
+    EXPECT_EQ(xsm_last_error_kind(ctx), XSM_ERROR_XENSTORED_LOST);
     EXPECT_EQ(xsm_last_error_kind(nullptr), XSM_ERROR_NONE);
 }
 

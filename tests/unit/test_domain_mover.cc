@@ -18,7 +18,8 @@ namespace {
 
 using xsm::DomainMover;
 using xsm::QuiesceTicket;
-using xsm::XsError;
+using xsm::Status;
+using xsm::StatusCode;
 using F = FakeDomainStore;
 
 bool Contains(const std::string &s, const std::string &part)
@@ -36,9 +37,19 @@ class Save : public ::testing::Test {
 protected:
     void SetUp() override { RunningGuest(&xs, 5); }
 
-    QuiesceTicket SaveGuest(XsError *e, unsigned int domid = 5)
+    Status SaveGuest(QuiesceTicket *t, unsigned int domid = 5)
     {
-        return mover.Save(domid, out, e);
+        Status st = mover.Save(domid, out, t);
+        EXPECT_EQ(t->held(), st.ok()) << st.message();
+        return st;
+    }
+    /* A save whose ticket is committed: the domain stays quiesced. */
+    Status SaveAndCommit(unsigned int domid = 5)
+    {
+        QuiesceTicket t;
+        Status st = SaveGuest(&t, domid);
+        t.Commit();
+        return st;
     }
 
     FakeDomainStore xs;
@@ -49,9 +60,9 @@ protected:
 
 TEST_F(Save, WritesWhatXenstoredSavedAndKeepsTheDomainQuiesced)
 {
-    XsError e;
-    QuiesceTicket t = SaveGuest(&e);
-    ASSERT_TRUE(t) << e.why;
+    QuiesceTicket t;
+    Status e = SaveGuest(&t);
+    ASSERT_TRUE(e.ok()) << e.message();
     EXPECT_EQ(out.str(), StreamOf(GuestState(5)));
     EXPECT_TRUE(Sent(xs, "quiesce 5 owned"));
     /* Its home and its own device's backend directory, in one request. */
@@ -69,10 +80,11 @@ TEST_F(Save, WritesWhatXenstoredSavedAndKeepsTheDomainQuiesced)
 
 TEST_F(Save, ADroppedTicketResumesTheDomain)
 {
-    XsError e;
+    Status e;
     {
-        QuiesceTicket t = SaveGuest(&e);
-        ASSERT_TRUE(t) << e.why;
+        QuiesceTicket t;
+        e = SaveGuest(&t);
+        ASSERT_TRUE(e.ok()) << e.message();
         EXPECT_TRUE(xs.quiesced(5));
     }
     EXPECT_FALSE(xs.quiesced(5));
@@ -81,31 +93,33 @@ TEST_F(Save, ADroppedTicketResumesTheDomain)
 
 TEST_F(Save, ATicketResumesOnceWhereverItIsMoved)
 {
-    XsError e;
-    QuiesceTicket a = SaveGuest(&e);
-    ASSERT_TRUE(a);
+    QuiesceTicket a;
+    Status e = SaveGuest(&a);
+    ASSERT_TRUE(e.ok()) << e.message();
     QuiesceTicket b(std::move(a));
     EXPECT_FALSE(a.held());
     EXPECT_EQ(b.domid(), 5u);
     RunningGuest(&xs, 6);
-    QuiesceTicket c = SaveGuest(&e, 6);
-    ASSERT_TRUE(c);
+    QuiesceTicket c;
+    e = SaveGuest(&c, 6);
+    ASSERT_TRUE(e.ok()) << e.message();
     c = std::move(b); /* 6 is dropped: resumed; 5 is held by c */
     EXPECT_FALSE(xs.quiesced(6));
     EXPECT_TRUE(xs.quiesced(5));
-    XsError r;
-    EXPECT_TRUE(c.Resume(&r)) << r.why;
+    
+    EXPECT_TRUE(c.Resume().ok());
     EXPECT_FALSE(c.held());
-    EXPECT_TRUE(c.Resume(&r)); /* nothing left to resume */
+    EXPECT_TRUE(c.Resume().ok()); /* nothing left to resume */
     EXPECT_EQ(xs.count(F::kUnquiesce), 2u);
 }
 
 TEST_F(Save, ADroppedTicketWhoseResumeFailsIsQuiet)
 {
-    XsError e;
+    Status e;
     {
-        QuiesceTicket t = SaveGuest(&e);
-        ASSERT_TRUE(t);
+        QuiesceTicket t;
+        e = SaveGuest(&t);
+        ASSERT_TRUE(e.ok()) << e.message();
         xs.FailAt(F::kUnquiesce, 1, ETIMEDOUT, true);
     }
     /* xenstored resumes it itself once it reads the closed connection. */
@@ -114,16 +128,18 @@ TEST_F(Save, ADroppedTicketWhoseResumeFailsIsQuiet)
 
 TEST_F(Save, ADomainQuiescedAlreadyBelongsToTheOtherSave)
 {
-    XsError e;
-    QuiesceTicket first = SaveGuest(&e);
-    ASSERT_TRUE(first);
+    QuiesceTicket first;
+    Status e = SaveGuest(&first);
+    ASSERT_TRUE(e.ok()) << e.message();
     first.Commit();
-    QuiesceTicket second = SaveGuest(&e);
+    QuiesceTicket second;
+    e = SaveGuest(&second);
     EXPECT_FALSE(second);
-    EXPECT_EQ(e.err, EBUSY);
-    EXPECT_TRUE(Contains(e.why, "domain 5 is quiesced already (another save holds it): "
+    EXPECT_TRUE(e.Is(StatusCode::kXenstoredRefused));
+    EXPECT_EQ(e.sys_errno(), EBUSY);
+    EXPECT_TRUE(Contains(e.message(), "domain 5 is quiesced already (another save holds it): "
                                 "xenstored refused \"quiesce\""))
-            << e.why;
+            << e.message();
     EXPECT_TRUE(xs.quiesced(5)); /* not ours to undo */
     EXPECT_EQ(xs.count(F::kUnquiesce), 0u);
 }
@@ -131,16 +147,18 @@ TEST_F(Save, ADomainQuiescedAlreadyBelongsToTheOtherSave)
 TEST_F(Save, AQuiesceRefusedOrTimedOutChangesNothing)
 {
     xs.FailAt(F::kQuiesce, 1, EACCES);
-    XsError e;
-    EXPECT_FALSE(SaveGuest(&e));
-    EXPECT_EQ(e.err, EACCES);
-    EXPECT_FALSE(e.lost);
-    EXPECT_EQ(e.why, "xenstored refused \"quiesce\": Permission denied");
+    Status e;
+    e = SaveAndCommit();
+        EXPECT_FALSE(e.ok());
+    EXPECT_EQ(e.sys_errno(), EACCES);
+    EXPECT_FALSE(e.Is(StatusCode::kXenstoredLost));
+    EXPECT_EQ(e.message(), "xenstored refused \"quiesce\": Permission denied");
 
     xs.FailAt(F::kQuiesce, 1, ETIMEDOUT, true);
-    EXPECT_FALSE(SaveGuest(&e));
-    EXPECT_EQ(e.err, ETIMEDOUT);
-    EXPECT_TRUE(e.lost);
+    e = SaveAndCommit();
+        EXPECT_FALSE(e.ok());
+    EXPECT_EQ(e.sys_errno(), ETIMEDOUT);
+    EXPECT_TRUE(e.Is(StatusCode::kXenstoredLost));
     EXPECT_EQ(xs.count(F::kUnquiesce), 0u);
     EXPECT_EQ(xs.count(F::kSaveDomain), 0u);
     EXPECT_TRUE(out.str().empty());
@@ -149,10 +167,11 @@ TEST_F(Save, AQuiesceRefusedOrTimedOutChangesNothing)
 TEST_F(Save, AFailedSaveDomainResumesTheDomain)
 {
     xs.FailAt(F::kSaveDomain, 1, EIO);
-    XsError e;
-    EXPECT_FALSE(SaveGuest(&e));
-    EXPECT_EQ(e.err, EIO);
-    EXPECT_EQ(e.why, "xenstored refused \"save-domain\": Input/output error");
+    Status e;
+    e = SaveAndCommit();
+        EXPECT_FALSE(e.ok());
+    EXPECT_EQ(e.sys_errno(), EIO);
+    EXPECT_EQ(e.message(), "xenstored refused \"save-domain\": Input/output error");
     EXPECT_FALSE(xs.quiesced(5));
     EXPECT_EQ(xs.requests().back(), "unquiesce 5");
     EXPECT_TRUE(out.str().empty());
@@ -162,10 +181,11 @@ TEST_F(Save, AResumeThatFailsTooIsReportedAfterTheFirstError)
 {
     xs.FailAt(F::kSaveDomain, 1, EIO);
     xs.FailAt(F::kUnquiesce, 1, EINVAL);
-    XsError e;
-    EXPECT_FALSE(SaveGuest(&e));
-    EXPECT_EQ(e.err, EIO);
-    EXPECT_EQ(e.why, "xenstored refused \"save-domain\": Input/output error; and domain 5 "
+    Status e;
+    e = SaveAndCommit();
+        EXPECT_FALSE(e.ok());
+    EXPECT_EQ(e.sys_errno(), EIO);
+    EXPECT_EQ(e.message(), "xenstored refused \"save-domain\": Input/output error; and domain 5 "
                      "could not be resumed: xenstored refused \"unquiesce\": Invalid argument");
 }
 
@@ -173,12 +193,13 @@ TEST_F(Save, ALostConnectionLeavesTheResumeToXenstored)
 {
     /* Another request would wait as long: the closed connection resumes it. */
     xs.FailAt(F::kSaveDomain, 1, ETIMEDOUT, true);
-    XsError e;
-    EXPECT_FALSE(SaveGuest(&e));
-    EXPECT_TRUE(e.lost);
-    EXPECT_TRUE(Contains(e.why, "; xenstored resumes domain 5 when it reads the closed "
+    Status e;
+    e = SaveAndCommit();
+        EXPECT_FALSE(e.ok());
+    EXPECT_TRUE(e.Is(StatusCode::kXenstoredLost));
+    EXPECT_TRUE(Contains(e.message(), "; xenstored resumes domain 5 when it reads the closed "
                                 "connection"))
-            << e.why;
+            << e.message();
     EXPECT_EQ(xs.count(F::kUnquiesce), 0u);
 
     /* A broken connection, no timeout: said as it is. */
@@ -186,39 +207,45 @@ TEST_F(Save, ALostConnectionLeavesTheResumeToXenstored)
     RunningGuest(&other, 5);
     other.FailAt(F::kDirectory, 1, ECONNRESET, true);
     DomainMover m(other, policy);
-    EXPECT_FALSE(m.Save(5, out, &e));
-    EXPECT_EQ(e.err, ECONNRESET);
-    EXPECT_FALSE(Contains(e.why, "closed connection")) << e.why;
+    QuiesceTicket none;
+    e = m.Save(5, out, &none);
+    EXPECT_FALSE(e.ok());
+    EXPECT_EQ(e.sys_errno(), ECONNRESET);
+    EXPECT_FALSE(Contains(e.message(), "closed connection")) << e.message();
     EXPECT_EQ(other.count(F::kUnquiesce), 0u);
 }
 
 TEST_F(Save, FindingTheNodeSetFailsAndResumes)
 {
     xs.FailAt(F::kRead, 1, EACCES);
-    XsError e;
-    EXPECT_FALSE(SaveGuest(&e));
-    EXPECT_EQ(e.err, EACCES);
+    Status e;
+    e = SaveAndCommit();
+        EXPECT_FALSE(e.ok());
+    EXPECT_EQ(e.sys_errno(), EACCES);
     EXPECT_FALSE(xs.quiesced(5));
     EXPECT_EQ(xs.count(F::kSaveDomain), 0u);
 }
 
 TEST_F(Save, WhatXenstoredWroteIsCheckedBeforeItLeaves)
 {
-    XsError e;
+    Status e;
     xs.SetSavedOctets(5, "");
-    EXPECT_FALSE(SaveGuest(&e));
-    EXPECT_EQ(e.err, EPROTO);
-    EXPECT_EQ(e.why, "xenstored wrote no state for domain 5");
+    e = SaveAndCommit();
+        EXPECT_FALSE(e.ok());
+    EXPECT_EQ(e.sys_errno(), EPROTO);
+    EXPECT_EQ(e.message(), "xenstored wrote no state for domain 5");
     EXPECT_FALSE(xs.quiesced(5));
 
     xs.SetSavedState(5, GuestState(6));
-    EXPECT_FALSE(SaveGuest(&e));
-    EXPECT_EQ(e.why, "xenstored's saved state for domain 5 is not usable: it is domain 6's");
+    e = SaveAndCommit();
+        EXPECT_FALSE(e.ok());
+    EXPECT_EQ(e.message(), "xenstored's saved state for domain 5 is not usable: it is domain 6's");
 
     xs.SetSavedOctets(5, "not a stream at all");
-    EXPECT_FALSE(SaveGuest(&e));
-    EXPECT_TRUE(Contains(e.why, "xenstored's saved state for domain 5 is not usable: "))
-            << e.why;
+    e = SaveAndCommit();
+        EXPECT_FALSE(e.ok());
+    EXPECT_TRUE(Contains(e.message(), "xenstored's saved state for domain 5 is not usable: "))
+            << e.message();
     EXPECT_FALSE(xs.quiesced(5));
     EXPECT_TRUE(out.str().empty());
 }
@@ -226,21 +253,23 @@ TEST_F(Save, WhatXenstoredWroteIsCheckedBeforeItLeaves)
 TEST_F(Save, AStreamThatCannotBeWrittenResumesTheDomain)
 {
     FullDevice full;
-    XsError e;
-    EXPECT_FALSE(mover.Save(5, full, &e));
-    EXPECT_TRUE(e.io);
-    EXPECT_EQ(e.err, ENOSPC);
-    EXPECT_EQ(e.why, "cannot write the stream: No space left on device");
+    Status e;
+    QuiesceTicket none;
+    e = mover.Save(5, full, &none);
+    EXPECT_FALSE(e.ok());
+    EXPECT_TRUE(e.Is(StatusCode::kIo));
+    EXPECT_EQ(e.sys_errno(), ENOSPC);
+    EXPECT_EQ(e.message(), "cannot write the stream: No space left on device");
     EXPECT_FALSE(xs.quiesced(5));
 }
 
 TEST_F(Save, Dom0AndReservedIdsAreNoDomainsToSave)
 {
-    XsError e;
+    Status e;
     for (unsigned int d : {0u, 0x7ff0u, 0xffffu}) {
-        EXPECT_FALSE(SaveGuest(&e, d));
-        EXPECT_TRUE(e.refused);
-        EXPECT_EQ(e.err, EINVAL);
+        e = SaveAndCommit(d);
+        EXPECT_FALSE(e.ok());
+        EXPECT_TRUE(e.Is(StatusCode::kBadArgument)) << e.ToString();
     }
     EXPECT_TRUE(xs.requests().empty());
 }
@@ -254,11 +283,13 @@ TEST_F(Save, ANodeSetBeyondOneMessageIsRefusedBeforeXenstoredIsAsked)
     for (unsigned int d = 100; d < 400; d++)
         xs.Put(Home(d) + "/dm/5", "");
     DomainMover m(xs, wide);
-    XsError e;
-    EXPECT_FALSE(m.Save(5, out, &e));
-    EXPECT_EQ(e.err, E2BIG);
-    EXPECT_TRUE(Contains(e.why, "domain 5's node set has 301 subtrees")) << e.why;
-    EXPECT_TRUE(Contains(e.why, "more than one xenstore message holds (4096)")) << e.why;
+    Status e;
+    QuiesceTicket none;
+    e = m.Save(5, out, &none);
+    EXPECT_FALSE(e.ok());
+    EXPECT_TRUE(e.Is(StatusCode::kTooBig)) << e.ToString();
+    EXPECT_TRUE(Contains(e.message(), "domain 5's node set has 301 subtrees")) << e.message();
+    EXPECT_TRUE(Contains(e.message(), "more than one xenstore message holds (4096)")) << e.message();
     EXPECT_EQ(xs.count(F::kSaveDomain), 0u);
     EXPECT_FALSE(xs.quiesced(5));
 }
@@ -267,9 +298,9 @@ TEST_F(Save, AFrontendNamingAnotherBackendIsAWarningNotARoot)
 {
     xs.Put(Home(5) + "/device/vbd/1/backend", "/local/domain/0/backend/vbd/6/1",
            {{'n', 5}, {'r', 0}});
-    XsError e;
-    QuiesceTicket t = SaveGuest(&e);
-    ASSERT_TRUE(t) << e.why;
+    QuiesceTicket t;
+    Status e = SaveGuest(&t);
+    ASSERT_TRUE(e.ok()) << e.message();
     ASSERT_EQ(mover.warnings().size(), 1u);
     EXPECT_TRUE(Contains(mover.warnings()[0], "/local/domain/0/backend/vbd/6/1"))
             << mover.warnings()[0];
@@ -278,18 +309,18 @@ TEST_F(Save, AFrontendNamingAnotherBackendIsAWarningNotARoot)
 
 TEST_F(Save, ResumeServesTheDomainAgainOrSaysWhyNot)
 {
-    XsError e;
-    SaveGuest(&e).Commit();
-    EXPECT_TRUE(mover.Resume(5, &e)) << e.why;
+    Status e;
+    EXPECT_TRUE(SaveAndCommit().ok());
+    EXPECT_TRUE((e = mover.Resume(5)).ok()) << e.message();
     EXPECT_FALSE(xs.quiesced(5));
     /* Not quiesced (any more): xenstored refuses. */
-    EXPECT_FALSE(mover.Resume(5, &e));
-    EXPECT_EQ(e.why, "xenstored refused \"unquiesce\": Invalid argument");
-    SaveGuest(&e).Commit();
+    EXPECT_FALSE((e = mover.Resume(5)).ok());
+    EXPECT_EQ(e.message(), "xenstored refused \"unquiesce\": Invalid argument");
+    EXPECT_TRUE(SaveAndCommit().ok());
     xs.FailAt(F::kUnquiesce, 1, ETIMEDOUT, true);
-    EXPECT_FALSE(mover.Resume(5, &e));
-    EXPECT_TRUE(e.lost);
-    EXPECT_EQ(e.err, ETIMEDOUT);
+    EXPECT_FALSE((e = mover.Resume(5)).ok());
+    EXPECT_TRUE(e.Is(StatusCode::kXenstoredLost));
+    EXPECT_EQ(e.sys_errno(), ETIMEDOUT);
     EXPECT_TRUE(xs.quiesced(5));
 }
 
@@ -297,10 +328,10 @@ class Restore : public ::testing::Test {
 protected:
     void SetUp() override { NewGuest(&xs, 7); }
 
-    bool RestoreStream(const std::string &stream, XsError *e, bool embedded = false)
+    Status RestoreStream(const std::string &stream, bool embedded = false)
     {
         xsm::MemorySource src(stream);
-        return mover.Restore(src, embedded, target, e);
+        return mover.Restore(src, embedded, target);
     }
 
     FakeDomainStore xs;
@@ -312,8 +343,8 @@ protected:
 TEST_F(Restore, OnlyTheGuestsOwnNodesReachXenstoredAsTheNewDomain)
 {
     const std::string stream = StreamOf(GuestState(5));
-    XsError e;
-    ASSERT_TRUE(RestoreStream(stream, &e)) << e.why;
+    Status e;
+    ASSERT_TRUE((e = RestoreStream(stream)).ok()) << e.message();
     ASSERT_EQ(xs.restored().size(), 1u);
     const auto &r = xs.restored()[0];
     EXPECT_EQ(r.request.domid, 7u);
@@ -345,8 +376,8 @@ TEST_F(Restore, ModeAndTrustGoToXenstoredWhichChecksThemAgain)
     target.keep_quiesced = true;
     const std::string stream = StreamOf(GuestState(5));
     xsm::MemorySource src(stream);
-    XsError e;
-    ASSERT_TRUE(trusting.Restore(src, false, target, &e)) << e.why;
+    Status e;
+    ASSERT_TRUE((e = trusting.Restore(src, false, target)).ok()) << e.message();
     EXPECT_EQ(xs.requests().back(),
               "restore-domain 7 1044464 33 quiesced trusted trust=3 trust=9");
     EXPECT_TRUE(xs.quiesced(7));
@@ -355,62 +386,60 @@ TEST_F(Restore, ModeAndTrustGoToXenstoredWhichChecksThemAgain)
 TEST_F(Restore, AnEmbeddedStreamLeavesWhatFollowsItsEnd)
 {
     const std::string stream = StreamOf(GuestState(5));
-    XsError e;
-    EXPECT_TRUE(RestoreStream(stream + "libxl's next record", &e, true)) << e.why;
+    Status e;
+    EXPECT_TRUE((e = RestoreStream(stream + "libxl's next record", true)).ok()) << e.message();
     EXPECT_EQ(mover.octets(), stream.size());
     FakeDomainStore other;
     NewGuest(&other, 7);
     DomainMover whole(other, policy);
     const std::string junk = stream + "junk";
     xsm::MemorySource src(junk);
-    EXPECT_FALSE(whole.Restore(src, false, target, &e));
-    EXPECT_TRUE(e.refused);
-    EXPECT_TRUE(Contains(e.why, "data after the END record")) << e.why;
+    EXPECT_FALSE((e = whole.Restore(src, false, target)).ok());
+    EXPECT_TRUE(e.Is(StatusCode::kBadStream) || e.Is(StatusCode::kBeyondDomain));
+    EXPECT_TRUE(Contains(e.message(), "data after the END record")) << e.message();
     EXPECT_EQ(other.count(F::kRestoreDomain), 0u);
 }
 
 TEST_F(Restore, AMalformedStreamIsRefusedBeforeXenstoredSeesIt)
 {
-    XsError e;
+    Status e;
     std::string stream = StreamOf(GuestState(5));
     stream.resize(stream.size() - 9);
-    EXPECT_FALSE(RestoreStream(stream, &e));
-    EXPECT_TRUE(e.refused);
-    EXPECT_EQ(e.err, EINVAL);
-    EXPECT_EQ(e.why.rfind("refused: ", 0), 0u) << e.why;
+    EXPECT_FALSE((e = RestoreStream(stream)).ok());
+    EXPECT_TRUE(e.Is(StatusCode::kBadStream)) << e.ToString();
+    EXPECT_EQ(e.message().rfind("refused: ", 0), 0u) << e.message();
     EXPECT_EQ(xs.count(F::kRestoreDomain), 0u);
     EXPECT_EQ(xs.count(F::kGetPerms), 0u);
 }
 
-TEST_F(Restore, ANodeBeyondTheDomainIsEperm)
+TEST_F(Restore, ANodeBeyondTheDomainIsRefusedAsSuch)
 {
     xsm::DomainState s = GuestState(5);
     s.nodes[3].path = "/local/domain/0/data/x";
-    XsError e;
-    EXPECT_FALSE(RestoreStream(StreamOf(s), &e));
-    EXPECT_TRUE(e.refused);
-    EXPECT_EQ(e.err, EPERM);
-    EXPECT_TRUE(Contains(e.why, "record #")) << e.why;
+    Status e;
+    EXPECT_FALSE((e = RestoreStream(StreamOf(s))).ok());
+    EXPECT_TRUE(e.Is(StatusCode::kBeyondDomain)) << e.ToString();
+    EXPECT_TRUE(Contains(e.message(), "record #")) << e.message();
     EXPECT_TRUE(xs.restored().empty());
 }
 
 TEST_F(Restore, ANodeOfAnotherOwnerOnThisHostIsNotTakenOver)
 {
     xs.Put(Home(7) + "/data/x", "dom0's", {{'n', 0}});
-    XsError e;
-    EXPECT_FALSE(RestoreStream(StreamOf(GuestState(5)), &e));
-    EXPECT_TRUE(e.refused);
-    EXPECT_TRUE(Contains(e.why, "refused: ")) << e.why;
-    EXPECT_TRUE(Contains(e.why, "exists on this host owned by domain 0")) << e.why;
+    Status e;
+    EXPECT_FALSE((e = RestoreStream(StreamOf(GuestState(5)))).ok());
+    EXPECT_TRUE(e.Is(StatusCode::kBadStream) || e.Is(StatusCode::kBeyondDomain));
+    EXPECT_TRUE(Contains(e.message(), "refused: ")) << e.message();
+    EXPECT_TRUE(Contains(e.message(), "exists on this host owned by domain 0")) << e.message();
     EXPECT_TRUE(xs.restored().empty());
 }
 
 TEST_F(Restore, ADaemonWithoutRestoreDomainIsToldBeforeAnythingElse)
 {
     xs.Remove("restore-domain");
-    XsError e;
-    EXPECT_FALSE(RestoreStream(StreamOf(GuestState(5)), &e));
-    EXPECT_EQ(e.err, ENOSYS);
+    Status e;
+    EXPECT_FALSE((e = RestoreStream(StreamOf(GuestState(5)))).ok());
+    EXPECT_EQ(e.sys_errno(), ENOSYS);
     EXPECT_TRUE(xs.requests().empty());
 }
 
@@ -432,11 +461,11 @@ TEST_F(Restore, XenstoredFailingAtAnyStepAppliesNothing)
         host.FailAt(s.kind, s.nth, s.err, s.lost);
         DomainMover m(host, policy);
         xsm::MemorySource src(stream);
-        XsError e;
-        EXPECT_FALSE(m.Restore(src, false, target, &e)) << s.kind;
-        EXPECT_EQ(e.err, s.err) << s.kind << ": " << e.why;
-        EXPECT_EQ(e.lost, s.lost) << s.kind;
-        EXPECT_FALSE(e.refused) << s.kind;
+        Status e;
+        EXPECT_FALSE((e = m.Restore(src, false, target)).ok()) << s.kind;
+        EXPECT_EQ(e.sys_errno(), s.err) << s.kind << ": " << e.message();
+        EXPECT_EQ(e.Is(StatusCode::kXenstoredLost), s.lost) << s.kind;
+        EXPECT_TRUE(e.IsXenstored()) << s.kind;
         EXPECT_TRUE(host.restored().empty()) << s.kind;
     }
 }
@@ -444,11 +473,11 @@ TEST_F(Restore, XenstoredFailingAtAnyStepAppliesNothing)
 TEST_F(Restore, XenstoredsOwnRuleRefusingMidWayNamesItsLog)
 {
     xs.FailAt(F::kRestoreDomain, 1, EACCES);
-    XsError e;
-    EXPECT_FALSE(RestoreStream(StreamOf(GuestState(5)), &e));
-    EXPECT_EQ(e.err, EACCES);
-    EXPECT_FALSE(e.refused);
-    EXPECT_EQ(e.why, "xenstored refused \"restore-domain\": Permission denied (a node the "
+    Status e;
+    EXPECT_FALSE((e = RestoreStream(StreamOf(GuestState(5)))).ok());
+    EXPECT_EQ(e.sys_errno(), EACCES);
+    EXPECT_TRUE(e.IsXenstored());
+    EXPECT_EQ(e.message(), "xenstored refused \"restore-domain\": Permission denied (a node the "
                      "domain could not have created itself; xenstored's log names it)");
     EXPECT_TRUE(xs.restored().empty());
     EXPECT_FALSE(xs.quiesced(7));
@@ -457,21 +486,21 @@ TEST_F(Restore, XenstoredsOwnRuleRefusingMidWayNamesItsLog)
 TEST_F(Restore, ADomainIntroducedAlreadyIsEexist)
 {
     const std::string stream = StreamOf(GuestState(5));
-    XsError e;
-    ASSERT_TRUE(RestoreStream(stream, &e)) << e.why;
-    EXPECT_FALSE(RestoreStream(stream, &e));
-    EXPECT_EQ(e.err, EEXIST);
+    Status e;
+    ASSERT_TRUE((e = RestoreStream(stream)).ok()) << e.message();
+    EXPECT_FALSE((e = RestoreStream(stream)).ok());
+    EXPECT_EQ(e.sys_errno(), EEXIST);
     EXPECT_EQ(xs.restored().size(), 1u);
 }
 
 TEST_F(Restore, AScratchFileThatCannotBeWrittenIsThisHostsIoError)
 {
     xs.FailFileWrites(ENOSPC);
-    XsError e;
-    EXPECT_FALSE(RestoreStream(StreamOf(GuestState(5)), &e));
-    EXPECT_TRUE(e.io);
-    EXPECT_EQ(e.err, ENOSPC);
-    EXPECT_TRUE(Contains(e.why, "cannot write the state for xenstored: ")) << e.why;
+    Status e;
+    EXPECT_FALSE((e = RestoreStream(StreamOf(GuestState(5)))).ok());
+    EXPECT_TRUE(e.Is(StatusCode::kIo));
+    EXPECT_EQ(e.sys_errno(), ENOSPC);
+    EXPECT_TRUE(Contains(e.message(), "cannot write the state for xenstored: ")) << e.message();
     EXPECT_EQ(xs.count(F::kRestoreDomain), 0u);
 }
 
@@ -484,11 +513,11 @@ TEST_F(Restore, AStreamThatCannotBeReadIsTheCallersIoError)
             return -1;
         }
     } broken;
-    XsError e;
-    EXPECT_FALSE(mover.Restore(broken, true, target, &e));
-    EXPECT_TRUE(e.io);
-    EXPECT_EQ(e.err, EIO);
-    EXPECT_EQ(e.why.rfind("cannot read the stream: ", 0), 0u) << e.why;
+    Status e;
+    EXPECT_FALSE((e = mover.Restore(broken, true, target)).ok());
+    EXPECT_TRUE(e.Is(StatusCode::kIo));
+    EXPECT_EQ(e.sys_errno(), EIO);
+    EXPECT_EQ(e.message().rfind("cannot read the stream: ", 0), 0u) << e.message();
 }
 
 } // namespace

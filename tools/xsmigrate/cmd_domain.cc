@@ -78,13 +78,32 @@ bool OpenCtx(WarningPrinter *printer, int timeout_ms, const std::vector<std::str
     return true;
 }
 
-/* Exit 5 only for xenstored itself; our refusals are 1, the caller's files 3. */
+/* The exit status of the last failure's kind (docs/xsmigrate.1, EXIT
+ * STATUS): 1 for a stream we refuse, 3 for this host's files, 5 only for
+ * xenstored itself (or what one request to it cannot carry). */
+int ExitStatusOfKind(int kind)
+{
+    switch (kind) {
+    case XSM_ERROR_BAD_STREAM:
+    case XSM_ERROR_BEYOND_DOMAIN:
+        return kInvalid;
+    case XSM_ERROR_BAD_ARGUMENT:
+        return kUsage;
+    case XSM_ERROR_CANNOT_CONVERT:
+        return kCannotConvert;
+    case XSM_ERROR_TOO_BIG:
+    case XSM_ERROR_XENSTORED_REFUSED:
+    case XSM_ERROR_XENSTORED_LOST:
+    case XSM_ERROR_XENSTORED_LACKS:
+        return kXenstored;
+    default: /* I/O, and this host's memory */
+        return kIo;
+    }
+}
+
 int Failure(const char *cmd, const xsm_ctx *ctx)
 {
-    const int kind = xsm_last_error_kind(ctx);
-    return Fail(cmd,
-                kind == XSM_ERROR_REFUSED ? kInvalid : kind == XSM_ERROR_IO ? kIo : kXenstored,
-                xsm_last_error(ctx));
+    return Fail(cmd, ExitStatusOfKind(xsm_last_error_kind(ctx)), xsm_last_error(ctx));
 }
 
 } // namespace
