@@ -58,12 +58,13 @@ int SaveDomain(xsm_ctx *ctx, const char *fn, uint32_t domid, xsm::ByteSink &sink
     xsm::DomainMover mover = MoverOf(ctx);
     xsm::QuiesceTicket ticket;
     xsm::Status st = mover.Save(domid, sink, &ticket);
-    for (const std::string &w : mover.warnings())
+    const xsm::SaveReport &report = mover.report();
+    for (const std::string &w : report.warnings)
         xsm::CApiLog(ctx, XTL_WARN, w);
     if (!st.ok())
         return Result(ctx, st);
     const std::string dom = "domain " + std::to_string(domid);
-    xsm::CApiLog(ctx, XTL_DEBUG, dom + ": saved roots " + Join(mover.roots()));
+    xsm::CApiLog(ctx, XTL_DEBUG, dom + ": saved roots " + Join(report.roots));
     st = hand_over();
     if (!st.ok()) {
         const xsm::Status resumed = ticket.Resume();
@@ -73,7 +74,7 @@ int SaveDomain(xsm_ctx *ctx, const char *fn, uint32_t domid, xsm::ByteSink &sink
     }
     ticket.Commit();
     xsm::CApiLog(ctx, XTL_INFO,
-                 dom + " saved (quiesced): " + mover.counts().Describe(mover.octets()));
+                 dom + " saved (quiesced): " + report.counts.Describe(report.octets));
     return xsm::CApiOk(ctx);
 }
 
@@ -90,11 +91,12 @@ int RestoreDomain(xsm_ctx *ctx, const char *fn, uint32_t domid, uint32_t from_do
     const xsm::Status st = mover.Restore(src, !(flags & XSM_RESTORE_WHOLE_FD), t);
     if (!st.ok())
         return Result(ctx, st);
+    const xsm::SaveReport &report = mover.report();
     xsm::CApiLog(ctx, XTL_INFO,
                  "domain " + std::to_string(domid) + " restored (from domain " +
                          std::to_string(from_domid) + ", port " + std::to_string(store_port) +
                          (t.keep_quiesced ? ", quiesced): " : "): ") +
-                         mover.counts().Describe(mover.octets()));
+                         report.counts.Describe(report.octets));
     return xsm::CApiOk(ctx);
 }
 

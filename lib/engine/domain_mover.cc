@@ -7,12 +7,7 @@ Status DomainMover::Save(unsigned int domid, ByteSink &out, QuiesceTicket *ticke
 {
     DomainSaver saver(store_, policy_);
     Status st = saver.Save(domid, out, ticket);
-    roots_ = saver.roots();
-    warnings_ = saver.warnings();
-    if (st.ok()) {
-        counts_ = saver.counts();
-        octets_ = saver.octets();
-    }
+    report_ = saver.report();
     return st;
 }
 
@@ -20,9 +15,10 @@ Status DomainMover::Restore(ByteSource &src, bool embedded, const RestoreTarget 
 {
     DomainRestorer restorer(store_, policy_, trust_.domids, trust_.stream);
     Status st = restorer.Restore(src, embedded, t);
+    report_ = SaveReport();
     if (st.ok()) {
-        counts_ = restorer.counts();
-        octets_ = restorer.octets();
+        report_.counts = restorer.counts();
+        report_.octets = restorer.octets();
     }
     return st;
 }

@@ -54,22 +54,15 @@ public:
     /* Serve a domain a committed save left quiesced again (the move failed). */
     Status Resume(unsigned int domid) { return QuiesceTicket(store_, domid).Resume(); }
 
-    /* The last save's: its roots and what it did not follow
-     * (engine/device_backends.h). */
-    const std::vector<std::string> &roots() const { return roots_; }
-    const std::vector<std::string> &warnings() const { return warnings_; }
-    /* The last successful save's or restore's state, and its stream's length. */
-    const StateCounts &counts() const { return counts_; }
-    size_t octets() const { return octets_; }
+    /* The last save's; after a restore, only the state it applied and
+     * its stream's length. */
+    const SaveReport &report() const { return report_; }
 
 private:
     DomainStore &store_;
     const NodePolicy &policy_;
     const RestoreTrust trust_;
-    std::vector<std::string> roots_;
-    std::vector<std::string> warnings_;
-    StateCounts counts_;
-    size_t octets_ = 0;
+    SaveReport report_;
 };
 
 } // namespace xsm

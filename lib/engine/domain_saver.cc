@@ -45,8 +45,7 @@ Status DomainSaver::Save(unsigned int domid, ByteSink &out, QuiesceTicket *ticke
 
 Status DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out)
 {
-    roots_.clear();
-    warnings_.clear();
+    report_ = SaveReport();
     NodePolicy::Lister list = [this](const std::string &p, std::vector<std::string> *c,
                                      XsError *le) {
         const Status st = store_.Directory(p, c);
@@ -59,21 +58,21 @@ Status DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out)
         return st.ok();
     };
     XsError le;
-    if (!policy_.Roots(domid, list, read, &roots_, &warnings_, &le))
+    if (!policy_.Roots(domid, list, read, &report_.roots, &report_.warnings, &le))
         return StatusOf(le);
 
     /* One message, however many devices: say why rather than the transport's "too large". */
-    const size_t octets = SaveDomainRequestOctets(domid, roots_);
+    const size_t octets = SaveDomainRequestOctets(domid, report_.roots);
     if (octets > kXsPayloadMax)
         return Status::TooBig("domain " + std::to_string(domid) + "'s node set has " +
-                              std::to_string(roots_.size()) +
+                              std::to_string(report_.roots.size()) +
                               " subtrees (its home and its devices' backend directories, or "
                               "what --node templates match): save-domain would need " +
                               std::to_string(octets) +
                               " octets, more than one xenstore message holds (" +
                               std::to_string(kXsPayloadMax) + ")");
     StateImage image;
-    Status st = store_.SaveDomain(domid, roots_, &image);
+    Status st = store_.SaveDomain(domid, report_.roots, &image);
     if (!st.ok())
         return st;
     if (image.bytes().empty())
@@ -97,8 +96,8 @@ Status DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out)
                                                         " is not usable: " + why);
     if (!out.Write(saved))
         return Status::Io(errno, std::string("cannot write the stream: ") + std::strerror(errno));
-    counts_ = counts;
-    octets_ = saved.size();
+    report_.counts = counts;
+    report_.octets = saved.size();
     return Status::Ok();
 }
 

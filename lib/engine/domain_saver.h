@@ -32,6 +32,14 @@
 
 namespace xsm {
 
+/* What a save found and did, for the caller's log. */
+struct SaveReport {
+    std::vector<std::string> roots;    /* the node set's subtrees asked for */
+    std::vector<std::string> warnings; /* what was not followed (engine/device_backends.h) */
+    StateCounts counts;                /* what the stream holds, once saved */
+    size_t octets = 0;                 /* its length */
+};
+
 class DomainSaver {
 public:
     DomainSaver(DomainStore &store, const NodePolicy &policy) : store_(store), policy_(policy) {}
@@ -40,24 +48,15 @@ public:
      * if the save failed). */
     Status Save(unsigned int domid, ByteSink &out, QuiesceTicket *ticket);
 
-    /* The roots of the node set the last Save() asked xenstored for. */
-    const std::vector<std::string> &roots() const { return roots_; }
-    /* What the last Save() did not follow (engine/device_backends.h). */
-    const std::vector<std::string> &warnings() const { return warnings_; }
-    /* What the last successful Save() wrote. */
-    const StateCounts &counts() const { return counts_; }
-    /* Its length. */
-    size_t octets() const { return octets_; }
+    /* The last Save()'s. */
+    const SaveReport &report() const { return report_; }
 
 private:
     Status SaveQuiesced(unsigned int domid, ByteSink &out);
 
     DomainStore &store_;
     const NodePolicy &policy_;
-    std::vector<std::string> roots_;
-    std::vector<std::string> warnings_;
-    StateCounts counts_;
-    size_t octets_ = 0;
+    SaveReport report_;
 };
 
 } // namespace xsm

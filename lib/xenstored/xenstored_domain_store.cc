@@ -131,7 +131,8 @@ Status XenstoredDomainStore::SaveDomain(unsigned int domid, const std::vector<st
     /* Read in place: the one copy is the engine's, to the caller's sink. */
     void *m = mmap(nullptr, sb.st_size, PROT_READ, MAP_PRIVATE, tmp.fd(), 0);
     if (m == MAP_FAILED)
-        return Status::Io(errno, std::string("cannot map the saved state: ") + std::strerror(errno));
+        return Status::Io(errno,
+                          std::string("cannot map the saved state: ") + std::strerror(errno));
     *image = StateImage::Mapped(m, sb.st_size);
     return Status::Ok();
 }

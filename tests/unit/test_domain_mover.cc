@@ -43,12 +43,20 @@ protected:
         EXPECT_EQ(t->held(), st.ok()) << st.message();
         return st;
     }
-    /* A save whose ticket is committed: the domain stays quiesced. */
-    Status SaveAndCommit(unsigned int domid = 5)
+    /* A save that must succeed, its ticket held. */
+    QuiesceTicket Saved(unsigned int domid = 5)
     {
         QuiesceTicket t;
         Status st = SaveGuest(&t, domid);
-        t.Commit();
+        EXPECT_TRUE(st.ok()) << st.message();
+        return t;
+    }
+    /* A save that must fail, holding nothing. */
+    Status SaveFails(unsigned int domid = 5)
+    {
+        QuiesceTicket t;
+        Status st = SaveGuest(&t, domid);
+        EXPECT_FALSE(st.ok());
         return st;
     }
 
@@ -67,10 +75,10 @@ TEST_F(Save, WritesWhatXenstoredSavedAndKeepsTheDomainQuiesced)
     EXPECT_TRUE(Sent(xs, "quiesce 5 owned"));
     /* Its home and its own device's backend directory, in one request. */
     EXPECT_EQ(xs.saved_roots(), (std::vector<std::string>{VifBackend(5), Home(5)}));
-    EXPECT_EQ(mover.roots(), xs.saved_roots());
-    EXPECT_EQ(mover.counts().nodes, 6u);
-    EXPECT_EQ(mover.counts().watches, 1u);
-    EXPECT_EQ(mover.octets(), out.str().size());
+    EXPECT_EQ(mover.report().roots, xs.saved_roots());
+    EXPECT_EQ(mover.report().counts.nodes, 6u);
+    EXPECT_EQ(mover.report().counts.watches, 1u);
+    EXPECT_EQ(mover.report().octets, out.str().size());
     t.Commit();
     t = QuiesceTicket();
     /* Handed on: the ring is the receiving side's. */
@@ -80,11 +88,8 @@ TEST_F(Save, WritesWhatXenstoredSavedAndKeepsTheDomainQuiesced)
 
 TEST_F(Save, ADroppedTicketResumesTheDomain)
 {
-    Status e;
     {
-        QuiesceTicket t;
-        e = SaveGuest(&t);
-        ASSERT_TRUE(e.ok()) << e.message();
+        QuiesceTicket t = Saved();
         EXPECT_TRUE(xs.quiesced(5));
     }
     EXPECT_FALSE(xs.quiesced(5));
@@ -93,20 +98,15 @@ TEST_F(Save, ADroppedTicketResumesTheDomain)
 
 TEST_F(Save, ATicketResumesOnceWhereverItIsMoved)
 {
-    QuiesceTicket a;
-    Status e = SaveGuest(&a);
-    ASSERT_TRUE(e.ok()) << e.message();
+    QuiesceTicket a = Saved();
     QuiesceTicket b(std::move(a));
     EXPECT_FALSE(a.held());
     EXPECT_EQ(b.domid(), 5u);
     RunningGuest(&xs, 6);
-    QuiesceTicket c;
-    e = SaveGuest(&c, 6);
-    ASSERT_TRUE(e.ok()) << e.message();
+    QuiesceTicket c = Saved(6);
     c = std::move(b); /* 6 is dropped: resumed; 5 is held by c */
     EXPECT_FALSE(xs.quiesced(6));
     EXPECT_TRUE(xs.quiesced(5));
-    
     EXPECT_TRUE(c.Resume().ok());
     EXPECT_FALSE(c.held());
     EXPECT_TRUE(c.Resume().ok()); /* nothing left to resume */
@@ -115,11 +115,8 @@ TEST_F(Save, ATicketResumesOnceWhereverItIsMoved)
 
 TEST_F(Save, ADroppedTicketWhoseResumeFailsIsQuiet)
 {
-    Status e;
     {
-        QuiesceTicket t;
-        e = SaveGuest(&t);
-        ASSERT_TRUE(e.ok()) << e.message();
+        QuiesceTicket t = Saved();
         xs.FailAt(F::kUnquiesce, 1, ETIMEDOUT, true);
     }
     /* xenstored resumes it itself once it reads the closed connection. */
@@ -128,17 +125,14 @@ TEST_F(Save, ADroppedTicketWhoseResumeFailsIsQuiet)
 
 TEST_F(Save, ADomainQuiescedAlreadyBelongsToTheOtherSave)
 {
-    QuiesceTicket first;
-    Status e = SaveGuest(&first);
-    ASSERT_TRUE(e.ok()) << e.message();
-    first.Commit();
+    Saved().Commit();
     QuiesceTicket second;
-    e = SaveGuest(&second);
+    Status e = SaveGuest(&second);
     EXPECT_FALSE(second);
     EXPECT_TRUE(e.Is(StatusCode::kXenstoredRefused));
     EXPECT_EQ(e.sys_errno(), EBUSY);
-    EXPECT_TRUE(Contains(e.message(), "domain 5 is quiesced already (another save holds it): "
-                                "xenstored refused \"quiesce\""))
+    EXPECT_TRUE(Contains(e.message(), "domain 5 is quiesced already (another save holds "
+                                      "it): xenstored refused \"quiesce\""))
             << e.message();
     EXPECT_TRUE(xs.quiesced(5)); /* not ours to undo */
     EXPECT_EQ(xs.count(F::kUnquiesce), 0u);
@@ -147,16 +141,13 @@ TEST_F(Save, ADomainQuiescedAlreadyBelongsToTheOtherSave)
 TEST_F(Save, AQuiesceRefusedOrTimedOutChangesNothing)
 {
     xs.FailAt(F::kQuiesce, 1, EACCES);
-    Status e;
-    e = SaveAndCommit();
-        EXPECT_FALSE(e.ok());
+    Status e = SaveFails();
     EXPECT_EQ(e.sys_errno(), EACCES);
     EXPECT_FALSE(e.Is(StatusCode::kXenstoredLost));
     EXPECT_EQ(e.message(), "xenstored refused \"quiesce\": Permission denied");
 
     xs.FailAt(F::kQuiesce, 1, ETIMEDOUT, true);
-    e = SaveAndCommit();
-        EXPECT_FALSE(e.ok());
+    e = SaveFails();
     EXPECT_EQ(e.sys_errno(), ETIMEDOUT);
     EXPECT_TRUE(e.Is(StatusCode::kXenstoredLost));
     EXPECT_EQ(xs.count(F::kUnquiesce), 0u);
@@ -167,9 +158,7 @@ TEST_F(Save, AQuiesceRefusedOrTimedOutChangesNothing)
 TEST_F(Save, AFailedSaveDomainResumesTheDomain)
 {
     xs.FailAt(F::kSaveDomain, 1, EIO);
-    Status e;
-    e = SaveAndCommit();
-        EXPECT_FALSE(e.ok());
+    Status e = SaveFails();
     EXPECT_EQ(e.sys_errno(), EIO);
     EXPECT_EQ(e.message(), "xenstored refused \"save-domain\": Input/output error");
     EXPECT_FALSE(xs.quiesced(5));
@@ -181,24 +170,21 @@ TEST_F(Save, AResumeThatFailsTooIsReportedAfterTheFirstError)
 {
     xs.FailAt(F::kSaveDomain, 1, EIO);
     xs.FailAt(F::kUnquiesce, 1, EINVAL);
-    Status e;
-    e = SaveAndCommit();
-        EXPECT_FALSE(e.ok());
+    Status e = SaveFails();
     EXPECT_EQ(e.sys_errno(), EIO);
-    EXPECT_EQ(e.message(), "xenstored refused \"save-domain\": Input/output error; and domain 5 "
-                     "could not be resumed: xenstored refused \"unquiesce\": Invalid argument");
+    EXPECT_EQ(e.message(), "xenstored refused \"save-domain\": Input/output error; and "
+                           "domain 5 could not be resumed: xenstored refused \"unquiesce\": "
+                           "Invalid argument");
 }
 
 TEST_F(Save, ALostConnectionLeavesTheResumeToXenstored)
 {
     /* Another request would wait as long: the closed connection resumes it. */
     xs.FailAt(F::kSaveDomain, 1, ETIMEDOUT, true);
-    Status e;
-    e = SaveAndCommit();
-        EXPECT_FALSE(e.ok());
+    Status e = SaveFails();
     EXPECT_TRUE(e.Is(StatusCode::kXenstoredLost));
-    EXPECT_TRUE(Contains(e.message(), "; xenstored resumes domain 5 when it reads the closed "
-                                "connection"))
+    EXPECT_TRUE(Contains(e.message(), "; xenstored resumes domain 5 when it reads the "
+                                      "closed connection"))
             << e.message();
     EXPECT_EQ(xs.count(F::kUnquiesce), 0u);
 
@@ -218,9 +204,7 @@ TEST_F(Save, ALostConnectionLeavesTheResumeToXenstored)
 TEST_F(Save, FindingTheNodeSetFailsAndResumes)
 {
     xs.FailAt(F::kRead, 1, EACCES);
-    Status e;
-    e = SaveAndCommit();
-        EXPECT_FALSE(e.ok());
+    Status e = SaveFails();
     EXPECT_EQ(e.sys_errno(), EACCES);
     EXPECT_FALSE(xs.quiesced(5));
     EXPECT_EQ(xs.count(F::kSaveDomain), 0u);
@@ -230,20 +214,17 @@ TEST_F(Save, WhatXenstoredWroteIsCheckedBeforeItLeaves)
 {
     Status e;
     xs.SetSavedOctets(5, "");
-    e = SaveAndCommit();
-        EXPECT_FALSE(e.ok());
+    e = SaveFails();
     EXPECT_EQ(e.sys_errno(), EPROTO);
     EXPECT_EQ(e.message(), "xenstored wrote no state for domain 5");
     EXPECT_FALSE(xs.quiesced(5));
 
     xs.SetSavedState(5, GuestState(6));
-    e = SaveAndCommit();
-        EXPECT_FALSE(e.ok());
+    e = SaveFails();
     EXPECT_EQ(e.message(), "xenstored's saved state for domain 5 is not usable: it is domain 6's");
 
     xs.SetSavedOctets(5, "not a stream at all");
-    e = SaveAndCommit();
-        EXPECT_FALSE(e.ok());
+    e = SaveFails();
     EXPECT_TRUE(Contains(e.message(), "xenstored's saved state for domain 5 is not usable: "))
             << e.message();
     EXPECT_FALSE(xs.quiesced(5));
@@ -267,8 +248,7 @@ TEST_F(Save, Dom0AndReservedIdsAreNoDomainsToSave)
 {
     Status e;
     for (unsigned int d : {0u, 0x7ff0u, 0xffffu}) {
-        e = SaveAndCommit(d);
-        EXPECT_FALSE(e.ok());
+        e = SaveFails(d);
         EXPECT_TRUE(e.Is(StatusCode::kBadArgument)) << e.ToString();
     }
     EXPECT_TRUE(xs.requests().empty());
@@ -289,7 +269,8 @@ TEST_F(Save, ANodeSetBeyondOneMessageIsRefusedBeforeXenstoredIsAsked)
     EXPECT_FALSE(e.ok());
     EXPECT_TRUE(e.Is(StatusCode::kTooBig)) << e.ToString();
     EXPECT_TRUE(Contains(e.message(), "domain 5's node set has 301 subtrees")) << e.message();
-    EXPECT_TRUE(Contains(e.message(), "more than one xenstore message holds (4096)")) << e.message();
+    EXPECT_TRUE(Contains(e.message(), "more than one xenstore message holds (4096)"))
+            << e.message();
     EXPECT_EQ(xs.count(F::kSaveDomain), 0u);
     EXPECT_FALSE(xs.quiesced(5));
 }
@@ -301,22 +282,22 @@ TEST_F(Save, AFrontendNamingAnotherBackendIsAWarningNotARoot)
     QuiesceTicket t;
     Status e = SaveGuest(&t);
     ASSERT_TRUE(e.ok()) << e.message();
-    ASSERT_EQ(mover.warnings().size(), 1u);
-    EXPECT_TRUE(Contains(mover.warnings()[0], "/local/domain/0/backend/vbd/6/1"))
-            << mover.warnings()[0];
+    ASSERT_EQ(mover.report().warnings.size(), 1u);
+    EXPECT_TRUE(Contains(mover.report().warnings[0], "/local/domain/0/backend/vbd/6/1"))
+            << mover.report().warnings[0];
     EXPECT_EQ(xs.saved_roots(), (std::vector<std::string>{VifBackend(5), Home(5)}));
 }
 
 TEST_F(Save, ResumeServesTheDomainAgainOrSaysWhyNot)
 {
     Status e;
-    EXPECT_TRUE(SaveAndCommit().ok());
+    Saved().Commit();
     EXPECT_TRUE((e = mover.Resume(5)).ok()) << e.message();
     EXPECT_FALSE(xs.quiesced(5));
     /* Not quiesced (any more): xenstored refuses. */
     EXPECT_FALSE((e = mover.Resume(5)).ok());
     EXPECT_EQ(e.message(), "xenstored refused \"unquiesce\": Invalid argument");
-    EXPECT_TRUE(SaveAndCommit().ok());
+    Saved().Commit();
     xs.FailAt(F::kUnquiesce, 1, ETIMEDOUT, true);
     EXPECT_FALSE((e = mover.Resume(5)).ok());
     EXPECT_TRUE(e.Is(StatusCode::kXenstoredLost));
@@ -366,8 +347,8 @@ TEST_F(Restore, OnlyTheGuestsOwnNodesReachXenstoredAsTheNewDomain)
     EXPECT_EQ(paths, (std::vector<std::string>{Home(7) + "/data", Home(7) + "/data/x"}));
     ASSERT_EQ(applied.watches.size(), 1u);
     EXPECT_EQ(applied.watches[0].path, Home(7) + "/data");
-    EXPECT_EQ(mover.counts().nodes, 2u);
-    EXPECT_EQ(mover.octets(), stream.size());
+    EXPECT_EQ(mover.report().counts.nodes, 2u);
+    EXPECT_EQ(mover.report().octets, stream.size());
 }
 
 TEST_F(Restore, ModeAndTrustGoToXenstoredWhichChecksThemAgain)
@@ -388,7 +369,7 @@ TEST_F(Restore, AnEmbeddedStreamLeavesWhatFollowsItsEnd)
     const std::string stream = StreamOf(GuestState(5));
     Status e;
     EXPECT_TRUE((e = RestoreStream(stream + "libxl's next record", true)).ok()) << e.message();
-    EXPECT_EQ(mover.octets(), stream.size());
+    EXPECT_EQ(mover.report().octets, stream.size());
     FakeDomainStore other;
     NewGuest(&other, 7);
     DomainMover whole(other, policy);
@@ -477,8 +458,9 @@ TEST_F(Restore, XenstoredsOwnRuleRefusingMidWayNamesItsLog)
     EXPECT_FALSE((e = RestoreStream(StreamOf(GuestState(5)))).ok());
     EXPECT_EQ(e.sys_errno(), EACCES);
     EXPECT_TRUE(e.IsXenstored());
-    EXPECT_EQ(e.message(), "xenstored refused \"restore-domain\": Permission denied (a node the "
-                     "domain could not have created itself; xenstored's log names it)");
+    EXPECT_EQ(e.message(), "xenstored refused \"restore-domain\": Permission denied (a node "
+                           "the domain could not have created itself; xenstored's log names "
+                           "it)");
     EXPECT_TRUE(xs.restored().empty());
     EXPECT_FALSE(xs.quiesced(7));
 }
