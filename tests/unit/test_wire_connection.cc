@@ -20,6 +20,7 @@
 #include <xen/io/xs_wire.h>
 
 #include "cli_runner.h"
+#include "daemon_side.h"
 #include "xenstored/wire_connection.h"
 #include "xenstored/xenstored_client.h"
 
@@ -30,15 +31,7 @@ using xsm::WireConnection;
 /* A listening socket at a path; a "daemon" thread serves one client. */
 class FakeDaemon {
 public:
-    explicit FakeDaemon(const std::string &path) : path_(path)
-    {
-        fd_ = socket(AF_UNIX, SOCK_STREAM, 0);
-        sockaddr_un a{};
-        a.sun_family = AF_UNIX;
-        std::strncpy(a.sun_path, path.c_str(), sizeof(a.sun_path) - 1);
-        bind(fd_, reinterpret_cast<sockaddr *>(&a), sizeof(a));
-        listen(fd_, 1);
-    }
+    explicit FakeDaemon(const std::string &path) : path_(path), fd_(xsm_test::ListenAt(path)) {}
     ~FakeDaemon()
     {
         if (t_.joinable())
@@ -145,12 +138,8 @@ TEST(WireConnection, NoDaemonIsAClearError)
 TEST(WireConnection, APassedFileReachesTheDaemon)
 {
     xsm_test::TempDir tmp;
-    int lfd = socket(AF_UNIX, SOCK_STREAM, 0);
-    sockaddr_un a{};
-    a.sun_family = AF_UNIX;
-    std::strncpy(a.sun_path, (tmp / "sock").c_str(), sizeof(a.sun_path) - 1);
-    ASSERT_EQ(bind(lfd, reinterpret_cast<sockaddr *>(&a), sizeof(a)), 0);
-    ASSERT_EQ(listen(lfd, 1), 0);
+    int lfd = xsm_test::ListenAt(tmp / "sock");
+    ASSERT_GE(lfd, 0);
     int file = open((tmp / "state").c_str(), O_RDWR | O_CREAT, 0600);
     ASSERT_GE(file, 0);
     struct stat want {};
@@ -160,34 +149,18 @@ TEST(WireConnection, APassedFileReachesTheDaemon)
     std::thread daemon([&] {
         int c = accept(lfd, nullptr, nullptr);
         for (int i = 0; i < 2; i++) {
-            xsd_sockmsg req{};
-            iovec iov{&req, sizeof(req)};
-            union {
-                cmsghdr align;
-                char buf[CMSG_SPACE(sizeof(int))];
-            } control{};
-            msghdr msg{};
-            msg.msg_iov = &iov;
-            msg.msg_iovlen = 1;
-            msg.msg_control = control.buf;
-            msg.msg_controllen = sizeof(control.buf);
-            if (recvmsg(c, &msg, MSG_WAITALL) != sizeof(req))
+            xsm_test::ReceivedRequest req;
+            if (!xsm_test::ReceiveRequest(c, &req))
                 break;
-            std::string body(req.len, '\0');
-            if (req.len)
-                (void)!read(c, &body[0], req.len);
-            cmsghdr *cm = CMSG_FIRSTHDR(&msg);
             bool got = false;
-            if (cm && cm->cmsg_type == SCM_RIGHTS) {
-                int fd;
-                std::memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
+            if (req.fd >= 0) {
                 struct stat st {};
-                got = fstat(fd, &st) == 0 && st.st_dev == want.st_dev &&
-                      st.st_ino == want.st_ino && pwrite(fd, "state", 5, 0) == 5;
-                close(fd);
+                got = fstat(req.fd, &st) == 0 && st.st_dev == want.st_dev &&
+                      st.st_ino == want.st_ino && pwrite(req.fd, "state", 5, 0) == 5;
+                close(req.fd);
             }
             same_file.push_back(got);
-            xsd_sockmsg rep = Hdr(XS_CONTROL, req.req_id);
+            xsd_sockmsg rep = Hdr(XS_CONTROL, req.hdr.req_id);
             rep.len = 3;
             (void)!write(c, &rep, sizeof(rep));
             (void)!write(c, "OK", 3);

@@ -22,6 +22,7 @@
 #include <xen/io/xs_wire.h>
 
 #include "cli_runner.h"
+#include "daemon_side.h"
 #include "xenstored/xenstored_domain_store.h"
 
 namespace {
@@ -41,14 +42,9 @@ using Handler = std::function<std::pair<uint32_t, std::string>(const Request &)>
 /* Serves one client, request by request, until it goes away. */
 class ScriptedDaemon {
 public:
-    ScriptedDaemon(const std::string &path, Handler h) : handler_(std::move(h))
+    ScriptedDaemon(const std::string &path, Handler h)
+        : handler_(std::move(h)), listen_(xsm_test::ListenAt(path))
     {
-        listen_ = socket(AF_UNIX, SOCK_STREAM, 0);
-        sockaddr_un a{};
-        a.sun_family = AF_UNIX;
-        std::strncpy(a.sun_path, path.c_str(), sizeof(a.sun_path) - 1);
-        bind(listen_, reinterpret_cast<sockaddr *>(&a), sizeof(a));
-        listen(listen_, 1);
         thread_ = std::thread([this] { Serve(); });
     }
     ~ScriptedDaemon()
@@ -63,25 +59,10 @@ private:
     {
         int c = accept(listen_, nullptr, nullptr);
         for (;;) {
-            xsd_sockmsg hdr{};
-            iovec iov{&hdr, sizeof(hdr)};
-            union {
-                cmsghdr align;
-                char buf[CMSG_SPACE(sizeof(int))];
-            } control{};
-            msghdr msg{};
-            msg.msg_iov = &iov;
-            msg.msg_iovlen = 1;
-            msg.msg_control = control.buf;
-            msg.msg_controllen = sizeof(control.buf);
-            if (recvmsg(c, &msg, MSG_WAITALL) != sizeof(hdr))
+            xsm_test::ReceivedRequest got;
+            if (!xsm_test::ReceiveRequest(c, &got))
                 break;
-            Request r{hdr.type, std::string(hdr.len, '\0'), -1};
-            if (hdr.len && read(c, &r.body[0], hdr.len) != static_cast<ssize_t>(hdr.len))
-                break;
-            cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-            if (cm && cm->cmsg_type == SCM_RIGHTS)
-                std::memcpy(&r.fd, CMSG_DATA(cm), sizeof(r.fd));
+            const Request r{got.hdr.type, got.body, got.fd};
             std::string words = r.body;
             for (char &ch : words)
                 if (!ch)
@@ -92,7 +73,7 @@ private:
                 close(r.fd);
             xsd_sockmsg rep{};
             rep.type = reply.first;
-            rep.req_id = hdr.req_id;
+            rep.req_id = got.hdr.req_id;
             rep.len = reply.second.size();
             (void)!write(c, &rep, sizeof(rep));
             (void)!write(c, reply.second.data(), reply.second.size());
