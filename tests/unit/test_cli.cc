@@ -8,8 +8,11 @@
 #include <yajl/yajl_tree.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "cli_runner.h"
 #include "spec_vectors.h"
@@ -315,11 +318,19 @@ TEST_F(Cli, OutputToAnythingButARegularFileIsWrittenInPlace)
     ASSERT_EQ(lstat(fifo.c_str(), &st), 0);
     EXPECT_TRUE(S_ISFIFO(st.st_mode));
     EXPECT_EQ(ReadFile(tmp / "from-fifo"), s);
-    /* A device: no PATH.XXXXXX next to it, and it is still the device. */
-    r = RunCli({"convert", tmp / "in.xsm", "/dev/null"});
+    /* A device: no PATH.XXXXXX next to it, and it is still the device.
+     * Root makes its own node of the null device in the test's directory:
+     * a CLI that replaced the device with a file would otherwise replace
+     * the machine's /dev/null, under every other process. */
+    std::string dev = "/dev/null";
+    if (geteuid() == 0 && mknod((tmp / "null").c_str(), S_IFCHR | 0666, makedev(1, 3)) == 0)
+        dev = tmp / "null";
+    r = RunCli({"convert", tmp / "in.xsm", dev});
     EXPECT_EQ(r.status, 0) << r.err;
-    ASSERT_EQ(stat("/dev/null", &st), 0);
+    ASSERT_EQ(lstat(dev.c_str(), &st), 0);
     EXPECT_TRUE(S_ISCHR(st.st_mode));
+    for (const auto &entry : std::filesystem::directory_iterator(tmp / "."))
+        EXPECT_NE(entry.path().filename().string().rfind("null.", 0), 0u) << entry.path();
 }
 
 TEST_F(Cli, VerifyAndIdentityConvertAgreeOnVersion1Features)
