@@ -11,6 +11,7 @@
 #include "engine/domain_saver.h"
 #include "engine/domain_state.h"
 #include "stream/format.h"
+#include "xen/domid.h"
 
 namespace {
 
@@ -21,7 +22,7 @@ int Result(xsm_ctx *ctx, bool ok, const xsm::XsError &e)
 
 bool ValidDomid(uint32_t d)
 {
-    return d < xsm::kDomidFirstReserved;
+    return xsm::IsDomid(d);
 }
 
 std::string Join(const std::vector<std::string> &v)
@@ -150,6 +151,8 @@ XSM_EXPORT int xsm_domain_restore_buffer(xsm_ctx *ctx, uint32_t domid, uint32_t 
 XSM_EXPORT int xsm_domain_resume(xsm_ctx *ctx, uint32_t domid)
 {
     return xsm::CApiGuard(ctx, [&] {
+        if (xsm::Status guest = xsm::CheckGuestDomid(domid, "xsm_domain_resume"); !guest.ok())
+            return xsm::CApiFail(ctx, EINVAL, guest.message());
         xsm::XsError e;
         bool ok = xsm::DomainSaver(ctx->xs, ctx->policy).Resume(domid, &e);
         if (ok)

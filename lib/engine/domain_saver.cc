@@ -10,6 +10,7 @@
 #include "engine/temp_file.h"
 #include "engine/xs_syntax.h"
 #include "stream/format.h"
+#include "xen/domid.h"
 
 namespace xsm {
 
@@ -17,9 +18,8 @@ bool DomainSaver::Save(unsigned int domid, ByteSink &out, XsError *e)
 {
     std::string reply;
     const std::string id = std::to_string(domid);
-    /* dom0's ring is the toolstack's own; reserved ids are no domains. */
-    if (domid == 0 || domid >= kDomidFirstReserved) {
-        *e = XsError{EINVAL, "domain " + id + " cannot be saved (dom0 or a reserved id)", true};
+    if (Status guest = CheckGuestDomid(domid, "save"); !guest.ok()) {
+        *e = XsError{EINVAL, guest.message(), true};
         return false;
     }
     if (!xs_.Control({"quiesce", id, "owned"}, &reply, e)) {
@@ -44,6 +44,12 @@ bool DomainSaver::Save(unsigned int domid, ByteSink &out, XsError *e)
 
 bool DomainSaver::Resume(unsigned int domid, XsError *e)
 {
+    /* Unquiescing dom0 would be harmless, but it was never saved: a
+     * caller naming it has the wrong domain. */
+    if (Status guest = CheckGuestDomid(domid, "resume"); !guest.ok()) {
+        *e = XsError{EINVAL, guest.message(), true};
+        return false;
+    }
     std::string reply;
     return xs_.Control({"unquiesce", std::to_string(domid)}, &reply, e);
 }

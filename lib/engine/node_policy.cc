@@ -7,6 +7,7 @@
 #include "engine/device_backends.h"
 #include "engine/xs_syntax.h"
 #include "stream/format.h"
+#include "xen/domid.h"
 
 namespace xsm {
 
@@ -143,8 +144,10 @@ NodePolicy::Area NodePolicy::Classify(const std::vector<std::string_view> &comps
         a.domid_component = t.domid_at;
         /* /local/domain/X/...: X owns the area; X must be a domid. */
         if (comps.size() >= 3 && comps[0] == "local" && comps[1] == "domain") {
-            if (!ParseDomidComponent(comps[2], &a.owner))
+            unsigned int owner;
+            if (!ParseDomid(comps[2], &owner))
                 continue;
+            a.owner = static_cast<int>(owner);
         }
         return a;
     }

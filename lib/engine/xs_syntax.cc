@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "stream/format.h"
+#include "xen/home_path.h"
 
 namespace xsm {
 
@@ -84,7 +85,7 @@ bool CheckWatchPath(std::string_view path, unsigned int domid, size_t path_max,
     }
     if (!path.empty() && path[0] == '/')
         return CheckNodePath(path, path_max, why);
-    std::string abs = "/local/domain/" + std::to_string(domid) + "/" + std::string(path);
+    std::string abs = HomePath(domid) + "/" + std::string(path);
     if (path.empty() || !CheckNodePath(abs, path_max, why)) {
         *why = "watch path " + Quoted(path) + " is not a valid relative path";
         return false;

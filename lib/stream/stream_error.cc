@@ -17,7 +17,7 @@ std::string StreamError::ToString() const
     } else {
         std::string_view name = RecordTypeName(type);
         s += "record #" + std::to_string(record_index) + " (" + std::string(name);
-        if (name == "UNKNOWN") {
+        if (!IsKnownRecordType(type)) {
             char code[16];
             std::snprintf(code, sizeof(code), " 0x%08x", type);
             s += code;

@@ -42,13 +42,8 @@ bool ParseLayout(const char *s, Layout *out);
 /* Prints err on stderr; kIo for a read error, else kInvalid. */
 int Report(const char *cmd, const StreamError &err);
 void PrintWarning(const char *cmd, const StreamError &w);
-/* A domid argument: plain decimal ("0", "12"; not "012", "0x1", " 1",
- * "+1"), below DOMID_FIRST_RESERVED. */
-bool ParseDomid(const char *s, unsigned int *out);
 /* A decimal number up to max, with no sign, spaces, base prefix or leading zero. */
 bool ParseDecimal(const char *s, unsigned long long max, unsigned long long *out);
-/* A timeout in seconds (may be fractional, > 0) as milliseconds. */
-bool ParseSeconds(const char *s, int *ms);
 
 /* Std fds opened onto /dev/null if closed; SIGPIPE ignored.  First thing in main. */
 void PrepareProcess();

@@ -15,6 +15,8 @@
 #include "engine/domain_saver.h"
 #include "input_file.h"
 #include "output_file.h"
+#include "xen/domid.h"
+#include "xen/timeout.h"
 
 namespace xsm {
 
@@ -24,6 +26,12 @@ namespace {
 int EngineFailure(const char *cmd, const XsError &e)
 {
     return Fail(cmd, e.refused ? kInvalid : e.io ? kIo : kXenstored, e.why);
+}
+
+/* --domid: a guest's (not dom0's, whose ring is the toolstack's own). */
+bool ParseGuestDomid(const char *s, unsigned int *out)
+{
+    return ParseDomid(s, out) && CheckGuestDomid(*out, "--domid").ok();
 }
 
 bool MakePolicy(const char *cmd, const std::vector<std::string> &templates, NodePolicy *policy)
@@ -52,14 +60,13 @@ int Save(int argc, char **argv)
     int timeout_ms = DefaultXenstoredTimeoutMs();
     int c;
     while ((c = getopt_long(argc, argv, "+o:", opts, nullptr)) != -1) {
-        /* Saving dom0 would quiesce the toolstack's own ring. */
-        if (c == 'd' && ParseDomid(optarg, &domid) && domid != 0)
+        if (c == 'd' && ParseGuestDomid(optarg, &domid))
             have_domid = true;
         else if (c == 'o')
             out_path = optarg;
         else if (c == 'n')
             templates.push_back(optarg);
-        else if (c == 'T' && ParseSeconds(optarg, &timeout_ms))
+        else if (c == 'T' && ParseTimeoutSeconds(optarg, &timeout_ms))
             continue;
         else
             return Usage("save: bad option (--domid is decimal, not 0 or reserved)");
@@ -118,7 +125,7 @@ int Restore(int argc, char **argv)
     unsigned int d;
     int c;
     while ((c = getopt_long(argc, argv, "+", opts, nullptr)) != -1) {
-        if (c == 'd' && ParseDomid(optarg, &t.domid) && t.domid != 0)
+        if (c == 'd' && ParseGuestDomid(optarg, &t.domid))
             have_domid = true;
         else if (c == 'f' && ParseDomid(optarg, &t.from_domid))
             have_from = true;
@@ -139,7 +146,7 @@ int Restore(int argc, char **argv)
             trusted.insert(d);
         else if (c == 'n')
             templates.push_back(optarg);
-        else if (c == 'T' && ParseSeconds(optarg, &timeout_ms))
+        else if (c == 'T' && ParseTimeoutSeconds(optarg, &timeout_ms))
             continue;
         else if (c == 'S')
             trusted_stream = true;
@@ -178,9 +185,9 @@ int Resume(int argc, char **argv)
     int timeout_ms = DefaultXenstoredTimeoutMs();
     int c;
     while ((c = getopt_long(argc, argv, "+", opts, nullptr)) != -1) {
-        if (c == 'd' && ParseDomid(optarg, &domid) && domid != 0)
+        if (c == 'd' && ParseGuestDomid(optarg, &domid))
             have_domid = true;
-        else if (c == 'T' && ParseSeconds(optarg, &timeout_ms))
+        else if (c == 'T' && ParseTimeoutSeconds(optarg, &timeout_ms))
             continue;
         else
             return Usage("resume: bad option");
