@@ -9,15 +9,6 @@
 
 namespace xsm {
 
-int CApiFail(xsm_ctx *ctx, int err, const std::string &why)
-{
-    ctx->last_error = why;
-    if (ctx->logger)
-        xtl_log(ctx->logger, XTL_ERROR, err, "xsmigrate", "%s", why.c_str());
-    errno = err;
-    return -1;
-}
-
 void CApiLog(const xsm_ctx *ctx, xentoollog_level level, const std::string &what)
 {
     if (ctx->logger)

@@ -17,12 +17,16 @@ namespace {
 
 int Result(xsm_ctx *ctx, bool ok, const xsm::XsError &e)
 {
-    return ok ? xsm::CApiOk(ctx) : xsm::CApiFail(ctx, e.err ? e.err : EIO, e.why);
+    return ok ? xsm::CApiOk(ctx) : xsm::CApiFail(ctx, e.ToStatus());
 }
 
-bool ValidDomid(uint32_t d)
+/* A restore's target: a guest; its domid in the stream: any domain. */
+xsm::Status CheckRestoreDomids(uint32_t domid, uint32_t from_domid, const char *what)
 {
-    return xsm::IsDomid(d);
+    if (!xsm::IsDomid(from_domid))
+        return xsm::Status::BadArgument(std::string(what) + ": from_domid " +
+                                        std::to_string(from_domid) + " is a reserved id");
+    return xsm::CheckGuestDomid(domid, what);
 }
 
 std::string Join(const std::vector<std::string> &v)
@@ -50,8 +54,8 @@ const NeededCommand kNeeded[] = {
 XSM_EXPORT int xsm_domain_save(xsm_ctx *ctx, uint32_t domid, int fd)
 {
     return xsm::CApiGuard(ctx, [&] {
-        if (!ValidDomid(domid))
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_save: bad domid");
+        if (xsm::Status guest = xsm::CheckGuestDomid(domid, "xsm_domain_save"); !guest.ok())
+            return xsm::CApiFail(ctx, guest);
         xsm::FdSink sink(fd);
         xsm::XsError e;
         xsm::DomainSaver saver(ctx->xs, ctx->policy);
@@ -72,17 +76,18 @@ XSM_EXPORT int xsm_xenstored_check(xsm_ctx *ctx)
         for (const auto &n : kNeeded) {
             auto c = cmds.find(n.name);
             if (c == cmds.end())
-                return xsm::CApiFail(ctx, ENOSYS, ctx->xs.Lacks(n.name));
+                return xsm::CApiFail(ctx, xsm::Status::XenstoredLacks(ENOSYS, ctx->xs.Lacks(n.name)));
             if (n.parameter && c->second.find(n.parameter) == std::string::npos)
-                return xsm::CApiFail(ctx, ENOSYS,
-                                     std::string("xenstored's \"") + n.name + "\" has no \"" +
-                                             n.parameter + "\" argument: it is C xenstored "
-                                             "with an older version of the domain-state "
-                                             "commands");
+                return xsm::CApiFail(ctx, xsm::Status::XenstoredLacks(
+                                                  ENOSYS, std::string("xenstored's \"") + n.name +
+                                                                  "\" has no \"" + n.parameter +
+                                                                  "\" argument: it is C xenstored "
+                                                                  "with an older version of the "
+                                                                  "domain-state commands"));
         }
         /* It opens the state file by its name in dom0's file system. */
         if (ctx->xs.through_device())
-            return xsm::CApiFail(ctx, ENOSYS, ctx->xs.Lacks("save-domain"));
+            return xsm::CApiFail(ctx, xsm::Status::XenstoredLacks(ENOSYS, ctx->xs.Lacks("save-domain")));
         xsm::CApiLog(ctx, XTL_DEBUG, "xenstored has the domain-state commands");
         return xsm::CApiOk(ctx);
     });
@@ -91,10 +96,10 @@ XSM_EXPORT int xsm_xenstored_check(xsm_ctx *ctx)
 XSM_EXPORT int xsm_domain_save_buffer(xsm_ctx *ctx, uint32_t domid, void **buf, size_t *len)
 {
     return xsm::CApiGuard(ctx, [&] {
-        if (!ValidDomid(domid))
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_save_buffer: bad domid");
+        if (xsm::Status guest = xsm::CheckGuestDomid(domid, "xsm_domain_save_buffer"); !guest.ok())
+            return xsm::CApiFail(ctx, guest);
         if (!buf || !len)
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_save_buffer: no buffer");
+            return xsm::CApiFail(ctx, xsm::Status::BadArgument("xsm_domain_save_buffer: no buffer"));
         xsm::StringSink sink;
         xsm::XsError e;
         xsm::DomainSaver saver(ctx->xs, ctx->policy);
@@ -110,7 +115,7 @@ XSM_EXPORT int xsm_domain_save_buffer(xsm_ctx *ctx, uint32_t domid, void **buf, 
         if (!out) {
             xsm::XsError ignored;
             saver.Resume(domid, &ignored);
-            return xsm::CApiFail(ctx, ENOMEM, "out of memory for the saved state");
+            return xsm::CApiFail(ctx, xsm::Status::NoMemory("out of memory for the saved state"));
         }
         std::memcpy(out, s.data(), s.size());
         *buf = out;
@@ -126,10 +131,12 @@ XSM_EXPORT int xsm_domain_restore_buffer(xsm_ctx *ctx, uint32_t domid, uint32_t 
                                          const void *buf, size_t len, unsigned int flags)
 {
     return xsm::CApiGuard(ctx, [&] {
-        if (!ValidDomid(domid) || !ValidDomid(from_domid) || domid == 0)
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_restore_buffer: bad domid");
+        if (xsm::Status ids = CheckRestoreDomids(domid, from_domid, "xsm_domain_restore_buffer");
+            !ids.ok())
+            return xsm::CApiFail(ctx, ids);
         if ((!buf && len) || (flags & ~XSM_RESTORE_KEEP_QUIESCED))
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_restore_buffer: bad arguments");
+            return xsm::CApiFail(ctx, xsm::Status::BadArgument(
+                                              "xsm_domain_restore_buffer: bad arguments"));
         xsm::RestoreTarget t{domid, from_domid, store_port, store_gfn};
         t.keep_quiesced = flags & XSM_RESTORE_KEEP_QUIESCED;
         xsm::Bytes stream(static_cast<const char *>(buf), len);
@@ -152,7 +159,7 @@ XSM_EXPORT int xsm_domain_resume(xsm_ctx *ctx, uint32_t domid)
 {
     return xsm::CApiGuard(ctx, [&] {
         if (xsm::Status guest = xsm::CheckGuestDomid(domid, "xsm_domain_resume"); !guest.ok())
-            return xsm::CApiFail(ctx, EINVAL, guest.message());
+            return xsm::CApiFail(ctx, guest);
         xsm::XsError e;
         bool ok = xsm::DomainSaver(ctx->xs, ctx->policy).Resume(domid, &e);
         if (ok)
@@ -165,8 +172,8 @@ XSM_EXPORT int xsm_domain_restore(xsm_ctx *ctx, uint32_t domid, uint32_t from_do
                                   uint32_t store_port, uint64_t store_gfn, int fd)
 {
     return xsm::CApiGuard(ctx, [&] {
-        if (!ValidDomid(domid) || !ValidDomid(from_domid) || domid == 0)
-            return xsm::CApiFail(ctx, EINVAL, "xsm_domain_restore: bad domid");
+        if (xsm::Status ids = CheckRestoreDomids(domid, from_domid, "xsm_domain_restore"); !ids.ok())
+            return xsm::CApiFail(ctx, ids);
         xsm::RestoreTarget t{domid, from_domid, store_port, store_gfn};
         xsm::FdSource src(fd);
         xsm::XsError e;
@@ -181,12 +188,12 @@ XSM_EXPORT int xsm_set_node_templates(xsm_ctx *ctx, const char *const *templates
 {
     return xsm::CApiGuard(ctx, [&] {
         if (!templates || n == 0)
-            return xsm::CApiFail(ctx, EINVAL, "xsm_set_node_templates: no templates");
+            return xsm::CApiFail(ctx, xsm::Status::BadArgument("xsm_set_node_templates: no templates"));
         std::vector<std::string> t(templates, templates + n);
         xsm::NodePolicy p;
         std::string why;
         if (!p.Parse(t, &why))
-            return xsm::CApiFail(ctx, EINVAL, why);
+            return xsm::CApiFail(ctx, xsm::Status::BadArgument(why));
         ctx->policy = std::move(p);
         return xsm::CApiOk(ctx);
     });
@@ -195,8 +202,10 @@ XSM_EXPORT int xsm_set_node_templates(xsm_ctx *ctx, const char *const *templates
 XSM_EXPORT int xsm_trust_domid(xsm_ctx *ctx, uint32_t domid)
 {
     return xsm::CApiGuard(ctx, [&] {
-        if (!ValidDomid(domid))
-            return xsm::CApiFail(ctx, EINVAL, "xsm_trust_domid: bad domid");
+        if (!xsm::IsDomid(domid))
+            return xsm::CApiFail(ctx, xsm::Status::BadArgument(
+                                              "xsm_trust_domid: domain " + std::to_string(domid) +
+                                              " is a reserved id"));
         ctx->trusted.insert(domid);
         return xsm::CApiOk(ctx);
     });

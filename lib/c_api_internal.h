@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * What the extern "C" shim files share: the context behind xsm_ctx and
- * the one way errors leave the library (errno + logged reason).
+ * the one way errors leave the library: a Status, as errno (by the one
+ * table in c_api_status.cc) and a logged reason.
  */
 #ifndef XSM_C_API_INTERNAL_H
 #define XSM_C_API_INTERNAL_H
@@ -11,6 +12,7 @@
 #include <set>
 #include <string>
 
+#include "common/status.h"
 #include "engine/node_policy.h"
 #include "xenstored/xenstored_client.h"
 #include "xsmigrate.h"
@@ -30,8 +32,14 @@ struct xsm_ctx {
 
 namespace xsm {
 
-/* Records the reason, logs it, sets errno, returns -1. */
-int CApiFail(xsm_ctx *ctx, int err, const std::string &why);
+/* The errno a failure is, as xsmigrate.h documents (c_api_status.cc). */
+int ErrnoOf(const Status &s);
+
+/* Records the message, logs it (with the failure's own errno), sets
+ * errno to ErrnoOf(s), returns -1. */
+int CApiFail(xsm_ctx *ctx, const Status &s);
+/* 0 for ok, else CApiFail(). */
+int CApiResult(xsm_ctx *ctx, const Status &s);
 
 /* Logs what a call did at level (XTL_DEBUG, XTL_INFO) to ctx's logger. */
 void CApiLog(const xsm_ctx *ctx, xentoollog_level level, const std::string &what);
@@ -54,9 +62,9 @@ int CApiGuard(xsm_ctx *ctx, Fn &&fn)
     try {
         return fn();
     } catch (const std::bad_alloc &) {
-        return CApiFail(ctx, ENOMEM, "out of memory");
+        return CApiFail(ctx, Status::NoMemory("out of memory"));
     } catch (...) {
-        return CApiFail(ctx, EIO, "internal error");
+        return CApiFail(ctx, Status::Internal("internal error"));
     }
 }
 

@@ -34,16 +34,11 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     ro.embedded = embedded;
     ro.max_record_len = static_cast<uint32_t>(std::min<uint64_t>(limits.StreamMax(), ro.max_record_len));
     DomainState state;
-    std::string why;
-    bool io_error = false;
-    if (!ReadDomainState(src, ro, &state, &why, &checker, &io_error)) {
-        if (io_error) {
-            /* The caller's stream, not its content: an I/O error. */
-            *e = XsError{EIO, "cannot read the stream: " + why};
-            e->io = true;
-        } else {
-            *e = XsError{checker.beyond_domain() ? EPERM : EINVAL, "refused: " + why, true};
-        }
+    Status read = ReadDomainState(src, ro, &state, &checker);
+    if (!read.ok()) {
+        /* The caller's stream, not its content: an I/O error. */
+        *e = XsError::From(read.Is(StatusCode::kIo) ? std::move(read).Prefixed("cannot read the stream")
+                                                    : std::move(read).Prefixed("refused"));
         return false;
     }
     auto lookup = [this](const std::string &path,
@@ -81,6 +76,7 @@ bool DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget
     eo.ctx.endian = kHostEndian;
     eo.ctx.version = 1;
     eo.ctx.layout = Layout::Xen;
+    std::string why;
     errno = 0; /* a failed write(2) sets it; an encoding error does not */
     if (!WriteDomainState(state, sink, eo, &why)) {
         *e = XsError{errno ? errno : EIO, "cannot write the state for xenstored: " + why};

@@ -19,7 +19,7 @@ bool DomainSaver::Save(unsigned int domid, ByteSink &out, XsError *e)
     std::string reply;
     const std::string id = std::to_string(domid);
     if (Status guest = CheckGuestDomid(domid, "save"); !guest.ok()) {
-        *e = XsError{EINVAL, guest.message(), true};
+        *e = XsError::From(guest);
         return false;
     }
     if (!xs_.Control({"quiesce", id, "owned"}, &reply, e)) {
@@ -47,7 +47,7 @@ bool DomainSaver::Resume(unsigned int domid, XsError *e)
     /* Unquiescing dom0 would be harmless, but it was never saved: a
      * caller naming it has the wrong domain. */
     if (Status guest = CheckGuestDomid(domid, "resume"); !guest.ok()) {
-        *e = XsError{EINVAL, guest.message(), true};
+        *e = XsError::From(guest);
         return false;
     }
     std::string reply;
@@ -112,8 +112,9 @@ bool DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out, XsError *e)
     MemorySource src(saved);
     ConnectionState conn;
     StateCounts counts;
-    std::string why;
-    bool ok = ScanDomainState(src, ReaderOptions{}, &conn, &counts, &why);
+    Status scanned = ScanDomainState(src, ReaderOptions{}, &conn, &counts);
+    std::string why = scanned.message();
+    bool ok = scanned.ok();
     if (ok && conn.domid != domid) {
         ok = false;
         why = "it is domain " + std::to_string(conn.domid) + "'s";

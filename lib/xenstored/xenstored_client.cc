@@ -12,6 +12,38 @@
 
 namespace xsm {
 
+XsError XsError::From(const Status &s)
+{
+    XsError e;
+    e.why = s.message();
+    switch (s.code()) {
+    case StatusCode::kOk: break;
+    case StatusCode::kBadStream: e.err = EINVAL, e.refused = true; break;
+    case StatusCode::kBeyondDomain: e.err = EPERM, e.refused = true; break;
+    case StatusCode::kBadArgument: e.err = EINVAL, e.refused = true; break;
+    case StatusCode::kTooBig: e.err = E2BIG; break;
+    case StatusCode::kIo: e.err = s.sys_errno() ? s.sys_errno() : EIO, e.io = true; break;
+    case StatusCode::kXenstoredLost: e.err = s.sys_errno(), e.lost = true; break;
+    default: e.err = s.sys_errno() ? s.sys_errno() : EIO; break;
+    }
+    return e;
+}
+
+Status XsError::ToStatus() const
+{
+    if (io)
+        return Status::Io(err, why);
+    if (lost)
+        return Status::XenstoredLost(err, why);
+    if (refused)
+        return err == EPERM ? Status::BeyondDomain(why) : Status::BadStream(why);
+    if (err == E2BIG)
+        return Status::TooBig(why);
+    if (err == ENOSYS || err == ENOTSOCK)
+        return Status::XenstoredLacks(err, why);
+    return Status::XenstoredRefused(err, why);
+}
+
 namespace {
 
 std::string Joined(const std::vector<std::string> &args, size_t from)

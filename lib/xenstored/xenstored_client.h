@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/status.h"
 #include "xen/timeout.h"
 #include "xenstored/wire_connection.h"
 
@@ -32,6 +33,14 @@ struct XsError {
     bool lost = false;
     /* Reading or writing the caller's stream failed, not xenstored. */
     bool io = false;
+
+    /*
+     * The bridge to the one status type (common/status.h) while this
+     * room and the engine still speak XsError: ToStatus() classifies by the
+     * flags and the errno, each of which only one kind sets.
+     */
+    static XsError From(const Status &s);
+    Status ToStatus() const;
 };
 
 class XenstoredClient {

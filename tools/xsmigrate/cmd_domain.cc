@@ -22,10 +22,10 @@ namespace xsm {
 
 namespace {
 
-/* Exit 5 only for xenstored itself; our refusals are 1, the caller's files 3. */
+/* The engine classified it; the exit status is the table's. */
 int EngineFailure(const char *cmd, const XsError &e)
 {
-    return Fail(cmd, e.refused ? kInvalid : e.io ? kIo : kXenstored, e.why);
+    return Fail(cmd, e.ToStatus());
 }
 
 /* --domid: a guest's (not dom0's, whose ring is the toolstack's own). */

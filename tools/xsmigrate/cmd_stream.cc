@@ -40,14 +40,13 @@ int Dump(int argc, char **argv)
     if (!in.Open(argv[optind], &why))
         return Fail(kCmd, kIo, why);
     StreamParser parser(in.source(), ro);
-    parser.OnWarning([](const StreamError &w) { PrintWarning(kCmd, w); });
+    parser.OnWarning([](const std::string &w) { PrintWarning(kCmd, w); });
     auto printer = json ? MakeJsonPrinter(stdout) : MakeTextPrinter(stdout);
-    StreamError err;
-    StreamParser::Status s = StreamParser::Status::kError;
-    if (parser.Start(&err)) {
+    Status st = parser.Start();
+    if (st.ok()) {
         printer->Begin(parser.context());
         ParsedRecord rec;
-        while ((s = parser.Next(&rec, &err)) == StreamParser::Status::kRecord)
+        while (parser.Next(&rec, &st))
             printer->Print(rec);
         printer->End();
     }
@@ -55,7 +54,7 @@ int Dump(int argc, char **argv)
     if (std::fflush(stdout) != 0 || std::ferror(stdout))
         return Fail(kCmd, kIo, std::string("standard output: cannot write: ") +
                                        (errno ? std::strerror(errno) : "write error"));
-    return s == StreamParser::Status::kDone ? kOk : Report(kCmd, err);
+    return st.ok() ? kOk : Fail(kCmd, st);
 }
 
 /* Warnings printed by verify; the rest are only counted (bounded memory). */
@@ -80,15 +79,15 @@ int Verify(int argc, char **argv)
     if (!in.Open(argv[optind], &why))
         return Fail(kCmd, kIo, why);
     /* An invalid stream gets exactly one line: warnings only count for a valid one. */
-    std::vector<StreamError> warnings;
+    std::vector<std::string> warnings;
     StreamSummary sum;
-    StreamError err;
-    if (!VerifyStream(in.source(), ro, &sum, &err, [&](const StreamError &w) {
-            if (warnings.size() < kVerifyWarningsShown)
-                warnings.push_back(w);
-        }))
-        return Report(kCmd, err);
-    for (const StreamError &w : warnings)
+    Status st = VerifyStream(in.source(), ro, &sum, [&](const std::string &w) {
+        if (warnings.size() < kVerifyWarningsShown)
+            warnings.push_back(w);
+    });
+    if (!st.ok())
+        return Fail(kCmd, st);
+    for (const std::string &w : warnings)
         PrintWarning(kCmd, w);
     if (sum.warnings > warnings.size())
         Fail(kCmd, kOk, "warning: " + std::to_string(sum.warnings - warnings.size()) +
@@ -131,17 +130,10 @@ int Convert(int argc, char **argv)
     if (!in.Open(argv[optind], &why) || !out.Open(argv[optind + 1], &why))
         return Fail(kCmd, kIo, why);
     FdSink sink(out.fd());
-    StreamError err;
-    switch (ConvertStream(in.source(), sink, co, &err, &why)) {
-    case ConvertStatus::kOk:
-        break;
-    case ConvertStatus::kBadInput:
-        return Report(kCmd, err);
-    case ConvertStatus::kCannotConvert:
-        return Fail(kCmd, kCannotConvert, why);
-    case ConvertStatus::kWriteError:
-        return Fail(kCmd, kIo, argv[optind + 1] + std::string(": cannot write: ") + why);
-    }
+    co.sink_name = argv[optind + 1];
+    Status st = ConvertStream(in.source(), sink, co);
+    if (!st.ok())
+        return Fail(kCmd, st);
     if (!out.Commit(&why))
         return Fail(kCmd, kIo, why);
     return kOk;

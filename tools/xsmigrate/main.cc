@@ -54,14 +54,14 @@ int Fail(const char *cmd, int status, const std::string &msg)
     return status;
 }
 
-int Report(const char *cmd, const StreamError &err)
+int Fail(const char *cmd, const Status &s)
 {
-    return Fail(cmd, err.io_error ? kIo : kInvalid, err.ToString());
+    return Fail(cmd, ExitStatusOf(s.code()), s.message());
 }
 
-void PrintWarning(const char *cmd, const StreamError &w)
+void PrintWarning(const char *cmd, const std::string &what)
 {
-    std::fprintf(stderr, "xsmigrate %s: warning: %s\n", cmd, w.ToString().c_str());
+    std::fprintf(stderr, "xsmigrate %s: warning: %s\n", cmd, what.c_str());
 }
 
 } // namespace xsm
