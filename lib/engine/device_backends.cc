@@ -75,7 +75,7 @@ bool BackendTypeFits(std::string_view t, std::string_view bt)
 std::string_view BackendArea(std::string_view value, const std::string &t, const std::string &v,
                              const std::string &id)
 {
-    constexpr std::string_view kPrefix = "/local/domain/", kBackend = "/backend/";
+    constexpr std::string_view kPrefix = kHomesPrefix, kBackend = "/backend/";
     std::string_view rest = value;
     if (rest.compare(0, kPrefix.size(), kPrefix) != 0)
         return {};

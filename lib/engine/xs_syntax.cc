@@ -20,10 +20,9 @@ bool ValidChar(char c)
 /* Length of "/local/domain/<id>/" at the start of path, as sscanf("%5u/%n") finds it. */
 size_t LocalPrefix(std::string_view path)
 {
-    constexpr std::string_view kLocal = "/local/domain/";
-    if (path.substr(0, kLocal.size()) != kLocal)
+    if (path.substr(0, kHomesPrefix.size()) != kHomesPrefix)
         return 0;
-    size_t i = kLocal.size(), digits = 0;
+    size_t i = kHomesPrefix.size(), digits = 0;
     while (i < path.size() && digits < 5 && path[i] >= '0' && path[i] <= '9')
         i++, digits++;
     if (digits == 0 || i >= path.size() || path[i] != '/')

@@ -30,6 +30,27 @@ constexpr bool IsDomid(unsigned long d) { return d < kDomidFirstReserved; }
  */
 bool ParseDomid(std::string_view s, unsigned int *out);
 
+/* A domid's decimal text, in the caller's room: no allocation, no printf
+ * (the engine writes one per node it restores). */
+struct DomidText {
+    explicit DomidText(unsigned int domid)
+    {
+        char *p = room_ + sizeof(room_);
+        do
+            *--p = static_cast<char>('0' + domid % 10);
+        while (domid /= 10);
+        begin_ = p;
+    }
+    std::string_view view() const
+    {
+        return {begin_, static_cast<size_t>(room_ + sizeof(room_) - begin_)};
+    }
+
+private:
+    char room_[10];
+    const char *begin_;
+};
+
 /*
  * Whether domid's state may be moved: a domain, and not dom0, whose ring
  * is the toolstack's own (quiescing it would stop the toolstack).

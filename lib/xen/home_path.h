@@ -4,15 +4,21 @@
 #define XSM_XEN_HOME_PATH_H
 
 #include <string>
+#include <string_view>
+
+#include "xen/domid.h"
 
 namespace xsm {
 
-inline constexpr char kDomainsRoot[] = "/local/domain";
+/* What every home starts with; a domid's text follows. */
+inline constexpr std::string_view kHomesPrefix = "/local/domain/";
 
 /* "/local/domain/N", no trailing slash. */
 inline std::string HomePath(unsigned int domid)
 {
-    return std::string(kDomainsRoot) + "/" + std::to_string(domid);
+    std::string home(kHomesPrefix);
+    home += DomidText(domid).view();
+    return home;
 }
 
 } // namespace xsm

@@ -106,3 +106,12 @@ TEST(RecordType, NamesComeFromTheEnum)
     EXPECT_FALSE(IsKnownRecordType(kLastKnownType + 1));
     EXPECT_FALSE(IsKnownRecordType(0xffffffffu));
 }
+
+TEST(Domid, TextWithoutAllocation)
+{
+    EXPECT_EQ(DomidText(0).view(), "0");
+    EXPECT_EQ(DomidText(7).view(), "7");
+    EXPECT_EQ(DomidText(32751).view(), "32751");
+    EXPECT_EQ(DomidText(4294967295u).view(), "4294967295");
+    EXPECT_EQ(std::string(kHomesPrefix) + "12", HomePath(12));
+}
