@@ -40,15 +40,7 @@ constexpr ErrnoRule kErrnoRules[] = {
     {StatusCode::kInternal, EIO, false},
 };
 
-constexpr bool RulesInCodeOrder()
-{
-    int i = 0;
-    for (const ErrnoRule &r : kErrnoRules)
-        if (static_cast<int>(r.code) != i++)
-            return false;
-    return i == kStatusCodeCount;
-}
-static_assert(RulesInCodeOrder(), "one errno rule per StatusCode, in its order");
+static_assert(OneRowPerCodeInOrder(kErrnoRules), "one errno rule per StatusCode, in its order");
 
 } // namespace
 

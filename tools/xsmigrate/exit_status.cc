@@ -38,15 +38,7 @@ constexpr ExitRule kExitRules[] = {
     {StatusCode::kInternal, kIo},
 };
 
-constexpr bool RulesInCodeOrder()
-{
-    int i = 0;
-    for (const ExitRule &r : kExitRules)
-        if (static_cast<int>(r.code) != i++)
-            return false;
-    return i == kStatusCodeCount;
-}
-static_assert(RulesInCodeOrder(), "one exit rule per StatusCode, in its order");
+static_assert(OneRowPerCodeInOrder(kExitRules), "one exit rule per StatusCode, in its order");
 
 } // namespace
 
