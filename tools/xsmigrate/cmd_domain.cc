@@ -79,11 +79,10 @@ int Save(int argc, char **argv)
 
     /* A stream for a closed stdout would be lost with the guest quiesced. */
     if (out_path == "-" && StdFdWasClosed(1))
-        return Fail(kCmd, kIo, "standard output: cannot write: it is closed");
+        return Fail(kCmd, Status::Io(EBADF, "standard output: cannot write: it is closed"));
     OutputFile out;
-    std::string why;
-    if (!out.Open(out_path, &why))
-        return Fail(kCmd, kIo, why);
+    if (Status opened = out.Open(out_path); !opened.ok())
+        return Fail(kCmd, opened);
     XenstoredClient xs;
     xs.set_timeout_ms(timeout_ms);
     FdSink sink(out.fd());
@@ -94,11 +93,12 @@ int Save(int argc, char **argv)
         Fail(kCmd, kOk, "warning: " + w);
     if (!saved)
         return EngineFailure(kCmd, e);
-    if (!out.Commit(&why)) {
+    if (Status committed = out.Commit(); !committed.ok()) {
         /* The state is out of xenstored but not on disk: let the guest go on here. */
         if (!saver.Resume(domid, &e))
-            why += "; and domain " + std::to_string(domid) + " could not be resumed: " + e.why;
-        return Fail(kCmd, kIo, why);
+            committed.Append("and domain " + std::to_string(domid) + " could not be resumed: " +
+                             e.why);
+        return Fail(kCmd, committed);
     }
     return kOk;
 }
@@ -162,9 +162,8 @@ int Restore(int argc, char **argv)
         return kUsage;
 
     InputFile in;
-    std::string why;
-    if (!in.Open(optind < argc ? argv[optind] : "-", &why))
-        return Fail(kCmd, kIo, why);
+    if (Status opened = in.Open(optind < argc ? argv[optind] : "-"); !opened.ok())
+        return Fail(kCmd, opened);
     XenstoredClient xs;
     xs.set_timeout_ms(timeout_ms);
     XsError e;

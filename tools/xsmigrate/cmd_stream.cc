@@ -36,9 +36,8 @@ int Dump(int argc, char **argv)
         return Usage("dump: one input expected");
 
     InputFile in;
-    std::string why;
-    if (!in.Open(argv[optind], &why))
-        return Fail(kCmd, kIo, why);
+    if (Status opened = in.Open(argv[optind]); !opened.ok())
+        return Fail(kCmd, opened);
     StreamParser parser(in.source(), ro);
     parser.OnWarning([](const std::string &w) { PrintWarning(kCmd, w); });
     auto printer = json ? MakeJsonPrinter(stdout) : MakeTextPrinter(stdout);
@@ -52,8 +51,8 @@ int Dump(int argc, char **argv)
     }
     /* What was printed must have been written, whatever the stream was. */
     if (std::fflush(stdout) != 0 || std::ferror(stdout))
-        return Fail(kCmd, kIo, std::string("standard output: cannot write: ") +
-                                       (errno ? std::strerror(errno) : "write error"));
+        return Fail(kCmd, Status::Io(errno, std::string("standard output: cannot write: ") +
+                                                    (errno ? std::strerror(errno) : "write error")));
     return st.ok() ? kOk : Fail(kCmd, st);
 }
 
@@ -75,9 +74,8 @@ int Verify(int argc, char **argv)
         return Usage("verify: one input expected");
 
     InputFile in;
-    std::string why;
-    if (!in.Open(argv[optind], &why))
-        return Fail(kCmd, kIo, why);
+    if (Status opened = in.Open(argv[optind]); !opened.ok())
+        return Fail(kCmd, opened);
     /* An invalid stream gets exactly one line: warnings only count for a valid one. */
     std::vector<std::string> warnings;
     StreamSummary sum;
@@ -126,16 +124,17 @@ int Convert(int argc, char **argv)
 
     InputFile in;
     OutputFile out;
-    std::string why;
-    if (!in.Open(argv[optind], &why) || !out.Open(argv[optind + 1], &why))
-        return Fail(kCmd, kIo, why);
+    if (Status opened = in.Open(argv[optind]); !opened.ok())
+        return Fail(kCmd, opened);
+    if (Status opened = out.Open(argv[optind + 1]); !opened.ok())
+        return Fail(kCmd, opened);
     FdSink sink(out.fd());
     co.sink_name = argv[optind + 1];
     Status st = ConvertStream(in.source(), sink, co);
     if (!st.ok())
         return Fail(kCmd, st);
-    if (!out.Commit(&why))
-        return Fail(kCmd, kIo, why);
+    if (Status committed = out.Commit(); !committed.ok())
+        return Fail(kCmd, committed);
     return kOk;
 }
 
