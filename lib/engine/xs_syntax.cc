@@ -102,7 +102,7 @@ bool CheckPerm(const Perm &p, std::string *why)
         *why = "permission flags " + std::to_string(p.flags) + " other than \"ignore\"";
         return false;
     }
-    if (p.domid >= kDomidFirstReserved) {
+    if (!IsDomid(p.domid)) {
         *why = "permission for domain " + std::to_string(p.domid) + ", a reserved domid";
         return false;
     }

@@ -39,7 +39,7 @@ bool MakePolicy(const char *cmd, const std::vector<std::string> &templates, Node
     std::string why;
     if (policy->Parse(templates.empty() ? NodePolicy::DefaultTemplates() : templates, &why))
         return true;
-    Fail(cmd, kUsage, why);
+    Fail(cmd, Status::BadArgument(why));
     return false;
 }
 
@@ -90,7 +90,7 @@ int Save(int argc, char **argv)
     DomainSaver saver(xs, policy);
     const bool saved = saver.Save(domid, sink, &e);
     for (const std::string &w : saver.warnings())
-        Fail(kCmd, kOk, "warning: " + w);
+        PrintWarning(kCmd, w);
     if (!saved)
         return EngineFailure(kCmd, e);
     if (Status committed = out.Commit(); !committed.ok()) {
