@@ -26,9 +26,9 @@ constexpr ErrnoRule kErrnoRules[] = {
     /* A node set one save-domain cannot carry; a struct larger than this
      * library knows with non-zero octets it does not (XSM_INIT). */
     {StatusCode::kTooBig, E2BIG, false},
-    /* "EIO: it could not be read", for every file, pipe or device; the
-     * call's own errno goes to the logger and the message. */
-    {StatusCode::kIo, EIO, false},
+    /* The failed call's errno (EBADF, EPIPE, ENOSPC, ...); the stream
+     * reader's is EIO ("EIO: it could not be read"), the cause in words. */
+    {StatusCode::kIo, EIO, true},
     {StatusCode::kCannotConvert, ENOTSUP, false},
     /* xenstored's own answer: EEXIST, EBUSY, EACCES, ENOSPC, ... */
     {StatusCode::kXenstoredRefused, EIO, true},

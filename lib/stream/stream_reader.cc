@@ -71,7 +71,7 @@ Status StreamReader::Fail(uint64_t offset, std::string reason) const
     if (!read_error_)
         return place.Corrupt(reason);
     reason += std::string(" (read error: ") + std::strerror(read_errno_) + ")";
-    return std::move(Status::Io(read_errno_, place.Describe(reason)).From(StatusOrigin::kStream));
+    return std::move(Status::Io(EIO, place.Describe(reason)).From(StatusOrigin::kStream));
 }
 
 Status StreamReader::ReadHeader()
@@ -83,7 +83,7 @@ Status StreamReader::ReadHeader()
         if (!read_error_)
             return header.Corrupt(reason);
         reason += std::string(" (read error: ") + std::strerror(read_errno_) + ")";
-        return std::move(Status::Io(read_errno_, header.Describe(reason)).From(StatusOrigin::kStream));
+        return std::move(Status::Io(EIO, header.Describe(reason)).From(StatusOrigin::kStream));
     }
     if (std::memcmp(at(), kIdent.data(), kIdent.size()) != 0)
         return header.Corrupt("bad ident (expected \"xenstore\")");
