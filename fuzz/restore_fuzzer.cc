@@ -239,12 +239,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ro.max_record_len = static_cast<uint32_t>(l.StreamMax());
     MemorySource src(stream);
     DomainState st;
-    bool ok = ReadDomainState(src, ro, &st, &why, &checker);
+    Status read = ReadDomainState(src, ro, &st, &checker);
+    bool ok = read.ok();
+    why = read.message();
 
     /* The same verdict when checked after reading (within the stream bound). */
     MemorySource again(stream);
     DomainState all;
-    if (stream.size() <= l.StreamMax() && ReadDomainState(again, ReaderOptions{}, &all, &why))
+    if (stream.size() <= l.StreamMax() && ReadDomainState(again, ReaderOptions{}, &all).ok())
         Check(ok == CheckDomainState(all, Policy(), l, o, &why));
     static const bool stats = std::getenv("RESTORE_FUZZER_STATS") != nullptr;
     if (stats)
@@ -273,6 +275,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     StateChecker checker9(Policy(), l, o9);
     MemorySource back(out.str());
     DomainState st9;
-    Check(ReadDomainState(back, ro, &st9, &why, &checker9));
+    Check(ReadDomainState(back, ro, &st9, &checker9).ok());
     return 0;
 }

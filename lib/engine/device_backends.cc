@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "stream/format.h"
+#include "xen/domid.h"
+#include "xen/home_path.h"
 
 namespace xsm {
 
@@ -73,14 +75,14 @@ bool BackendTypeFits(std::string_view t, std::string_view bt)
 std::string_view BackendArea(std::string_view value, const std::string &t, const std::string &v,
                              const std::string &id)
 {
-    constexpr std::string_view kPrefix = "/local/domain/", kBackend = "/backend/";
+    constexpr std::string_view kPrefix = kHomesPrefix, kBackend = "/backend/";
     std::string_view rest = value;
     if (rest.compare(0, kPrefix.size(), kPrefix) != 0)
         return {};
     rest.remove_prefix(kPrefix.size());
     size_t slash = rest.find('/');
-    int x;
-    if (slash == std::string_view::npos || !ParseDomidComponent(rest.substr(0, slash), &x))
+    unsigned int x;
+    if (slash == std::string_view::npos || !ParseDomid(rest.substr(0, slash), &x))
         return {};
     rest.remove_prefix(slash);
     if (rest.compare(0, kBackend.size(), kBackend) != 0)
@@ -98,28 +100,12 @@ std::string_view BackendArea(std::string_view value, const std::string &t, const
 
 } // namespace
 
-bool ParseDomidComponent(std::string_view s, int *out)
-{
-    if (s.empty() || s.size() > 5)
-        return false;
-    int v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9')
-            return false;
-        v = v * 10 + (c - '0');
-    }
-    if (s.size() > 1 && s[0] == '0')
-        return false;
-    *out = v;
-    return v < kDomidFirstReserved;
-}
-
 bool FindDeviceBackends(unsigned int domid, const NodePolicy::Lister &list,
                         const NodePolicy::Reader &read, std::vector<std::string> *dirs,
                         std::vector<std::string> *warnings, XsError *e)
 {
     const std::string v = std::to_string(domid);
-    const std::string devices = "/local/domain/" + v + "/device";
+    const std::string devices = HomePath(domid) + "/device";
     std::vector<std::string> types, ids, present;
     if (!ListOrNone(list, devices, &types, e))
         return false;

@@ -39,9 +39,6 @@ bool FindDeviceBackends(unsigned int domid, const NodePolicy::Lister &list,
                         const NodePolicy::Reader &read, std::vector<std::string> *dirs,
                         std::vector<std::string> *warnings, XsError *e);
 
-/* A domid as a path component: decimal, no leading zero, not reserved. */
-bool ParseDomidComponent(std::string_view s, int *out);
-
 } // namespace xsm
 
 #endif

@@ -66,16 +66,11 @@ Status DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarg
     ro.embedded = embedded;
     ro.max_record_len = static_cast<uint32_t>(std::min<uint64_t>(limits.StreamMax(), ro.max_record_len));
     DomainState state;
-    std::string why;
-    bool io_error = false;
     CountingSource counted(src, embedded);
-    if (!ReadDomainState(counted, ro, &state, &why, &checker, &io_error)) {
+    if (Status read = ReadDomainState(counted, ro, &state, &checker); !read.ok())
         /* The caller's stream, not its content: an I/O error. */
-        if (io_error)
-            return Status::Io(EIO, "cannot read the stream: " + why);
-        return checker.beyond_domain() ? Status::BeyondDomain("refused: " + why)
-                                       : Status::BadStream("refused: " + why);
-    }
+        return std::move(read).Prefixed(read.Is(StatusCode::kIo) ? "cannot read the stream"
+                                                                  : "refused");
     auto lookup = [this](const std::string &path, std::vector<DomainStore::Permission> *perms,
                          XsError *le) {
         bool exists = false;

@@ -7,6 +7,8 @@
 #include "engine/device_backends.h"
 #include "engine/xs_syntax.h"
 #include "stream/format.h"
+#include "xen/domid.h"
+#include "xen/home_path.h"
 
 namespace xsm {
 
@@ -89,15 +91,14 @@ bool NodePolicy::Parse(const std::vector<std::string> &templates, std::string *w
 
 size_t NodePolicy::HomePrefix(std::string_view path, unsigned int domid) const
 {
-    constexpr std::string_view kLocal = "/local/domain/";
-    /* A reserved domid is no area's owner (ParseDomidComponent). */
-    if (!home_first_ || domid >= kDomidFirstReserved || path.substr(0, kLocal.size()) != kLocal)
+    /* A reserved domid is no area's owner (ParseDomid). */
+    if (!home_first_ || !IsDomid(domid) || path.substr(0, kHomesPrefix.size()) != kHomesPrefix)
         return 0;
     const DomidText text(domid);
     const std::string_view id = text.view();
-    if (path.substr(kLocal.size(), id.size()) != id)
+    if (path.substr(kHomesPrefix.size(), id.size()) != id)
         return 0;
-    const size_t end = kLocal.size() + id.size();
+    const size_t end = kHomesPrefix.size() + id.size();
     return end == path.size() || path[end] == '/' ? end : 0;
 }
 
@@ -143,8 +144,10 @@ NodePolicy::Area NodePolicy::Classify(const std::vector<std::string_view> &comps
         a.domid_component = t.domid_at;
         /* /local/domain/X/...: X owns the area; X must be a domid. */
         if (comps.size() >= 3 && comps[0] == "local" && comps[1] == "domain") {
-            if (!ParseDomidComponent(comps[2], &a.owner))
+            unsigned int owner;
+            if (!ParseDomid(comps[2], &owner))
                 continue;
+            a.owner = static_cast<int>(owner);
         }
         return a;
     }
@@ -184,7 +187,7 @@ void NodePolicy::RemapInPlace(std::string *path, unsigned int from, unsigned int
         *path = Remap(*path, from, to);
         return;
     }
-    constexpr size_t kIdAt = std::string_view("/local/domain/").size();
+    constexpr size_t kIdAt = kHomesPrefix.size();
     const DomidText text(to);
     path->replace(kIdAt, end - kIdAt, text.view().data(), text.view().size());
 }

@@ -6,6 +6,7 @@
 
 #include "engine/path_table.h"
 #include "engine/xs_syntax.h"
+#include "xen/home_path.h"
 
 namespace xsm {
 
@@ -26,12 +27,11 @@ namespace {
 bool IsReset(const std::string &path, unsigned int domid)
 {
     /* Runs for every node restored: no allocation. */
-    constexpr std::string_view kLocal = "/local/domain/";
     const DomidText id(domid);
     std::string_view rel(path);
-    if (rel.substr(0, kLocal.size()) != kLocal)
+    if (rel.substr(0, kHomesPrefix.size()) != kHomesPrefix)
         return false;
-    rel.remove_prefix(kLocal.size());
+    rel.remove_prefix(kHomesPrefix.size());
     if (rel.substr(0, id.view().size()) != id.view() || rel.substr(id.view().size(), 1) != "/")
         return false;
     rel.remove_prefix(id.view().size() + 1);

@@ -8,6 +8,8 @@
 
 #include <xen/io/xs_wire.h>
 
+#include "xen/xenstored_path.h"
+
 namespace xsm {
 
 namespace {
@@ -38,8 +40,7 @@ void SplitNul(const std::string &s, size_t from, std::vector<std::string> *out)
 
 std::string XenstoredClient::DefaultPath()
 {
-    const char *env = std::getenv("XENSTORED_PATH");
-    return env ? env : "";
+    return XenstoredPathFromEnv().value_or("");
 }
 
 bool XenstoredClient::Talk(uint32_t type, const std::string &payload, const std::string &what,

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "xen/timeout.h"
 #include "xenstored/wire_connection.h"
 #include "xenstored/xs_error.h"
 

@@ -210,17 +210,5 @@ TEST(DeviceBackends, StoreErrorsOtherThanENOENTFail)
     EXPECT_EQ(e.err, EIO);
 }
 
-TEST(DeviceBackends, DomidComponents)
-{
-    int d = -1;
-    EXPECT_TRUE(ParseDomidComponent("0", &d));
-    EXPECT_EQ(d, 0);
-    EXPECT_TRUE(ParseDomidComponent("32751", &d));
-    EXPECT_FALSE(ParseDomidComponent("32752", &d));
-    EXPECT_FALSE(ParseDomidComponent("07", &d));
-    EXPECT_FALSE(ParseDomidComponent("", &d));
-    EXPECT_FALSE(ParseDomidComponent("1a", &d));
-    EXPECT_FALSE(ParseDomidComponent("123456", &d));
-}
 
 } // namespace
