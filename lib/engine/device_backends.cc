@@ -36,17 +36,14 @@ std::string Quote(const std::string &v)
 }
 
 /* Children of path; none if it does not exist. */
-bool ListOrNone(const NodePolicy::Lister &list, const std::string &path,
-                std::vector<std::string> *out, XsError *e)
+Status ListOrNone(const NodePolicy::Lister &list, const std::string &path,
+                  std::vector<std::string> *out)
 {
-    XsError le;
-    if (list(path, out, &le))
-        return true;
+    Status listed = list(path, out);
+    if (listed.ok())
+        return listed;
     out->clear();
-    if (le.err == ENOENT)
-        return true;
-    *e = le;
-    return false;
+    return IsMissingNode(listed) ? Status::Ok() : listed;
 }
 
 /*
@@ -100,28 +97,26 @@ std::string_view BackendArea(std::string_view value, const std::string &t, const
 
 } // namespace
 
-bool FindDeviceBackends(unsigned int domid, const NodePolicy::Lister &list,
-                        const NodePolicy::Reader &read, std::vector<std::string> *dirs,
-                        std::vector<std::string> *warnings, XsError *e)
+Status FindDeviceBackends(unsigned int domid, const NodePolicy::Lister &list,
+                          const NodePolicy::Reader &read, std::vector<std::string> *dirs,
+                          std::vector<std::string> *warnings)
 {
     const std::string v = std::to_string(domid);
     const std::string devices = HomePath(domid) + "/device";
     std::vector<std::string> types, ids, present;
-    if (!ListOrNone(list, devices, &types, e))
-        return false;
+    if (Status st = ListOrNone(list, devices, &types); !st.ok())
+        return st;
     for (const std::string &t : types) {
-        if (!ListOrNone(list, devices + "/" + t, &ids, e))
-            return false;
+        if (Status st = ListOrNone(list, devices + "/" + t, &ids); !st.ok())
+            return st;
         for (const std::string &id : ids) {
             const std::string frontend = devices + "/" + t + "/" + id;
             std::string value;
-            XsError re;
-            if (!read(frontend + "/backend", &value, &re)) {
-                if (re.err == ENOENT)
-                    continue; /* not a device (device/suspend/...), or not set up yet */
-                *e = re;
-                return false;
-            }
+            Status got = read(frontend + "/backend", &value);
+            if (IsMissingNode(got))
+                continue; /* not a device (device/suspend/...), or not set up yet */
+            if (!got.ok())
+                return got;
             const std::string area(BackendArea(value, t, v, id));
             if (area.empty()) {
                 warnings->push_back("domain " + v + "'s frontend " + frontend +
@@ -132,15 +127,15 @@ bool FindDeviceBackends(unsigned int domid, const NodePolicy::Lister &list,
                 continue;
             }
             /* The device's directory, if its backend has one now. */
-            if (!ListOrNone(list, area, &present, e))
-                return false;
+            if (Status st = ListOrNone(list, area, &present); !st.ok())
+                return st;
             if (std::find(present.begin(), present.end(), id) != present.end())
                 dirs->push_back(area + "/" + id);
         }
     }
     std::sort(dirs->begin(), dirs->end());
     dirs->erase(std::unique(dirs->begin(), dirs->end()), dirs->end());
-    return true;
+    return Status::Ok();
 }
 
 } // namespace xsm

@@ -71,30 +71,20 @@ Status DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarg
         /* The caller's stream, not its content: an I/O error. */
         return std::move(read).Prefixed(read.Is(StatusCode::kIo) ? "cannot read the stream"
                                                                   : "refused");
-    auto lookup = [this](const std::string &path, std::vector<DomainStore::Permission> *perms,
-                         XsError *le) {
+    auto lookup = [this](const std::string &path, std::vector<DomainStore::Permission> *perms) {
         bool exists = false;
-        const Status ps = store_.Permissions(path, perms, &exists);
-        *le = XsErrorOf(ps);
-        if (!ps.ok())
-            return false;
-        if (!exists)
+        Status st = store_.Permissions(path, perms, &exists);
+        if (st.ok() && !exists)
             perms->clear();
-        return true;
+        return st;
     };
-    XsError e;
-    if (!CheckAgainstHost(state, policy_, co, t.domid, lookup, &e)) {
-        if (e.refused)
-            e.why = "refused: " + e.why;
-        return StatusOf(e);
-    }
+    if (Status st = CheckAgainstHost(state, policy_, co, t.domid, lookup); !st.ok())
+        return st.Is(StatusCode::kBeyondDomain) ? std::move(st).Prefixed("refused") : st;
     if (t.from_domid != t.domid)
         RemapDomid(&state, policy_, t.from_domid, t.domid);
     /* Sizes as xenstored counts them: rewritten paths and values can grow. */
-    if (!CheckStoredSizes(state, limits.node_size, &e)) {
-        e.why = "refused: " + e.why;
-        return StatusOf(e);
-    }
+    if (Status st = CheckStoredSizes(state, limits.node_size); !st.ok())
+        return std::move(st).Prefixed("refused");
 
     /* xenstored reads its own format: host byte order, version 1, padded len. */
     auto encode = [&state](ByteSink &sink) {

@@ -46,20 +46,15 @@ Status DomainSaver::Save(unsigned int domid, ByteSink &out, QuiesceTicket *ticke
 Status DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out)
 {
     report_ = SaveReport();
-    NodePolicy::Lister list = [this](const std::string &p, std::vector<std::string> *c,
-                                     XsError *le) {
-        const Status st = store_.Directory(p, c);
-        *le = XsErrorOf(st);
-        return st.ok();
+    NodePolicy::Lister list = [this](const std::string &p, std::vector<std::string> *c) {
+        return store_.Directory(p, c);
     };
-    NodePolicy::Reader read = [this](const std::string &p, std::string *v, XsError *le) {
-        const Status st = store_.Read(p, v);
-        *le = XsErrorOf(st);
-        return st.ok();
+    NodePolicy::Reader read = [this](const std::string &p, std::string *v) {
+        return store_.Read(p, v);
     };
-    XsError le;
-    if (!policy_.Roots(domid, list, read, &report_.roots, &report_.warnings, &le))
-        return StatusOf(le);
+    if (Status st = policy_.Roots(domid, list, read, &report_.roots, &report_.warnings);
+        !st.ok())
+        return st;
 
     /* One message, however many devices: say why rather than the transport's "too large". */
     const size_t octets = SaveDomainRequestOctets(domid, report_.roots);
