@@ -90,9 +90,9 @@ void BM_DecodeValidate(benchmark::State &state)
     for (auto _ : state) {
         MemorySource src(s);
         StreamSummary sum;
-        StreamError err;
-        if (!VerifyStream(src, ReaderOptions{}, &sum, &err))
-            state.SkipWithError(err.ToString().c_str());
+        Status st = VerifyStream(src, ReaderOptions{}, &sum);
+        if (!st.ok())
+            state.SkipWithError(st.message().c_str());
         benchmark::DoNotOptimize(sum.records);
     }
     state.SetBytesProcessed(int64_t(state.iterations()) * s.size());
@@ -105,10 +105,9 @@ std::vector<Record> Records(const std::string &s)
     std::vector<Record> records;
     MemorySource src(s);
     StreamParser p(src, ReaderOptions{});
-    StreamError err;
-    p.Start(&err);
+    Status st = p.Start();
     ParsedRecord rec;
-    while (p.Next(&rec, &err) == StreamParser::Status::kRecord)
+    while (st.ok() && p.Next(&rec, &st))
         records.push_back(rec.record);
     return records;
 }
@@ -142,9 +141,7 @@ void BM_ConvertByteOrder(benchmark::State &state)
     for (auto _ : state) {
         MemorySource src(s);
         StringSink sink;
-        StreamError err;
-        std::string why;
-        ConvertStream(src, sink, co, &err, &why);
+        benchmark::DoNotOptimize(ConvertStream(src, sink, co).ok());
         benchmark::DoNotOptimize(sink.str().data());
     }
     state.SetBytesProcessed(int64_t(state.iterations()) * s.size());
@@ -176,9 +173,9 @@ void PrintRatios(int rounds)
         double t1 = CpuSeconds();
         MemorySource src(s);
         StreamSummary sum;
-        StreamError err;
-        if (!VerifyStream(src, ReaderOptions{}, &sum, &err))
-            std::fprintf(stderr, "verify: %s\n", err.ToString().c_str());
+        Status st = VerifyStream(src, ReaderOptions{}, &sum);
+        if (!st.ok())
+            std::fprintf(stderr, "verify: %s\n", st.message().c_str());
         double t2 = CpuSeconds();
         Encode(records);
         double t3 = CpuSeconds();

@@ -12,7 +12,8 @@
 FUZZ_SECONDS      ?= 60
 FUZZ_LONG_SECONDS ?= 300
 FUZZ_TARGETS      := stream_fuzzer restore_fuzzer
-FUZZ_ENGINE_SRCS  := $(sort $(wildcard lib/stream/*.cc)) lib/engine/domain_state.cc \
+FUZZ_ENGINE_SRCS  := $(sort $(wildcard lib/common/*.cc lib/xen/*.cc lib/stream/*.cc)) \
+                     lib/engine/domain_state.cc \
                      lib/engine/state_checker.cc lib/engine/node_policy.cc \
                      lib/engine/device_backends.cc \
                      lib/engine/restore_rule.cc lib/engine/xs_syntax.cc
@@ -22,7 +23,7 @@ FUZZ_BIN          := $(BUILD)/fuzz/stream_fuzzer
 FUZZ_BINS         := $(addprefix $(BUILD)/fuzz/,$(FUZZ_TARGETS))
 
 $(BUILD)/fuzz/%: fuzz/%.cc $(FUZZ_ENGINE_SRCS) $(FUZZ_PRINTER_SRCS) \
-		$(wildcard lib/stream/*.h lib/engine/*.h tools/xsmigrate/*.h)
+		$(wildcard lib/common/*.h lib/xen/*.h lib/stream/*.h lib/engine/*.h tools/xsmigrate/*.h)
 	@mkdir -p $(@D)
 	@test -n "$(FUZZ_CXX)" || { echo "fuzz: no clang++ (apt-get install clang-14 libclang-rt-14-dev)"; exit 1; }
 	$(FUZZ_CXX) -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined \

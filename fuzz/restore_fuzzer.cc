@@ -158,7 +158,7 @@ const NodePolicy &Policy()
 }
 
 /* The receiving host: a toolstack's home for the guest (as domain 9). */
-bool Host(const std::string &path, std::vector<XsPermission> *perms, XsError *)
+Status Host(const std::string &path, std::vector<XsPermission> *perms)
 {
     using P = XsPermission;
     static const std::map<std::string, std::vector<P>> host = {
@@ -171,7 +171,7 @@ bool Host(const std::string &path, std::vector<XsPermission> *perms, XsError *)
     };
     auto it = host.find(path);
     *perms = it == host.end() ? std::vector<P>{} : it->second;
-    return true;
+    return Status::Ok();
 }
 
 void Check(bool ok)
@@ -239,12 +239,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ro.max_record_len = static_cast<uint32_t>(l.StreamMax());
     MemorySource src(stream);
     DomainState st;
-    bool ok = ReadDomainState(src, ro, &st, &why, &checker);
+    Status read = ReadDomainState(src, ro, &st, &checker);
+    bool ok = read.ok();
+    why = read.message();
 
     /* The same verdict when checked after reading (within the stream bound). */
     MemorySource again(stream);
     DomainState all;
-    if (stream.size() <= l.StreamMax() && ReadDomainState(again, ReaderOptions{}, &all, &why))
+    if (stream.size() <= l.StreamMax() && ReadDomainState(again, ReaderOptions{}, &all).ok())
         Check(ok == CheckDomainState(all, Policy(), l, o, &why));
     static const bool stats = std::getenv("RESTORE_FUZZER_STATS") != nullptr;
     if (stats)
@@ -254,11 +256,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     CheckAccepted(st, l, o);
 
-    XsError e;
-    if (!o.trusted_stream && CheckAgainstHost(st, Policy(), o, 9, Host, &e)) {
+    if (!o.trusted_stream && CheckAgainstHost(st, Policy(), o, 9, Host).ok()) {
         for (const NodeState &n : st.nodes) {
             std::vector<XsPermission> perms;
-            Host(Policy().Remap(n.path, kGuest, 9), &perms, &e);
+            Check(Host(Policy().Remap(n.path, kGuest, 9), &perms).ok());
             Check(perms.empty() || perms[0].domid == 9);
         }
     }
@@ -273,6 +274,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     StateChecker checker9(Policy(), l, o9);
     MemorySource back(out.str());
     DomainState st9;
-    Check(ReadDomainState(back, ro, &st9, &why, &checker9));
+    Check(ReadDomainState(back, ro, &st9, &checker9).ok());
     return 0;
 }

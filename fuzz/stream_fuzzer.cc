@@ -53,7 +53,7 @@ void FuzzRestore(xsm::Bytes in)
     xsm::MemorySource src(in);
     xsm::DomainState state;
     std::string why;
-    if (!xsm::ReadDomainState(src, xsm::ReaderOptions{}, &state, &why))
+    if (!xsm::ReadDomainState(src, xsm::ReaderOptions{}, &state).ok())
         return;
     xsm::CheckOptions co;
     co.domid = state.conn.domid;
@@ -67,7 +67,7 @@ void FuzzRestore(xsm::Bytes in)
         return; /* e.g. an extended watch cannot be written as version 1 */
     xsm::MemorySource back(out.str());
     xsm::DomainState again;
-    if (!xsm::ReadDomainState(back, xsm::ReaderOptions{}, &again, &why))
+    if (!xsm::ReadDomainState(back, xsm::ReaderOptions{}, &again).ok())
         std::abort(); /* we wrote something we cannot read */
     /* What was accepted for the old domid is the new domid's own. */
     co.domid = to;
@@ -87,11 +87,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         xsm::MemorySource mem(in);
         xsm::StreamParser parser(mem, ro);
         auto printer = xsm::MakeJsonPrinter(DevNull());
-        xsm::StreamError err;
-        if (parser.Start(&err)) {
+        xsm::Status st = parser.Start();
+        if (st.ok()) {
             printer->Begin(parser.context());
             xsm::ParsedRecord rec;
-            while (parser.Next(&rec, &err) == xsm::StreamParser::Status::kRecord)
+            while (parser.Next(&rec, &st))
                 printer->Print(rec);
             printer->End();
         }
@@ -99,7 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         TrickleSource trickle(in);
         ro.embedded = true;
         xsm::StreamSummary sum;
-        bool ok_streamed = xsm::VerifyStream(trickle, ro, &sum, &err);
+        bool ok_streamed = xsm::VerifyStream(trickle, ro, &sum).ok();
 
         /* What is valid must survive a round trip unchanged in meaning. */
         if (ok_streamed) {
@@ -108,12 +108,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             xsm::ConvertOptions co;
             co.in.layout = layout;
             co.layout_out = layout;
-            std::string why;
-            if (xsm::ConvertStream(again, out, co, &err, &why) == xsm::ConvertStatus::kOk) {
+            if (xsm::ConvertStream(again, out, co).ok()) {
                 xsm::MemorySource back(out.str());
                 xsm::ReaderOptions ro2;
                 ro2.layout = layout;
-                if (!xsm::VerifyStream(back, ro2, &sum, &err))
+                if (!xsm::VerifyStream(back, ro2, &sum).ok())
                     std::abort();
             }
         }

@@ -142,7 +142,8 @@ int xsm_stream_convert(xsm_ctx *ctx, int in_fd, int out_fd,
 int xsm_domain_save(xsm_ctx *ctx, uint32_t domid, int fd);
 
 /* Lets xenstored serve a domain saved by xsm_domain_save() again (the
- * migration failed and the guest stays here). */
+ * migration failed and the guest stays here).  EINVAL for dom0 or a
+ * reserved domid, as for a save, before xenstored is asked. */
 int xsm_domain_resume(xsm_ctx *ctx, uint32_t domid);
 
 /*

@@ -27,57 +27,6 @@ static_assert(XSM_ERROR_NONE == int(StatusCode::kOk) &&
                       kStatusCodeCount == XSM_ERROR_INTERNAL + 1,
               "XSM_ERROR_* and StatusCode differ");
 
-int ErrnoOf(const Status &st)
-{
-    if (st.sys_errno())
-        return st.sys_errno();
-    switch (st.code()) {
-    case StatusCode::kBeyondDomain:
-        return EPERM;
-    case StatusCode::kTooBig:
-        return E2BIG;
-    case StatusCode::kCannotConvert:
-        return ENOTSUP;
-    case StatusCode::kNoMemory:
-        return ENOMEM;
-    case StatusCode::kBadStream:
-    case StatusCode::kBadArgument:
-        return EINVAL;
-    default:
-        return EIO;
-    }
-}
-
-namespace {
-
-int Failed(xsm_ctx *ctx, const Status &st, int err)
-{
-    ctx->last_error = st.message();
-    ctx->last_error_kind = static_cast<int>(st.code());
-    if (ctx->logger)
-        xtl_log(ctx->logger, XTL_ERROR, err, "xsmigrate", "%s", st.message().c_str());
-    errno = err;
-    return -1;
-}
-
-} // namespace
-
-int CApiFail(xsm_ctx *ctx, const Status &st)
-{
-    return Failed(ctx, st, ErrnoOf(st));
-}
-
-int CApiFail(xsm_ctx *ctx, int err, const std::string &why)
-{
-    if (err == EIO)
-        return Failed(ctx, Status::Io(err, why), err);
-    if (err == ENOTSUP)
-        return Failed(ctx, Status::CannotConvert(why), err);
-    if (err == ENOMEM)
-        return Failed(ctx, Status::NoMemory(why), err);
-    return Failed(ctx, err == E2BIG ? Status::BadArgument(why) : Status::BadStream(why), err);
-}
-
 void CApiLog(const xsm_ctx *ctx, xentoollog_level level, const std::string &what)
 {
     if (ctx->logger)

@@ -12,12 +12,13 @@
 #include "c_api_internal.h"
 #include "engine/domain_mover.h"
 #include "stream/format.h"
+#include "xen/domid.h"
 
 namespace {
 
 int Result(xsm_ctx *ctx, const xsm::Status &st)
 {
-    return st.ok() ? xsm::CApiOk(ctx) : xsm::CApiFail(ctx, st);
+    return xsm::CApiResult(ctx, st);
 }
 
 int BadArgument(xsm_ctx *ctx, const std::string &why)
@@ -25,9 +26,13 @@ int BadArgument(xsm_ctx *ctx, const std::string &why)
     return xsm::CApiFail(ctx, xsm::Status::BadArgument(why));
 }
 
-bool ValidDomid(uint32_t d)
+/* A restore's target: a guest; its domid in the stream: any domain. */
+xsm::Status CheckRestoreDomids(uint32_t domid, uint32_t from_domid, const char *fn)
 {
-    return d < xsm::kDomidFirstReserved;
+    if (!xsm::IsDomid(from_domid))
+        return xsm::Status::BadArgument(std::string(fn) + ": from_domid " +
+                                        std::to_string(from_domid) + " is a reserved id");
+    return xsm::CheckGuestDomid(domid, fn);
 }
 
 std::string Join(const std::vector<std::string> &v)
@@ -53,8 +58,8 @@ template <typename HandOver>
 int SaveDomain(xsm_ctx *ctx, const char *fn, uint32_t domid, xsm::ByteSink &sink,
                HandOver &&hand_over)
 {
-    if (!ValidDomid(domid))
-        return BadArgument(ctx, std::string(fn) + ": bad domid");
+    if (xsm::Status guest = xsm::CheckGuestDomid(domid, fn); !guest.ok())
+        return Result(ctx, guest);
     xsm::DomainMover mover = MoverOf(ctx);
     xsm::QuiesceTicket ticket;
     xsm::Status st = mover.Save(domid, sink, &ticket);
@@ -83,8 +88,8 @@ int RestoreDomain(xsm_ctx *ctx, const char *fn, uint32_t domid, uint32_t from_do
                   uint32_t store_port, uint64_t store_gfn, xsm::ByteSource &src,
                   unsigned int flags)
 {
-    if (!ValidDomid(domid) || !ValidDomid(from_domid) || domid == 0)
-        return BadArgument(ctx, std::string(fn) + ": bad domid");
+    if (xsm::Status ids = CheckRestoreDomids(domid, from_domid, fn); !ids.ok())
+        return Result(ctx, ids);
     xsm::RestoreTarget t{domid, from_domid, store_port, store_gfn};
     t.keep_quiesced = flags & XSM_RESTORE_KEEP_QUIESCED;
     xsm::DomainMover mover = MoverOf(ctx);
@@ -133,8 +138,8 @@ XSM_EXPORT int xsm_domain_save_buffer(xsm_ctx *ctx, uint32_t domid, void **buf, 
 XSM_EXPORT int xsm_domain_resume(xsm_ctx *ctx, uint32_t domid)
 {
     return xsm::CApiGuard(ctx, [&] {
-        if (!ValidDomid(domid))
-            return BadArgument(ctx, "xsm_domain_resume: bad domid");
+        if (xsm::Status guest = xsm::CheckGuestDomid(domid, "xsm_domain_resume"); !guest.ok())
+            return Result(ctx, guest);
         const xsm::Status st = MoverOf(ctx).Resume(domid);
         if (!st.ok())
             return Result(ctx, st);
@@ -210,8 +215,9 @@ XSM_EXPORT int xsm_set_node_templates(xsm_ctx *ctx, const char *const *templates
 XSM_EXPORT int xsm_trust_domid(xsm_ctx *ctx, uint32_t domid)
 {
     return xsm::CApiGuard(ctx, [&] {
-        if (!ValidDomid(domid))
-            return BadArgument(ctx, "xsm_trust_domid: bad domid");
+        if (!xsm::IsDomid(domid))
+            return BadArgument(ctx, "xsm_trust_domid: domain " + std::to_string(domid) +
+                                            " is a reserved id");
         ctx->trusted.insert(domid);
         return xsm::CApiOk(ctx);
     });

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
  * What the extern "C" shim files share: the context behind xsm_ctx and
- * the one way errors leave the library (errno + logged reason).
+ * the one way errors leave the library: a Status, as errno (by the one
+ * table in c_api_status.cc) and a logged reason.
  */
 #ifndef XSM_C_API_INTERNAL_H
 #define XSM_C_API_INTERNAL_H
@@ -38,15 +39,14 @@ namespace xsm {
  */
 xsm_ctx *CApiOpen(std::unique_ptr<DomainStore> store, xentoollog_logger *logger);
 
-/* Records the reason and its kind (XSM_ERROR_*), logs it, sets errno,
- * returns -1. */
-int CApiFail(xsm_ctx *ctx, const Status &st);
-/* The same for a call that has only an errno: EIO is this host's I/O,
- * ENOTSUP a conversion that cannot be done, anything else a bad stream
- * or argument. */
-int CApiFail(xsm_ctx *ctx, int err, const std::string &why);
-/* The errno a Status leaves the library with: its own, else its kind's. */
-int ErrnoOf(const Status &st);
+/* The errno a failure is, as xsmigrate.h documents (c_api_status.cc). */
+int ErrnoOf(const Status &s);
+
+/* Records the message and its kind (xsm_last_error_kind()), logs it
+ * (with the failure's own errno), sets errno to ErrnoOf(s), returns -1. */
+int CApiFail(xsm_ctx *ctx, const Status &s);
+/* 0 for ok, else CApiFail(). */
+int CApiResult(xsm_ctx *ctx, const Status &s);
 
 /* Logs what a call did at level (XTL_DEBUG, XTL_INFO) to ctx's logger. */
 void CApiLog(const xsm_ctx *ctx, xentoollog_level level, const std::string &what);

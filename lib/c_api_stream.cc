@@ -13,19 +13,15 @@ namespace {
  * of the struct, and anything beyond what this library knows is zero.
  */
 template <typename T>
-bool SizeOk(const T *s, uint32_t min_size, int *err)
+xsm::Status CheckSize(const T *s, uint32_t min_size, const char *what)
 {
     const auto *octets = reinterpret_cast<const unsigned char *>(s);
-    if (s->size < min_size) {
-        *err = EINVAL;
-        return false;
-    }
+    if (s->size < min_size)
+        return xsm::Status::BadArgument(what);
     for (uint32_t i = sizeof(T); i < s->size; i++)
-        if (octets[i]) {
-            *err = E2BIG;
-            return false;
-        }
-    return true;
+        if (octets[i])
+            return xsm::Status::TooBig(what);
+    return xsm::Status::Ok();
 }
 
 /* The size of each struct's first version: offsetof its last field's end. */
@@ -51,15 +47,16 @@ XSM_EXPORT int xsm_stream_verify(xsm_ctx *ctx, int fd, int layout, unsigned int 
     return xsm::CApiGuard(ctx, [&] {
         xsm::ReaderOptions opts;
         if (!ToLayout(layout, &opts.layout) || (flags & ~XSM_EMBEDDED))
-            return xsm::CApiFail(ctx, EINVAL, "xsm_stream_verify: bad layout or flags");
+            return xsm::CApiFail(ctx, xsm::Status::BadArgument("xsm_stream_verify: bad layout or flags"));
         if (info && info->size < kStreamInfoV0)
-            return xsm::CApiFail(ctx, EINVAL, "xsm_stream_verify: info->size too small (XSM_INIT)");
+            return xsm::CApiFail(ctx, xsm::Status::BadArgument(
+                                              "xsm_stream_verify: info->size too small (XSM_INIT)"));
         opts.embedded = flags & XSM_EMBEDDED;
         xsm::FdSource src(fd);
         xsm::StreamSummary sum;
-        xsm::StreamError err;
-        if (!xsm::VerifyStream(src, opts, &sum, &err))
-            return xsm::CApiFail(ctx, err.io_error ? EIO : EINVAL, err.ToString());
+        xsm::Status st = xsm::VerifyStream(src, opts, &sum);
+        if (!st.ok())
+            return xsm::CApiFail(ctx, st);
         if (info) {
             /* Fields a newer caller knows and this library does not stay zero. */
             uint32_t size = info->size;
@@ -80,30 +77,21 @@ XSM_EXPORT int xsm_stream_convert(xsm_ctx *ctx, int in_fd, int out_fd,
 {
     return xsm::CApiGuard(ctx, [&] {
         xsm::ConvertOptions opts;
-        int err_no = EINVAL;
-        if (!o || !SizeOk(o, kConvertOptsV0, &err_no))
-            return xsm::CApiFail(ctx, err_no, "xsm_stream_convert: opts->size (XSM_INIT)");
+        static const char kSize[] = "xsm_stream_convert: opts->size (XSM_INIT)";
+        if (!o)
+            return xsm::CApiFail(ctx, xsm::Status::BadArgument(kSize));
+        xsm::Status size = CheckSize(o, kConvertOptsV0, kSize);
+        if (!size.ok())
+            return xsm::CApiFail(ctx, size);
         if (!ToLayout(o->layout_in, &opts.in.layout) ||
             !ToLayout(o->layout_out, &opts.layout_out) || o->endian > XSM_ENDIAN_BIG || o->pad0)
-            return xsm::CApiFail(ctx, EINVAL, "xsm_stream_convert: bad options");
+            return xsm::CApiFail(ctx, xsm::Status::BadArgument("xsm_stream_convert: bad options"));
         if (o->version)
             opts.version = o->version;
         if (o->endian != XSM_ENDIAN_AS_INPUT)
             opts.endian = o->endian == XSM_ENDIAN_BIG ? xsm::Endian::Big : xsm::Endian::Little;
         xsm::FdSource src(in_fd);
         xsm::FdSink sink(out_fd);
-        xsm::StreamError err;
-        std::string why;
-        switch (xsm::ConvertStream(src, sink, opts, &err, &why)) {
-        case xsm::ConvertStatus::kOk:
-            return xsm::CApiOk(ctx);
-        case xsm::ConvertStatus::kBadInput:
-            return xsm::CApiFail(ctx, err.io_error ? EIO : EINVAL, err.ToString());
-        case xsm::ConvertStatus::kCannotConvert:
-            return xsm::CApiFail(ctx, ENOTSUP, why);
-        case xsm::ConvertStatus::kWriteError:
-            break;
-        }
-        return xsm::CApiFail(ctx, EIO, why);
+        return xsm::CApiResult(ctx, xsm::ConvertStream(src, sink, opts));
     });
 }

@@ -15,6 +15,7 @@
 #ifndef XSM_COMMON_STATUS_H
 #define XSM_COMMON_STATUS_H
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -148,6 +149,20 @@ private:
 
 /* "bad-stream", "xenstored-lost", ...: stable names, for logs and tests. */
 std::string_view StatusCodeName(StatusCode c);
+
+/*
+ * For an edge's table (rows with a .code, indexed by it): one row per
+ * StatusCode, in its order.  static_assert it, so that a new kind cannot
+ * be added without saying what each edge makes of it.
+ */
+template <typename Row, std::size_t N>
+constexpr bool OneRowPerCodeInOrder(const Row (&rows)[N])
+{
+    for (std::size_t i = 0; i < N; i++)
+        if (static_cast<std::size_t>(rows[i].code) != i)
+            return false;
+    return N == static_cast<std::size_t>(kStatusCodeCount);
+}
 
 } // namespace xsm
 

@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "stream/format.h"
+#include "xen/domid.h"
+#include "xen/home_path.h"
 
 namespace xsm {
 
@@ -34,17 +36,14 @@ std::string Quote(const std::string &v)
 }
 
 /* Children of path; none if it does not exist. */
-bool ListOrNone(const NodePolicy::Lister &list, const std::string &path,
-                std::vector<std::string> *out, XsError *e)
+Status ListOrNone(const NodePolicy::Lister &list, const std::string &path,
+                  std::vector<std::string> *out)
 {
-    XsError le;
-    if (list(path, out, &le))
-        return true;
+    Status listed = list(path, out);
+    if (listed.ok())
+        return listed;
     out->clear();
-    if (le.err == ENOENT)
-        return true;
-    *e = le;
-    return false;
+    return IsMissingNode(listed) ? Status::Ok() : listed;
 }
 
 /*
@@ -73,14 +72,14 @@ bool BackendTypeFits(std::string_view t, std::string_view bt)
 std::string_view BackendArea(std::string_view value, const std::string &t, const std::string &v,
                              const std::string &id)
 {
-    constexpr std::string_view kPrefix = "/local/domain/", kBackend = "/backend/";
+    constexpr std::string_view kPrefix = kHomesPrefix, kBackend = "/backend/";
     std::string_view rest = value;
     if (rest.compare(0, kPrefix.size(), kPrefix) != 0)
         return {};
     rest.remove_prefix(kPrefix.size());
     size_t slash = rest.find('/');
-    int x;
-    if (slash == std::string_view::npos || !ParseDomidComponent(rest.substr(0, slash), &x))
+    unsigned int x;
+    if (slash == std::string_view::npos || !ParseDomid(rest.substr(0, slash), &x))
         return {};
     rest.remove_prefix(slash);
     if (rest.compare(0, kBackend.size(), kBackend) != 0)
@@ -98,44 +97,26 @@ std::string_view BackendArea(std::string_view value, const std::string &t, const
 
 } // namespace
 
-bool ParseDomidComponent(std::string_view s, int *out)
-{
-    if (s.empty() || s.size() > 5)
-        return false;
-    int v = 0;
-    for (char c : s) {
-        if (c < '0' || c > '9')
-            return false;
-        v = v * 10 + (c - '0');
-    }
-    if (s.size() > 1 && s[0] == '0')
-        return false;
-    *out = v;
-    return v < kDomidFirstReserved;
-}
-
-bool FindDeviceBackends(unsigned int domid, const NodePolicy::Lister &list,
-                        const NodePolicy::Reader &read, std::vector<std::string> *dirs,
-                        std::vector<std::string> *warnings, XsError *e)
+Status FindDeviceBackends(unsigned int domid, const NodePolicy::Lister &list,
+                          const NodePolicy::Reader &read, std::vector<std::string> *dirs,
+                          std::vector<std::string> *warnings)
 {
     const std::string v = std::to_string(domid);
-    const std::string devices = "/local/domain/" + v + "/device";
+    const std::string devices = HomePath(domid) + "/device";
     std::vector<std::string> types, ids, present;
-    if (!ListOrNone(list, devices, &types, e))
-        return false;
+    if (Status st = ListOrNone(list, devices, &types); !st.ok())
+        return st;
     for (const std::string &t : types) {
-        if (!ListOrNone(list, devices + "/" + t, &ids, e))
-            return false;
+        if (Status st = ListOrNone(list, devices + "/" + t, &ids); !st.ok())
+            return st;
         for (const std::string &id : ids) {
             const std::string frontend = devices + "/" + t + "/" + id;
             std::string value;
-            XsError re;
-            if (!read(frontend + "/backend", &value, &re)) {
-                if (re.err == ENOENT)
-                    continue; /* not a device (device/suspend/...), or not set up yet */
-                *e = re;
-                return false;
-            }
+            Status got = read(frontend + "/backend", &value);
+            if (IsMissingNode(got))
+                continue; /* not a device (device/suspend/...), or not set up yet */
+            if (!got.ok())
+                return got;
             const std::string area(BackendArea(value, t, v, id));
             if (area.empty()) {
                 warnings->push_back("domain " + v + "'s frontend " + frontend +
@@ -146,15 +127,15 @@ bool FindDeviceBackends(unsigned int domid, const NodePolicy::Lister &list,
                 continue;
             }
             /* The device's directory, if its backend has one now. */
-            if (!ListOrNone(list, area, &present, e))
-                return false;
+            if (Status st = ListOrNone(list, area, &present); !st.ok())
+                return st;
             if (std::find(present.begin(), present.end(), id) != present.end())
                 dirs->push_back(area + "/" + id);
         }
     }
     std::sort(dirs->begin(), dirs->end());
     dirs->erase(std::unique(dirs->begin(), dirs->end()), dirs->end());
-    return true;
+    return Status::Ok();
 }
 
 } // namespace xsm

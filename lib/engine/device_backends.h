@@ -35,12 +35,9 @@ namespace xsm {
  * "backend" node is not followed.  False with *e if the store cannot be
  * read (ENOENT is no error: that part does not exist).
  */
-bool FindDeviceBackends(unsigned int domid, const NodePolicy::Lister &list,
-                        const NodePolicy::Reader &read, std::vector<std::string> *dirs,
-                        std::vector<std::string> *warnings, XsError *e);
-
-/* A domid as a path component: decimal, no leading zero, not reserved. */
-bool ParseDomidComponent(std::string_view s, int *out);
+Status FindDeviceBackends(unsigned int domid, const NodePolicy::Lister &list,
+                          const NodePolicy::Reader &read, std::vector<std::string> *dirs,
+                          std::vector<std::string> *warnings);
 
 } // namespace xsm
 

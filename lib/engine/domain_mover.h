@@ -24,6 +24,7 @@
 #include "engine/quiesce_ticket.h"
 #include "stream/byte_io.h"
 #include "xenstored/domain_store.h"
+#include "xen/domid.h"
 
 namespace xsm {
 
@@ -52,7 +53,14 @@ public:
     Status Restore(ByteSource &src, bool embedded, const RestoreTarget &t);
 
     /* Serve a domain a committed save left quiesced again (the move failed). */
-    Status Resume(unsigned int domid) { return QuiesceTicket(store_, domid).Resume(); }
+    /* Unquiescing dom0 would be harmless, but it was never saved: a
+     * caller naming it has the wrong domain. */
+    Status Resume(unsigned int domid)
+    {
+        if (Status guest = CheckGuestDomid(domid, "resume"); !guest.ok())
+            return guest;
+        return QuiesceTicket(store_, domid).Resume();
+    }
 
     /* The last save's; after a restore, only the state it applied and
      * its stream's length. */

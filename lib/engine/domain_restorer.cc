@@ -66,40 +66,25 @@ Status DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarg
     ro.embedded = embedded;
     ro.max_record_len = static_cast<uint32_t>(std::min<uint64_t>(limits.StreamMax(), ro.max_record_len));
     DomainState state;
-    std::string why;
-    bool io_error = false;
     CountingSource counted(src, embedded);
-    if (!ReadDomainState(counted, ro, &state, &why, &checker, &io_error)) {
+    if (Status read = ReadDomainState(counted, ro, &state, &checker); !read.ok())
         /* The caller's stream, not its content: an I/O error. */
-        if (io_error)
-            return Status::Io(EIO, "cannot read the stream: " + why);
-        return checker.beyond_domain() ? Status::BeyondDomain("refused: " + why)
-                                       : Status::BadStream("refused: " + why);
-    }
-    auto lookup = [this](const std::string &path, std::vector<DomainStore::Permission> *perms,
-                         XsError *le) {
+        return std::move(read).Prefixed(read.Is(StatusCode::kIo) ? "cannot read the stream"
+                                                                  : "refused");
+    auto lookup = [this](const std::string &path, std::vector<DomainStore::Permission> *perms) {
         bool exists = false;
-        const Status ps = store_.Permissions(path, perms, &exists);
-        *le = XsErrorOf(ps);
-        if (!ps.ok())
-            return false;
-        if (!exists)
+        Status st = store_.Permissions(path, perms, &exists);
+        if (st.ok() && !exists)
             perms->clear();
-        return true;
+        return st;
     };
-    XsError e;
-    if (!CheckAgainstHost(state, policy_, co, t.domid, lookup, &e)) {
-        if (e.refused)
-            e.why = "refused: " + e.why;
-        return StatusOf(e);
-    }
+    if (Status st = CheckAgainstHost(state, policy_, co, t.domid, lookup); !st.ok())
+        return st.Is(StatusCode::kBeyondDomain) ? std::move(st).Prefixed("refused") : st;
     if (t.from_domid != t.domid)
         RemapDomid(&state, policy_, t.from_domid, t.domid);
     /* Sizes as xenstored counts them: rewritten paths and values can grow. */
-    if (!CheckStoredSizes(state, limits.node_size, &e)) {
-        e.why = "refused: " + e.why;
-        return StatusOf(e);
-    }
+    if (Status st = CheckStoredSizes(state, limits.node_size); !st.ok())
+        return std::move(st).Prefixed("refused");
 
     /* xenstored reads its own format: host byte order, version 1, padded len. */
     auto encode = [&state](ByteSink &sink) {

@@ -7,6 +7,7 @@
 #include "engine/domain_state.h"
 #include "engine/xs_syntax.h"
 #include "stream/format.h"
+#include "xen/domid.h"
 
 namespace xsm {
 
@@ -14,9 +15,8 @@ Status DomainSaver::Save(unsigned int domid, ByteSink &out, QuiesceTicket *ticke
 {
     *ticket = QuiesceTicket();
     const std::string id = std::to_string(domid);
-    /* dom0's ring is the toolstack's own; reserved ids are no domains. */
-    if (domid == 0 || domid >= kDomidFirstReserved)
-        return Status::BadArgument("domain " + id + " cannot be saved (dom0 or a reserved id)");
+    if (Status guest = CheckGuestDomid(domid, "save"); !guest.ok())
+        return guest;
     Status st = store_.Quiesce(domid);
     if (!st.ok()) {
         /* Not our quiesce (or not known to be): nothing to undo. */
@@ -46,20 +46,15 @@ Status DomainSaver::Save(unsigned int domid, ByteSink &out, QuiesceTicket *ticke
 Status DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out)
 {
     report_ = SaveReport();
-    NodePolicy::Lister list = [this](const std::string &p, std::vector<std::string> *c,
-                                     XsError *le) {
-        const Status st = store_.Directory(p, c);
-        *le = XsErrorOf(st);
-        return st.ok();
+    NodePolicy::Lister list = [this](const std::string &p, std::vector<std::string> *c) {
+        return store_.Directory(p, c);
     };
-    NodePolicy::Reader read = [this](const std::string &p, std::string *v, XsError *le) {
-        const Status st = store_.Read(p, v);
-        *le = XsErrorOf(st);
-        return st.ok();
+    NodePolicy::Reader read = [this](const std::string &p, std::string *v) {
+        return store_.Read(p, v);
     };
-    XsError le;
-    if (!policy_.Roots(domid, list, read, &report_.roots, &report_.warnings, &le))
-        return StatusOf(le);
+    if (Status st = policy_.Roots(domid, list, read, &report_.roots, &report_.warnings);
+        !st.ok())
+        return st;
 
     /* One message, however many devices: say why rather than the transport's "too large". */
     const size_t octets = SaveDomainRequestOctets(domid, report_.roots);
@@ -84,8 +79,9 @@ Status DomainSaver::SaveQuiesced(unsigned int domid, ByteSink &out)
     MemorySource src(saved);
     ConnectionState conn;
     StateCounts counts;
-    std::string why;
-    bool ok = ScanDomainState(src, ReaderOptions{}, &conn, &counts, &why);
+    const Status scanned = ScanDomainState(src, ReaderOptions{}, &conn, &counts);
+    std::string why = scanned.message();
+    bool ok = scanned.ok();
     if (ok && conn.domid != domid) {
         ok = false;
         why = "it is domain " + std::to_string(conn.domid) + "'s";

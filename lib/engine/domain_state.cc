@@ -133,63 +133,54 @@ struct Collector {
 
 namespace {
 
-bool Collect(ByteSource &src, const ReaderOptions &opts, DomainState *out, std::string *why,
-             StateFilter *filter, StateCounts *counts, bool *io_error)
+Status Collect(ByteSource &src, const ReaderOptions &opts, DomainState *out,
+               StateFilter *filter, StateCounts *counts)
 {
     StreamParser parser(src, opts);
-    StreamError err;
-    if (!parser.Start(&err)) {
-        *why = err.ToString();
-        if (io_error)
-            *io_error = err.io_error;
-        return false;
-    }
+    Status st = parser.Start();
+    if (!st.ok())
+        return st;
     out->ctx = parser.context();
-    Collector c{out, {}, false, why, filter, counts};
+    std::string why;
+    Collector c{out, {}, false, &why, filter, counts};
     ParsedRecord rec;
-    for (;;) {
-        switch (parser.Next(&rec, &err)) {
-        case StreamParser::Status::kRecord:
-            c.at = Origin{rec.raw.index, rec.raw.offset, rec.raw.type};
-            if (filter && !c.Filtered(filter->Record(c.at, rec.raw.len, why)))
-                return false;
-            if (!std::visit(c, rec.record))
-                return false;
-            break;
-        case StreamParser::Status::kDone:
-            if (!c.have_conn) {
-                *why = "the stream has no CONNECTION_DATA: it is not a domain's state";
-                return false;
-            }
-            return true;
-        case StreamParser::Status::kError:
-            *why = err.ToString();
-            if (io_error)
-                *io_error = err.io_error;
-            return false;
+    while (parser.Next(&rec, &st)) {
+        c.at = Origin{rec.raw.index, rec.raw.offset, rec.raw.type};
+        if ((filter && !c.Filtered(filter->Record(c.at, rec.raw.len, &why))) ||
+            !std::visit(c, rec.record)) {
+            Status refused = filter && filter->refusal() == StatusCode::kBeyondDomain
+                                     ? Status::BeyondDomain(why)
+                                     : Status::BadStream(why);
+            return std::move(refused.From(StatusOrigin::kEngine));
         }
     }
+    if (st.ok() && !c.have_conn)
+        return std::move(Status::BadStream("the stream has no CONNECTION_DATA: it is not a "
+                                           "domain's state")
+                                 .From(StatusOrigin::kEngine));
+    return st;
 }
 
 } // namespace
 
-bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *out,
-                     std::string *why, StateFilter *filter, bool *io_error)
+Status ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *out,
+                       StateFilter *filter)
 {
-    return Collect(src, opts, out, why, filter, nullptr, io_error);
+    return Collect(src, opts, out, filter, nullptr);
 }
 
-bool ScanDomainState(ByteSource &src, const ReaderOptions &opts, ConnectionState *conn,
-                     StateCounts *counts, std::string *why)
+Status ScanDomainState(ByteSource &src, const ReaderOptions &opts, ConnectionState *conn,
+                       StateCounts *counts)
 {
     DomainState s;
     *counts = StateCounts{};
-    if (!Collect(src, opts, &s, why, nullptr, counts, nullptr))
-        return false;
+    Status st = Collect(src, opts, &s, nullptr, counts);
+    if (!st.ok())
+        return st;
     *conn = std::move(s.conn);
     counts->transactions = s.transactions.size();
     counts->watches = s.watches.size();
-    return true;
+    return st;
 }
 
 bool WriteDomainState(const DomainState &s, ByteSink &sink, const EncodeOptions &opts,

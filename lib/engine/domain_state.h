@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/status.h"
 #include "stream/byte_io.h"
 #include "stream/record_encoder.h"
 #include "stream/stream_reader.h"
@@ -100,6 +101,10 @@ public:
     virtual bool Transaction(const TransactionState &t, std::string *why) = 0;
     /* *keep = false: a valid node that is not restored, dropped at once. */
     virtual bool Node(const NodeState &n, bool *keep, std::string *why) = 0;
+    /* What the last refusal was: a malformed or oversized stream
+     * (kBadStream), or one naming what the guest could not have created
+     * (kBeyondDomain). */
+    virtual StatusCode refusal() const { return StatusCode::kBadStream; }
 };
 
 /*
@@ -107,16 +112,17 @@ public:
  * watches, transactions and nodes.  Anything else (GLOBAL_DATA, a socket
  * or second connection, unknown record types) is refused: such a stream
  * is a live-update image or from something we do not understand.  With a
- * filter, each element passes it before it is kept.
+ * filter, each element passes it before it is kept.  Failures: the
+ * stream's (kBadStream, kIo reading it), and the filter's refusal() with
+ * the record named.
  */
-bool ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *out,
-                     std::string *why, StateFilter *filter = nullptr,
-                     bool *io_error = nullptr);
+Status ReadDomainState(ByteSource &src, const ReaderOptions &opts, DomainState *out,
+                       StateFilter *filter = nullptr);
 
 /* The same checks, keeping only the connection and the counts: what a
  * save needs of the stream xenstored wrote, while the guest is paused. */
-bool ScanDomainState(ByteSource &src, const ReaderOptions &opts, ConnectionState *conn,
-                     StateCounts *counts, std::string *why);
+Status ScanDomainState(ByteSource &src, const ReaderOptions &opts, ConnectionState *conn,
+                       StateCounts *counts);
 
 /* Writes the state as a stream in opts' format (END included). */
 bool WriteDomainState(const DomainState &s, ByteSink &sink, const EncodeOptions &opts,

@@ -7,6 +7,8 @@
 #include "engine/device_backends.h"
 #include "engine/xs_syntax.h"
 #include "stream/format.h"
+#include "xen/domid.h"
+#include "xen/home_path.h"
 
 namespace xsm {
 
@@ -89,15 +91,14 @@ bool NodePolicy::Parse(const std::vector<std::string> &templates, std::string *w
 
 size_t NodePolicy::HomePrefix(std::string_view path, unsigned int domid) const
 {
-    constexpr std::string_view kLocal = "/local/domain/";
-    /* A reserved domid is no area's owner (ParseDomidComponent). */
-    if (!home_first_ || domid >= kDomidFirstReserved || path.substr(0, kLocal.size()) != kLocal)
+    /* A reserved domid is no area's owner (ParseDomid). */
+    if (!home_first_ || !IsDomid(domid) || path.substr(0, kHomesPrefix.size()) != kHomesPrefix)
         return 0;
     const DomidText text(domid);
     const std::string_view id = text.view();
-    if (path.substr(kLocal.size(), id.size()) != id)
+    if (path.substr(kHomesPrefix.size(), id.size()) != id)
         return 0;
-    const size_t end = kLocal.size() + id.size();
+    const size_t end = kHomesPrefix.size() + id.size();
     return end == path.size() || path[end] == '/' ? end : 0;
 }
 
@@ -143,8 +144,10 @@ NodePolicy::Area NodePolicy::Classify(const std::vector<std::string_view> &comps
         a.domid_component = t.domid_at;
         /* /local/domain/X/...: X owns the area; X must be a domid. */
         if (comps.size() >= 3 && comps[0] == "local" && comps[1] == "domain") {
-            if (!ParseDomidComponent(comps[2], &a.owner))
+            unsigned int owner;
+            if (!ParseDomid(comps[2], &owner))
                 continue;
+            a.owner = static_cast<int>(owner);
         }
         return a;
     }
@@ -184,60 +187,59 @@ void NodePolicy::RemapInPlace(std::string *path, unsigned int from, unsigned int
         *path = Remap(*path, from, to);
         return;
     }
-    constexpr size_t kIdAt = std::string_view("/local/domain/").size();
+    constexpr size_t kIdAt = kHomesPrefix.size();
     const DomidText text(to);
     path->replace(kIdAt, end - kIdAt, text.view().data(), text.view().size());
 }
 
-bool NodePolicy::Expand(const Template &t, size_t idx, const std::string &prefix,
-                        unsigned int domid, const Lister &list,
-                        std::vector<std::string> *roots, XsError *e) const
+Status NodePolicy::Expand(const Template &t, size_t idx, const std::string &prefix,
+                          unsigned int domid, const Lister &list,
+                          std::vector<std::string> *roots) const
 {
     const std::string &tc = t.comps[idx];
     const bool last = idx + 1 == t.comps.size();
     std::vector<std::string> children;
 
     if (tc == "*" || last) {
-        XsError le;
-        if (!list(prefix.empty() ? "/" : prefix, &children, &le)) {
-            if (le.err == ENOENT)
-                return true; /* nothing of this template here */
-            *e = le;
-            return false;
-        }
+        Status listed = list(prefix.empty() ? "/" : prefix, &children);
+        if (IsMissingNode(listed))
+            return Status::Ok(); /* nothing of this template here */
+        if (!listed.ok())
+            return listed;
     }
     if (tc == "*") {
         for (const std::string &c : children) {
             if (last)
                 roots->push_back(prefix + "/" + c);
-            else if (!Expand(t, idx + 1, prefix + "/" + c, domid, list, roots, e))
-                return false;
+            else if (Status st = Expand(t, idx + 1, prefix + "/" + c, domid, list, roots);
+                     !st.ok())
+                return st;
         }
-        return true;
+        return Status::Ok();
     }
     const std::string name = tc == kDomidVar ? std::to_string(domid) : tc;
     if (!last)
-        return Expand(t, idx + 1, prefix + "/" + name, domid, list, roots, e);
+        return Expand(t, idx + 1, prefix + "/" + name, domid, list, roots);
     if (std::find(children.begin(), children.end(), name) != children.end())
         roots->push_back(prefix + "/" + name);
-    return true;
+    return Status::Ok();
 }
 
-bool NodePolicy::Roots(unsigned int domid, const Lister &list, const Reader &read,
-                       std::vector<std::string> *roots, std::vector<std::string> *warnings,
-                       XsError *e) const
+Status NodePolicy::Roots(unsigned int domid, const Lister &list, const Reader &read,
+                         std::vector<std::string> *roots,
+                         std::vector<std::string> *warnings) const
 {
     bool backends = false;
     for (const Template &t : templates_) {
         if (t.backend)
             backends = true;
-        else if (!Expand(t, 0, "", domid, list, roots, e))
-            return false;
+        else if (Status st = Expand(t, 0, "", domid, list, roots); !st.ok())
+            return st;
     }
     if (backends) {
         std::vector<std::string> dirs;
-        if (!FindDeviceBackends(domid, list, read, &dirs, warnings, e))
-            return false;
+        if (Status st = FindDeviceBackends(domid, list, read, &dirs, warnings); !st.ok())
+            return st;
         const std::string me = std::to_string(domid);
         for (const std::string &d : dirs) {
             const std::vector<std::string_view> comps = SplitPath(d);
@@ -258,7 +260,7 @@ bool NodePolicy::Roots(unsigned int domid, const Lister &list, const Reader &rea
         kept.push_back(r);
     }
     *roots = std::move(kept);
-    return true;
+    return Status::Ok();
 }
 
 } // namespace xsm

@@ -31,7 +31,8 @@
 #include <string_view>
 #include <vector>
 
-#include "xenstored/xs_error.h"
+#include "common/status.h"
+#include "xenstored/xs_answer.h"
 
 namespace xsm {
 
@@ -59,16 +60,18 @@ public:
      * the domid's digits change. */
     void RemapInPlace(std::string *path, unsigned int from, unsigned int to) const;
 
-    using Lister = std::function<bool(const std::string &, std::vector<std::string> *, XsError *)>;
-    using Reader = std::function<bool(const std::string &, std::string *, XsError *)>;
+    /* The store's answers (xenstored's, classified there); a missing
+     * node is kXenstoredRefused with ENOENT. */
+    using Lister = std::function<Status(const std::string &, std::vector<std::string> *)>;
+    using Reader = std::function<Status(const std::string &, std::string *)>;
     /*
      * The existing subtree roots of domid's nodes, found with list() and
      * read(); *warnings gets what was not followed (a frontend naming
-     * another backend than its own).
+     * another backend than its own).  A failure of list() or read() other
+     * than a missing node, as it is.
      */
-    bool Roots(unsigned int domid, const Lister &list, const Reader &read,
-               std::vector<std::string> *roots, std::vector<std::string> *warnings,
-               XsError *e) const;
+    Status Roots(unsigned int domid, const Lister &list, const Reader &read,
+                 std::vector<std::string> *roots, std::vector<std::string> *warnings) const;
 
     const std::vector<std::string> &templates() const { return text_; }
 
@@ -80,8 +83,8 @@ private:
     };
     static bool Matches(const Template &t, const std::vector<std::string_view> &comps,
                         const std::string &domid);
-    bool Expand(const Template &t, size_t idx, const std::string &prefix, unsigned int domid,
-                const Lister &list, std::vector<std::string> *roots, XsError *e) const;
+    Status Expand(const Template &t, size_t idx, const std::string &prefix, unsigned int domid,
+                  const Lister &list, std::vector<std::string> *roots) const;
 
     /* Length of "/local/domain/<domid>" at the start of path when the first
      * template is the domain's home and path is in it; else 0.  Classify's

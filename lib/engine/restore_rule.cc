@@ -6,6 +6,7 @@
 
 #include "engine/path_table.h"
 #include "engine/xs_syntax.h"
+#include "xen/home_path.h"
 
 namespace xsm {
 
@@ -26,12 +27,11 @@ namespace {
 bool IsReset(const std::string &path, unsigned int domid)
 {
     /* Runs for every node restored: no allocation. */
-    constexpr std::string_view kLocal = "/local/domain/";
     const DomidText id(domid);
     std::string_view rel(path);
-    if (rel.substr(0, kLocal.size()) != kLocal)
+    if (rel.substr(0, kHomesPrefix.size()) != kHomesPrefix)
         return false;
-    rel.remove_prefix(kLocal.size());
+    rel.remove_prefix(kHomesPrefix.size());
     if (rel.substr(0, id.view().size()) != id.view() || rel.substr(id.view().size(), 1) != "/")
         return false;
     rel.remove_prefix(id.view().size() + 1);
@@ -121,12 +121,12 @@ bool Writable(const std::vector<XsPermission> &perms, unsigned int domid)
     return perms[0].access == 'w' || perms[0].access == 'b';
 }
 
-bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const RuleOptions &o,
-                      unsigned int to, const HostLookup &lookup, XsError *e)
+Status CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const RuleOptions &o,
+                        unsigned int to, const HostLookup &lookup)
 {
     auto refuse = [&](const NodeState &n, const std::string &reason) {
-        *e = XsError{EPERM, n.at.Describe() + ": " + n.path + ": " + reason, true};
-        return false;
+        return std::move(Status::BeyondDomain(n.at.Describe() + ": " + n.path + ": " + reason)
+                                 .From(StatusOrigin::kEngine));
     };
     /* Views into s, which does not change here: no copy of a path. */
     PathTable<bool> taken(s.nodes.size());
@@ -152,8 +152,8 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
             continue;
         }
         const std::string here = policy.Remap(n.path, o.domid, to);
-        if (!lookup(here, &perms, e))
-            return false;
+        if (Status st = lookup(here, &perms); !st.ok())
+            return st;
         if (!perms.empty()) {
             if (perms[0].domid != owner)
                 return refuse(n, "exists on this host owned by domain " +
@@ -166,8 +166,8 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
         if (parent.empty() || taken.Contains(parent) || owner == 0)
             continue;
         const std::string parent_here = policy.Remap(parent, o.domid, to);
-        if (!lookup(parent_here, &perms, e))
-            return false;
+        if (Status st = lookup(parent_here, &perms); !st.ok())
+            return st;
         if (perms.empty())
             return refuse(n, "its parent " + parent_here +
                                      " neither exists on this host nor is restored");
@@ -175,7 +175,7 @@ bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const Rule
             return refuse(n, "domain " + std::to_string(owner) + " cannot create nodes under " +
                                      parent_here + " on this host");
     }
-    return true;
+    return Status::Ok();
 }
 
 size_t StoredNodeSize(const NodeState &n, size_t childlen)
@@ -186,7 +186,7 @@ size_t StoredNodeSize(const NodeState &n, size_t childlen)
     return kHeader + n.perms.size() * kPerm + n.value.size() + childlen;
 }
 
-bool CheckStoredSizes(const DomainState &s, long node_size, XsError *e)
+Status CheckStoredSizes(const DomainState &s, long node_size)
 {
     /* Views into s, which does not change here. */
     PathTable<size_t> childlen(s.nodes.size());
@@ -203,20 +203,17 @@ bool CheckStoredSizes(const DomainState &s, long node_size, XsError *e)
         const size_t size = StoredNodeSize(n, names ? *names : 0);
         /* write_node_raw refuses a record of the quota's size too; oversized
          * is EINVAL, as the checks while reading say. */
-        if (size >= static_cast<size_t>(node_size)) {
-            *e = XsError{EINVAL,
-                         n.at.Describe() + ": " + n.path + ": stored as " +
-                                 std::to_string(size) +
-                                 " octets (value, permissions and children's names, for "
-                                 "domain " +
-                                 std::to_string(n.perms[0].domid) +
-                                 "), not below xenstored's node-size quota " +
-                                 std::to_string(node_size),
-                         true};
-            return false;
-        }
+        if (size >= static_cast<size_t>(node_size))
+            return std::move(Status::BadStream(n.at.Describe() + ": " + n.path + ": stored as " +
+                                               std::to_string(size) +
+                                               " octets (value, permissions and children's "
+                                               "names, for domain " +
+                                               std::to_string(n.perms[0].domid) +
+                                               "), not below xenstored's node-size quota " +
+                                               std::to_string(node_size))
+                                     .From(StatusOrigin::kEngine));
     }
-    return true;
+    return Status::Ok();
 }
 
 } // namespace xsm

@@ -45,7 +45,8 @@
 
 #include "engine/domain_state.h"
 #include "engine/node_policy.h"
-#include "xenstored/xs_error.h"
+#include "common/status.h"
+#include "xenstored/xs_answer.h"
 
 namespace xsm {
 
@@ -65,17 +66,16 @@ Verdict JudgeNode(const NodeState &n, const NodePolicy::Area &area, const RuleOp
 bool Writable(const std::vector<XsPermission> &perms, unsigned int domid);
 
 /* The receiving host's permissions of a path (empty: no such node). */
-using HostLookup = std::function<bool(const std::string &path,
-                                      std::vector<XsPermission> *perms,
-                                      XsError *e)>;
+using HostLookup = std::function<Status(const std::string &path,
+                                        std::vector<XsPermission> *perms)>;
 
 /*
  * The nodes to take, judged against the receiving host, where the guest
- * will be domain `to`.  False with e->refused (and the record in e->why)
- * for a refusal, or with the lookup's error.
+ * will be domain `to`.  kBeyondDomain naming the record for a refusal,
+ * or the lookup's failure as it is.
  */
-bool CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const RuleOptions &o,
-                      unsigned int to, const HostLookup &lookup, XsError *e);
+Status CheckAgainstHost(const DomainState &s, const NodePolicy &policy, const RuleOptions &o,
+                        unsigned int to, const HostLookup &lookup);
 
 /*
  * The octets xenstored stores for a node: its tdb record's header, the
@@ -88,10 +88,10 @@ size_t StoredNodeSize(const NodeState &n, size_t childlen);
 /*
  * Every committed node of s, already rewritten for the domain it is
  * restored as, below the node-size quota as xenstored counts it for its
- * owner (dom0 is not bounded), its children being those of s.  False with
- * e->refused and the record in e->why.
+ * owner (dom0 is not bounded), its children being those of s.  kBadStream
+ * (oversized, as the checks while reading say) naming the record.
  */
-bool CheckStoredSizes(const DomainState &s, long node_size, XsError *e);
+Status CheckStoredSizes(const DomainState &s, long node_size);
 
 } // namespace xsm
 

@@ -68,8 +68,11 @@ public:
     bool Node(const NodeState &n, bool *keep, std::string *why) override;
 
     const CheckCounts &counts() const { return counts_; }
-    /* The refusal was the rule's (beyond the domain), not malformed data. */
-    bool beyond_domain() const { return beyond_domain_; }
+    /* kBeyondDomain: the refusal was the rule's, not malformed data. */
+    StatusCode refusal() const override
+    {
+        return beyond_domain_ ? StatusCode::kBeyondDomain : StatusCode::kBadStream;
+    }
 
 private:
     bool Charge(uint64_t octets, const char *what, std::string *why);

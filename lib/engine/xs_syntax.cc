@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "stream/format.h"
+#include "xen/home_path.h"
 
 namespace xsm {
 
@@ -19,10 +20,9 @@ bool ValidChar(char c)
 /* Length of "/local/domain/<id>/" at the start of path, as sscanf("%5u/%n") finds it. */
 size_t LocalPrefix(std::string_view path)
 {
-    constexpr std::string_view kLocal = "/local/domain/";
-    if (path.substr(0, kLocal.size()) != kLocal)
+    if (path.substr(0, kHomesPrefix.size()) != kHomesPrefix)
         return 0;
-    size_t i = kLocal.size(), digits = 0;
+    size_t i = kHomesPrefix.size(), digits = 0;
     while (i < path.size() && digits < 5 && path[i] >= '0' && path[i] <= '9')
         i++, digits++;
     if (digits == 0 || i >= path.size() || path[i] != '/')
@@ -84,7 +84,7 @@ bool CheckWatchPath(std::string_view path, unsigned int domid, size_t path_max,
     }
     if (!path.empty() && path[0] == '/')
         return CheckNodePath(path, path_max, why);
-    std::string abs = "/local/domain/" + std::to_string(domid) + "/" + std::string(path);
+    std::string abs = HomePath(domid) + "/" + std::string(path);
     if (path.empty() || !CheckNodePath(abs, path_max, why)) {
         *why = "watch path " + Quoted(path) + " is not a valid relative path";
         return false;
@@ -102,7 +102,7 @@ bool CheckPerm(const Perm &p, std::string *why)
         *why = "permission flags " + std::to_string(p.flags) + " other than \"ignore\"";
         return false;
     }
-    if (p.domid >= kDomidFirstReserved) {
+    if (!IsDomid(p.domid)) {
         *why = "permission for domain " + std::to_string(p.domid) + ", a reserved domid";
         return false;
     }

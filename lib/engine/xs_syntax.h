@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "stream/records.h"
+#include "xen/domid.h"
 
 namespace xsm {
 
@@ -32,27 +33,6 @@ inline constexpr size_t kXsMsgHeaderSize = 16;    /* struct xsd_sockmsg */
  * "/local/domain/<id>/" (xenstored's "path-max" quota).
  */
 bool CheckNodePath(std::string_view path, size_t path_max, std::string *why);
-
-/* A domid's decimal text, in the caller's room: no allocation, no printf
- * (the engine writes one per node it restores). */
-struct DomidText {
-    explicit DomidText(unsigned int domid)
-    {
-        char *p = room_ + sizeof(room_);
-        do
-            *--p = static_cast<char>('0' + domid % 10);
-        while (domid /= 10);
-        begin_ = p;
-    }
-    std::string_view view() const
-    {
-        return {begin_, static_cast<size_t>(room_ + sizeof(room_) - begin_)};
-    }
-
-private:
-    char room_[10];
-    const char *begin_;
-};
 
 /* A watch path: "@..." (at most XENSTORE_REL_PATH_MAX octets), or a node
  * path, relative ones taken below /local/domain/<domid>. */

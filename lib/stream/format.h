@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "xen/domid.h"
+
 namespace xsm {
 
 /* The 16-octet header: ident, version and flags, always big-endian. */
@@ -44,7 +46,25 @@ enum class RecordType : uint32_t {
 };
 inline constexpr uint32_t kLastKnownType = 8;
 
-/* The spec's name ("NODE_DATA"), or "UNKNOWN" for a reserved type. */
+/* The numbers are the format's, not ours to choose: the v4 design's table
+ * (END 0x00000000 ... NODE_DATA 0x00000005, docs/designs/
+ * xenstore-migration.md), and its version-2 extensions after it. */
+static_assert(static_cast<uint32_t>(RecordType::End) == 0x00000000);
+static_assert(static_cast<uint32_t>(RecordType::GlobalData) == 0x00000001);
+static_assert(static_cast<uint32_t>(RecordType::ConnectionData) == 0x00000002);
+static_assert(static_cast<uint32_t>(RecordType::WatchData) == 0x00000003);
+static_assert(static_cast<uint32_t>(RecordType::TransactionData) == 0x00000004);
+static_assert(static_cast<uint32_t>(RecordType::NodeData) == 0x00000005);
+static_assert(static_cast<uint32_t>(RecordType::GlobalQuotaData) == 0x00000006);
+static_assert(static_cast<uint32_t>(RecordType::DomainData) == 0x00000007);
+static_assert(static_cast<uint32_t>(RecordType::WatchDataExtended) == 0x00000008);
+static_assert(kLastKnownType == static_cast<uint32_t>(RecordType::WatchDataExtended));
+
+/* A type this codec reads; others are the reserved range. */
+constexpr bool IsKnownRecordType(uint32_t type) { return type <= kLastKnownType; }
+
+/* The spec's name ("NODE_DATA"); "UNKNOWN" for a type of the reserved
+ * range (!IsKnownRecordType(), which callers test instead of the name). */
 std::string_view RecordTypeName(uint32_t type);
 
 enum class Endian { Little, Big };
@@ -72,10 +92,6 @@ inline constexpr uint16_t kConnFieldUniqueId = 0x1;
 
 /* WATCH_DATA_EXTENDED depth meaning "no limit". */
 inline constexpr uint16_t kDepthUnlimited = 0xffff;
-
-/* DOMID_FIRST_RESERVED: domids from here up name no guest. */
-inline constexpr uint16_t kDomidFirstReserved = 0x7ff0;
-inline constexpr uint16_t kDomidInvalid = 0x7ff4;
 
 } // namespace xsm
 

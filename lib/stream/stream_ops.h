@@ -7,6 +7,7 @@
 #define XSM_STREAM_STREAM_OPS_H
 
 #include <optional>
+#include <string>
 
 #include "stream/stream_parser.h"
 #include "stream/stream_writer.h"
@@ -20,9 +21,9 @@ struct StreamSummary {
     uint64_t octets = 0;
 };
 
-/* Reads and checks every record.  False with *err at the first problem. */
-bool VerifyStream(ByteSource &src, const ReaderOptions &opts, StreamSummary *summary,
-                  StreamError *err, const StreamParser::WarningFn &on_warning = {});
+/* Reads and checks every record; the first problem (kBadStream, kIo). */
+Status VerifyStream(ByteSource &src, const ReaderOptions &opts, StreamSummary *summary,
+                    const StreamParser::WarningFn &on_warning = {});
 
 struct ConvertOptions {
     ReaderOptions in;
@@ -31,20 +32,19 @@ struct ConvertOptions {
     std::optional<uint32_t> version;
     Layout layout_out = Layout::Xen;
     bool len_includes_padding = true;
+    /* What a write failure names: "NAME: cannot write: why". */
+    std::string sink_name = "output";
 };
-
-enum class ConvertStatus { kOk, kBadInput, kCannotConvert, kWriteError };
 
 /*
  * Re-encodes src into sink record by record.  A record of unknown type
  * is kept verbatim, which a change of byte order cannot do: that is
- * kCannotConvert, not a silent copy.  On kBadInput *err says
- * where the input is wrong; otherwise *why says what could not be
- * written.  The sink may hold a partial stream after a failure: callers
- * writing a file write to a temporary and rename on success.
+ * kCannotConvert, not a silent copy.  The input's problems are
+ * kBadStream or kIo (as VerifyStream's); the sink's, kIo naming
+ * opts.sink_name.  The sink may hold a partial stream after a failure:
+ * callers writing a file write to a temporary and rename on success.
  */
-ConvertStatus ConvertStream(ByteSource &src, ByteSink &sink, const ConvertOptions &opts,
-                            StreamError *err, std::string *why);
+Status ConvertStream(ByteSource &src, ByteSink &sink, const ConvertOptions &opts);
 
 } // namespace xsm
 

@@ -23,21 +23,22 @@ struct ParsedRecord {
 
 class StreamParser {
 public:
-    using Status = StreamReader::Status;
-    using WarningFn = std::function<void(const StreamError &)>;
+    /* A warning's words: "offset N: record #K (TYPE): what". */
+    using WarningFn = std::function<void(const std::string &)>;
 
     StreamParser(ByteSource &src, const ReaderOptions &opts) : reader_(src, opts) {}
 
     /* Non-fatal findings: non-zero padding, record types from the reserved range. */
     void OnWarning(WarningFn fn) { on_warning_ = std::move(fn); }
 
-    bool Start(StreamError *err);
+    Status Start();
     const StreamContext &context() const { return reader_.context(); }
 
-    Status Next(ParsedRecord *out, StreamError *err);
+    /* As StreamReader::Read(): true with the next record, false at the
+     * end (*st ok) or at the first failure (*st). */
+    bool Next(ParsedRecord *out, Status *st);
 
 private:
-    Status Fail(const RawRecord &raw, uint64_t offset, std::string reason, StreamError *err);
 
     StreamReader reader_;
     RecordDecoder decoder_{StreamContext{}};

@@ -65,63 +65,56 @@ bool StreamReader::Refill(size_t n)
     return end_ >= n;
 }
 
-StreamReader::Status StreamReader::Fail(StreamError *err, uint64_t offset, std::string reason)
+Status StreamReader::Fail(uint64_t offset, std::string reason) const
 {
-    if (read_error_)
-        reason += std::string(" (read error: ") + std::strerror(read_errno_) + ")";
-    err->offset = offset;
-    err->record_index = index_;
-    err->type = last_type_;
-    err->type_known = last_type_known_;
-    err->reason = std::move(reason);
-    err->io_error = read_error_;
-    return Status::kError;
+    const StreamPlace place{offset, index_, last_type_, last_type_known_};
+    if (!read_error_)
+        return place.Corrupt(reason);
+    reason += std::string(" (read error: ") + std::strerror(read_errno_) + ")";
+    return std::move(Status::Io(EIO, place.Describe(reason)).From(StatusOrigin::kStream));
 }
 
-bool StreamReader::ReadHeader(StreamError *err)
+Status StreamReader::ReadHeader()
 {
-    err->record_index = StreamError::kHeader;
-    err->offset = 0;
+    StreamPlace header;
     if (!Fill(kHeaderSize)) {
-        err->reason = "stream has " + std::to_string(avail()) +
-                      " octets, too short for the 16-octet header";
-        if (read_error_)
-            err->reason += std::string(" (read error: ") + std::strerror(read_errno_) + ")";
-        err->io_error = read_error_;
-        return false;
+        std::string reason = "stream has " + std::to_string(avail()) +
+                             " octets, too short for the 16-octet header";
+        if (!read_error_)
+            return header.Corrupt(reason);
+        reason += std::string(" (read error: ") + std::strerror(read_errno_) + ")";
+        return std::move(Status::Io(EIO, header.Describe(reason)).From(StatusOrigin::kStream));
     }
-    if (std::memcmp(at(), kIdent.data(), kIdent.size()) != 0) {
-        err->reason = "bad ident (expected \"xenstore\")";
-        return false;
-    }
+    if (std::memcmp(at(), kIdent.data(), kIdent.size()) != 0)
+        return header.Corrupt("bad ident (expected \"xenstore\")");
     uint32_t version = Load<uint32_t>(at() + 8, Endian::Big);
     uint32_t flags = Load<uint32_t>(at() + 12, Endian::Big);
     if (version < kMinVersion || version > kMaxVersion) {
-        err->offset = 8;
-        err->reason = "unknown version " + std::to_string(version);
-        return false;
+        header.offset = 8;
+        return header.Corrupt("unknown version " + std::to_string(version));
     }
     if (flags & ~kFlagBigEndian) {
         char hex[16];
         std::snprintf(hex, sizeof(hex), "0x%08x", flags);
-        err->offset = 12;
-        err->reason = std::string("reserved bits set in flags (") + hex + ")";
-        return false;
+        header.offset = 12;
+        return header.Corrupt(std::string("reserved bits set in flags (") + hex + ")");
     }
     ctx_.version = version;
     ctx_.endian = (flags & kFlagBigEndian) ? Endian::Big : Endian::Little;
     pos_ += kHeaderSize;
-    return true;
+    return Status::Ok();
 }
 
-StreamReader::Status StreamReader::Read(RawRecord *rec, StreamError *err)
+bool StreamReader::Read(RawRecord *rec, Status *st)
 {
     if (seen_end_) {
         if (!opts_.embedded && Fill(1))
-            return Fail(err, offset(), "data after the END record");
-        if (read_error_)
-            return Fail(err, offset(), "cannot check what follows the END record");
-        return Status::kDone;
+            *st = Fail(offset(), "data after the END record");
+        else if (read_error_)
+            *st = Fail(offset(), "cannot check what follows the END record");
+        else
+            *st = Status::Ok();
+        return false;
     }
 
     uint64_t start = offset();
@@ -133,22 +126,28 @@ StreamReader::Status StreamReader::Read(RawRecord *rec, StreamError *err)
             last_type_known_ = true;
         }
         if (avail() == 0 && !read_error_)
-            return Fail(err, start, "stream ends without an END record");
-        return Fail(err, start, "stream ends inside a record header");
+            *st = Fail(start, "stream ends without an END record");
+        else
+            *st = Fail(start, "stream ends inside a record header");
+        return false;
     }
     uint32_t type = Load<uint32_t>(at(), ctx_.endian);
     uint32_t len = Load<uint32_t>(at() + 4, ctx_.endian);
     last_type_ = type;
     last_type_known_ = true;
-    if (len > opts_.max_record_len)
-        return Fail(err, start + 4, "len " + std::to_string(len) + " exceeds the limit of " +
-                                            std::to_string(opts_.max_record_len));
+    if (len > opts_.max_record_len) {
+        *st = Fail(start + 4, "len " + std::to_string(len) + " exceeds the limit of " +
+                                      std::to_string(opts_.max_record_len));
+        return false;
+    }
     size_t total = kRecordHeaderSize + AlignUp(len);
-    if (!Fill(total))
-        return Fail(err, start + 4,
-                    "record runs past the end of the stream: len " + std::to_string(len) +
-                            " (" + std::to_string(total) + " octets with header and padding) but " +
-                            std::to_string(avail()) + " remain");
+    if (!Fill(total)) {
+        *st = Fail(start + 4,
+                   "record runs past the end of the stream: len " + std::to_string(len) +
+                           " (" + std::to_string(total) + " octets with header and padding) but " +
+                           std::to_string(avail()) + " remain");
+        return false;
+    }
 
     rec->index = index_++;
     rec->offset = start;
@@ -158,7 +157,8 @@ StreamReader::Status StreamReader::Read(RawRecord *rec, StreamError *err)
     pos_ += total;
     if (type == static_cast<uint32_t>(RecordType::End))
         seen_end_ = true;
-    return Status::kRecord;
+    *st = Status::Ok();
+    return true;
 }
 
 } // namespace xsm

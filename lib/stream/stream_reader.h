@@ -18,7 +18,7 @@
 
 #include "stream/byte_io.h"
 #include "stream/record_decoder.h"
-#include "stream/stream_error.h"
+#include "stream/stream_place.h"
 
 namespace xsm {
 
@@ -40,18 +40,18 @@ struct RawRecord {
 
 class StreamReader {
 public:
-    enum class Status { kRecord, kDone, kError };
-
     StreamReader(ByteSource &src, const ReaderOptions &opts);
 
-    bool ReadHeader(StreamError *err);
+    Status ReadHeader();
     const StreamContext &context() const { return ctx_; }
 
     /*
-     * kRecord: *rec holds the next record (END included).  kDone: the
-     * END record was returned before and nothing follows it.
+     * True: *rec holds the next record (END included).  False: there is
+     * none; *st is ok when the END record was returned before and nothing
+     * follows it, else says what is wrong and where (kBadStream, or kIo
+     * when the input could not be read).
      */
-    Status Read(RawRecord *rec, StreamError *err);
+    bool Read(RawRecord *rec, Status *st);
 
     /* Octets consumed so far. */
     uint64_t offset() const { return base_ + pos_; }
@@ -62,7 +62,7 @@ private:
     bool Refill(size_t n);
     size_t avail() const { return end_ - pos_; }
     const uint8_t *at() const { return data_ + pos_; }
-    Status Fail(StreamError *err, uint64_t offset, std::string reason);
+    Status Fail(uint64_t offset, std::string reason) const;
 
     ByteSource &src_;
     ReaderOptions opts_;

@@ -27,7 +27,7 @@
 
 #include "common/status.h"
 #include "stream/byte_io.h"
-#include "xenstored/xs_error.h"
+#include "xenstored/xs_answer.h"
 
 namespace xsm {
 

@@ -14,11 +14,11 @@
 
 #include <xen/io/xs_wire.h>
 
+#include "xen/xenstored_path.h"
+
 namespace xsm {
 
 namespace {
-
-constexpr int kDefaultTimeoutMs = 5000;
 
 long long NowMs()
 {
@@ -62,18 +62,6 @@ int ErrnoFromName(const std::string &name)
 
 } // namespace
 
-int DefaultXenstoredTimeoutMs()
-{
-    const char *s = std::getenv("XSM_XENSTORED_TIMEOUT");
-    if (!s || !*s)
-        return kDefaultTimeoutMs;
-    char *end = nullptr;
-    double v = std::strtod(s, &end);
-    if (*end || !(v > 0) || v > 86400)
-        return kDefaultTimeoutMs;
-    return static_cast<int>(v * 1000 + 0.5) ?: 1;
-}
-
 void WireConnection::Close()
 {
     if (fd_ >= 0)
@@ -85,11 +73,10 @@ bool WireConnection::Open(std::string *why)
 {
     if (fd_ >= 0)
         return true;
+    const std::optional<std::string> env = XenstoredPathFromEnv();
     std::string sock = path_;
-    if (sock.empty()) {
-        const char *env = std::getenv("XENSTORED_PATH");
-        sock = env && *env ? env : "/var/run/xenstored/socket";
-    }
+    if (sock.empty())
+        sock = env && !env->empty() ? *env : kXenstoredSocket;
     where_ = sock;
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_un addr{};
@@ -106,8 +93,8 @@ bool WireConnection::Open(std::string *why)
     if (fd >= 0)
         close(fd);
     /* As xs_open(0): without a daemon socket, the kernel's xenbus device. */
-    if (path_.empty() && !std::getenv("XENSTORED_PATH")) {
-        for (const char *dev : {"/dev/xen/xenbus", "/proc/xen/xenbus"}) {
+    if (path_.empty() && !env) {
+        for (const char *dev : kXenbusDevices) {
             fd = open(dev, O_RDWR | O_CLOEXEC);
             if (fd >= 0) {
                 where_ = dev;

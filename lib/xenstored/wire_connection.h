@@ -56,9 +56,6 @@ private:
     uint32_t next_req_id_ = 1;
 };
 
-/* $XSM_XENSTORED_TIMEOUT (seconds, may be fractional), else 5 s. */
-int DefaultXenstoredTimeoutMs();
-
 } // namespace xsm
 
 #endif

@@ -8,6 +8,8 @@
 
 #include <xen/io/xs_wire.h>
 
+#include "xen/xenstored_path.h"
+
 namespace xsm {
 
 namespace {
@@ -34,29 +36,35 @@ void SplitNul(const std::string &s, size_t from, std::vector<std::string> *out)
     }
 }
 
+/* xenstored answered with an error (or with what makes no sense: EPROTO). */
+Status Refused(int err, const std::string &why)
+{
+    return std::move(Status::XenstoredRefused(err, why).From(StatusOrigin::kXenstored));
+}
+
 } // namespace
 
 std::string XenstoredClient::DefaultPath()
 {
-    const char *env = std::getenv("XENSTORED_PATH");
-    return env ? env : "";
+    return XenstoredPathFromEnv().value_or("");
 }
 
-bool XenstoredClient::Talk(uint32_t type, const std::string &payload, const std::string &what,
-                           std::string *reply, int *xs_errno, XsError *e, int pass_fd)
+Status XenstoredClient::Talk(uint32_t type, const std::string &payload, const std::string &what,
+                             std::string *reply, int *xs_errno, int pass_fd)
 {
     std::string why;
     if (conn_.Talk(type, payload, timeout_ms_, reply, xs_errno, &why, pass_fd))
-        return true;
-    int err = errno;
-    *e = XsError{err, what + ": " + why};
-    /* ENOTSOCK: refused before anything was sent; the connection stays. */
-    e->lost = err != ENOTSOCK;
-    return false;
+        return Status::Ok();
+    const int err = errno;
+    /* ENOTSOCK: refused before anything was sent (no socket to pass a file
+     * on); the connection stays. */
+    Status st = err == ENOTSOCK ? Status::XenstoredLacks(err, what + ": " + why)
+                                : Status::XenstoredLost(err, what + ": " + why);
+    return std::move(st.From(StatusOrigin::kXenstored));
 }
 
-bool XenstoredClient::Control(const std::vector<std::string> &args, std::string *reply,
-                              XsError *e, int pass_fd)
+Status XenstoredClient::Control(const std::vector<std::string> &args, std::string *reply,
+                                int pass_fd)
 {
     /* XS_CONTROL: the command, then its arguments, each NUL-terminated. */
     std::string what = "xenstored \"" + args[0] + "\"";
@@ -66,25 +74,22 @@ bool XenstoredClient::Control(const std::vector<std::string> &args, std::string 
      * it does not know with "OK", so a "quiesce" it never did would look
      * done.  "help" is asked once per client.
      */
-    if (!Has(args[0], e))
-        return false;
-    if (!Talk(XS_CONTROL, Joined(args, 0), what, reply, &err, e, pass_fd))
-        return false;
-    if (err) {
-        *e = XsError{err, "xenstored refused \"" + args[0] + "\": " + std::strerror(err)};
-        return false;
-    }
+    if (Status st = Has(args[0]); !st.ok())
+        return st;
+    if (Status st = Talk(XS_CONTROL, Joined(args, 0), what, reply, &err, pass_fd); !st.ok())
+        return st;
+    if (err)
+        return Refused(err, "xenstored refused \"" + args[0] + "\": " + std::strerror(err));
     /* A reply is a string; drop its terminating NUL. */
     reply->resize(std::strlen(reply->c_str()));
-    return true;
+    return Status::Ok();
 }
 
-bool XenstoredClient::Has(const std::string &cmd, XsError *e)
+Status XenstoredClient::Has(const std::string &cmd)
 {
     if (Knows(cmd))
-        return true;
-    *e = XsError{ENOSYS, Lacks(cmd)};
-    return false;
+        return Status::Ok();
+    return std::move(Status::XenstoredLacks(ENOSYS, Lacks(cmd)).From(StatusOrigin::kXenstored));
 }
 
 bool XenstoredClient::Knows(const std::string &cmd)
@@ -92,28 +97,25 @@ bool XenstoredClient::Knows(const std::string &cmd)
     if (cmd == "help")
         return true;
     std::map<std::string, std::string> cmds;
-    XsError ignored;
-    if (!Commands(&cmds, &ignored))
+    if (!Commands(&cmds).ok())
         return true; /* cannot tell: the command itself reports the error */
     return cmds.count(cmd) != 0;
 }
 
 /* "help" replies with one "<name>\t<parameters>" line per command
  * (xenstored_control.c, do_control_help). */
-bool XenstoredClient::Commands(std::map<std::string, std::string> *out, XsError *e)
+Status XenstoredClient::Commands(std::map<std::string, std::string> *out)
 {
     if (commands_known_) {
         *out = commands_;
-        return true;
+        return Status::Ok();
     }
     std::string help;
     int err = 0;
-    if (!Talk(XS_CONTROL, std::string("help", 5), "help", &help, &err, e))
-        return false;
-    if (err) {
-        *e = XsError{err, std::string("xenstored refused \"help\": ") + std::strerror(err)};
-        return false;
-    }
+    if (Status st = Talk(XS_CONTROL, std::string("help", 5), "help", &help, &err); !st.ok())
+        return st;
+    if (err)
+        return Refused(err, std::string("xenstored refused \"help\": ") + std::strerror(err));
     /* oxenstored as released has no "help": it acknowledges any command
      * it does not know (process.ml, do_debug), and lists nothing. */
     const bool acked = std::strcmp(help.c_str(), "OK") == 0;
@@ -131,19 +133,17 @@ bool XenstoredClient::Commands(std::map<std::string, std::string> *out, XsError 
     oxenstored_ = acked || commands_.count("mfn");
     commands_known_ = true;
     *out = commands_;
-    return true;
+    return Status::Ok();
 }
 
-bool XenstoredClient::Read(const std::string &path, std::string *out, XsError *e)
+Status XenstoredClient::Read(const std::string &path, std::string *out)
 {
     int err = 0;
-    if (!Talk(XS_READ, path + '\0', "cannot read " + path, out, &err, e))
-        return false;
-    if (err) {
-        *e = XsError{err, "cannot read " + path + ": " + std::strerror(err)};
-        return false;
-    }
-    return true;
+    if (Status st = Talk(XS_READ, path + '\0', "cannot read " + path, out, &err); !st.ok())
+        return st;
+    if (err)
+        return Refused(err, "cannot read " + path + ": " + std::strerror(err));
+    return Status::Ok();
 }
 
 std::string XenstoredClient::Lacks(const std::string &command) const
@@ -170,23 +170,20 @@ std::string XenstoredClient::Lacks(const std::string &command) const
            "\" command: it is C xenstored without the domain-state commands" + needs;
 }
 
-bool XenstoredClient::Directory(const std::string &path, std::vector<std::string> *out,
-                                XsError *e)
+Status XenstoredClient::Directory(const std::string &path, std::vector<std::string> *out)
 {
     std::string reply;
     int err = 0;
     std::string req = path + '\0';
-    if (!Talk(XS_DIRECTORY, req, "cannot list " + path, &reply, &err, e))
-        return false;
+    if (Status st = Talk(XS_DIRECTORY, req, "cannot list " + path, &reply, &err); !st.ok())
+        return st;
     out->clear();
     if (!err) {
         SplitNul(reply, 0, out);
-        return true;
+        return Status::Ok();
     }
-    if (err != E2BIG) {
-        *e = XsError{err, "cannot list " + path + ": " + std::strerror(err)};
-        return false;
-    }
+    if (err != E2BIG)
+        return Refused(err, "cannot list " + path + ": " + std::strerror(err));
     /*
      * Too many children for one message: XS_DIRECTORY_PART, as
      * libxenstore does.  Each part starts with the node's generation
@@ -199,12 +196,10 @@ bool XenstoredClient::Directory(const std::string &path, std::vector<std::string
         for (;;) {
             std::string part;
             req = path + '\0' + std::to_string(off) + '\0';
-            if (!Talk(XS_DIRECTORY_PART, req, "cannot list " + path, &part, &err, e))
-                return false;
-            if (err) {
-                *e = XsError{err, "cannot list " + path + ": " + std::strerror(err)};
-                return false;
-            }
+            if (Status st = Talk(XS_DIRECTORY_PART, req, "cannot list " + path, &part, &err); !st.ok())
+                return st;
+            if (err)
+                return Refused(err, "cannot list " + path + ": " + std::strerror(err));
             size_t g = part.find('\0');
             if (g == std::string::npos)
                 break;
@@ -219,11 +214,10 @@ bool XenstoredClient::Directory(const std::string &path, std::vector<std::string
                 off += n.size() + 1;
             out->insert(out->end(), names.begin(), names.end());
             if (last)
-                return true;
+                return Status::Ok();
         }
     }
-    *e = XsError{EAGAIN, "cannot list " + path + ": it keeps changing"};
-    return false;
+    return Refused(EAGAIN, "cannot list " + path + ": it keeps changing");
 }
 
 /*
@@ -231,11 +225,11 @@ bool XenstoredClient::Directory(const std::string &path, std::vector<std::string
  * "<name> : <value> <description>" (xenstored_control.c,
  * quota_show_current).
  */
-bool XenstoredClient::Quotas(std::map<std::string, long> *out, XsError *e)
+Status XenstoredClient::Quotas(std::map<std::string, long> *out)
 {
     std::string reply;
-    if (!Control({"quota"}, &reply, e))
-        return false;
+    if (Status st = Control({"quota"}, &reply); !st.ok())
+        return st;
     std::istringstream in(reply);
     std::string line;
     while (std::getline(in, line)) {
@@ -249,11 +243,9 @@ bool XenstoredClient::Quotas(std::map<std::string, long> *out, XsError *e)
         if (end != line.c_str() + colon + 1)
             (*out)[name] = v;
     }
-    if (out->empty()) {
-        *e = XsError{EPROTO, "cannot parse xenstored's quota reply"};
-        return false;
-    }
-    return true;
+    if (out->empty())
+        return Refused(EPROTO, "cannot parse xenstored's quota reply");
+    return Status::Ok();
 }
 
 /*
@@ -261,36 +253,32 @@ bool XenstoredClient::Quotas(std::map<std::string, long> *out, XsError *e)
  * reply of XS_GET_PERMS is one NUL-terminated entry per domain, owner
  * first: an access letter and a decimal domid ("n0", "r5").
  */
-bool XenstoredClient::Permissions(const std::string &path, std::vector<Permission> *out,
-                                  bool *exists, XsError *e)
+Status XenstoredClient::Permissions(const std::string &path, std::vector<Permission> *out,
+                                  bool *exists)
 {
     std::string reply;
     int err = 0;
     const std::string what = "cannot read the permissions of " + path;
-    if (!Talk(XS_GET_PERMS, path + '\0', what, &reply, &err, e))
-        return false;
+    if (Status st = Talk(XS_GET_PERMS, path + '\0', what, &reply, &err); !st.ok())
+        return st;
     out->clear();
     if (err == ENOENT) {
         *exists = false;
-        return true;
+        return Status::Ok();
     }
-    if (err) {
-        *e = XsError{err, what + ": " + std::strerror(err)};
-        return false;
-    }
+    if (err)
+        return Refused(err, what + ": " + std::strerror(err));
     std::vector<std::string> entries;
     SplitNul(reply, 0, &entries);
     for (const std::string &entry : entries) {
         char *end = nullptr;
         unsigned long id = entry.size() > 1 ? std::strtoul(entry.c_str() + 1, &end, 10) : 0;
-        if (entry.size() < 2 || !std::strchr("nrwb", entry[0]) || *end) {
-            *e = XsError{EPROTO, what + ": xenstored sent \"" + entry + "\""};
-            return false;
-        }
+        if (entry.size() < 2 || !std::strchr("nrwb", entry[0]) || *end)
+            return Refused(EPROTO, what + ": xenstored sent \"" + entry + "\"");
         out->push_back(Permission{entry[0], static_cast<unsigned int>(id)});
     }
     *exists = true;
-    return true;
+    return Status::Ok();
 }
 
 } // namespace xsm

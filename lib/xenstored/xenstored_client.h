@@ -15,8 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "xen/timeout.h"
 #include "xenstored/wire_connection.h"
-#include "xenstored/xs_error.h"
+#include "xenstored/xs_answer.h"
 
 struct xs_handle;
 
@@ -40,26 +41,33 @@ public:
     void set_timeout_ms(int ms) { timeout_ms_ = ms; }
     int timeout_ms() const { return timeout_ms_; }
 
-    /* XS_CONTROL with NUL-separated arguments; the reply, or false.
+    /*
+     * Every request's failure is classified here, where it happens:
+     * kXenstoredRefused with xenstored's errno (EPROTO for a reply that
+     * makes no sense), kXenstoredLost for the transport (the connection
+     * is dropped), kXenstoredLacks for a command the daemon does not
+     * have (ENOSYS) or a file it cannot be handed (ENOTSOCK).
+     */
+
+    /* XS_CONTROL with NUL-separated arguments; the reply.
      * pass_fd >= 0 goes with the request (SCM_RIGHTS): the file an
      * empty <file> argument of save-domain or restore-domain means. */
-    bool Control(const std::vector<std::string> &args, std::string *reply, XsError *e,
-                 int pass_fd = -1);
+    Status Control(const std::vector<std::string> &args, std::string *reply, int pass_fd = -1);
 
-    /* Whether the daemon has CONTROL command cmd; if not, false with
-     * ENOSYS and Lacks(cmd) in *e.  ("help" is asked once per client.) */
-    bool Has(const std::string &cmd, XsError *e);
+    /* Whether the daemon has CONTROL command cmd; if not, kXenstoredLacks
+     * with Lacks(cmd).  ("help" is asked once per client.) */
+    Status Has(const std::string &cmd);
 
     /* Children of path; ENOENT if it does not exist. */
-    bool Directory(const std::string &path, std::vector<std::string> *out, XsError *e);
+    Status Directory(const std::string &path, std::vector<std::string> *out);
 
     /* A node's value; ENOENT if it does not exist. */
-    bool Read(const std::string &path, std::string *out, XsError *e);
+    Status Read(const std::string &path, std::string *out);
 
     /* The CONTROL commands xenstored knows, with their parameters as
      * "help" lists them: name -> parameter synopsis.  Asked once per
      * client.  None for oxenstored, which has no "help". */
-    bool Commands(std::map<std::string, std::string> *out, XsError *e);
+    Status Commands(std::map<std::string, std::string> *out);
 
     /*
      * What keeps command (one of the domain-state commands) from working
@@ -73,19 +81,18 @@ public:
     bool through_device() const { return conn_.through_device(); }
 
     /* xenstored's hard quotas ("quota" CONTROL command): name -> value. */
-    bool Quotas(std::map<std::string, long> *out, XsError *e);
+    Status Quotas(std::map<std::string, long> *out);
 
     /* A node's permissions on this host, owner first; *exists false
-     * (and true returned) if there is none. */
+     * (and ok) if there is none. */
     using Permission = XsPermission;
-    bool Permissions(const std::string &path, std::vector<Permission> *out, bool *exists,
-                     XsError *e);
+    Status Permissions(const std::string &path, std::vector<Permission> *out, bool *exists);
 
 private:
     static std::string DefaultPath();
-    /* False with *e for a transport failure; else *xs_errno is the daemon's. */
-    bool Talk(uint32_t type, const std::string &payload, const std::string &what,
-              std::string *reply, int *xs_errno, XsError *e, int pass_fd = -1);
+    /* The transport's failure; else ok, and *xs_errno is the daemon's. */
+    Status Talk(uint32_t type, const std::string &payload, const std::string &what,
+                std::string *reply, int *xs_errno, int pass_fd = -1);
     bool Knows(const std::string &cmd);
 
     WireConnection conn_;

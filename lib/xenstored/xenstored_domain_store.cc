@@ -33,20 +33,13 @@ Status CreateScratch(TempFile *tmp, const char *tag)
     return Status::Io(errno, std::string("cannot create a scratch file: ") + std::strerror(errno));
 }
 
-/* The client's answer, classified where it happened. */
-Status Classified(bool ok, const XsError &e)
-{
-    return ok ? Status::Ok() : StatusOf(e);
-}
-
 } // namespace
 
 Status XenstoredDomainStore::CheckCommands()
 {
     std::map<std::string, std::string> cmds;
-    XsError e;
-    if (!xs_.Commands(&cmds, &e))
-        return StatusOf(e);
+    if (Status st = xs_.Commands(&cmds); !st.ok())
+        return st;
     for (const auto &n : kNeeded) {
         auto c = cmds.find(n.name);
         if (c == cmds.end())
@@ -66,47 +59,40 @@ Status XenstoredDomainStore::CheckCommands()
 
 Status XenstoredDomainStore::Has(const std::string &cmd)
 {
-    XsError e;
-    return Classified(xs_.Has(cmd, &e), e);
+    return xs_.Has(cmd);
 }
 
 Status XenstoredDomainStore::Directory(const std::string &path, std::vector<std::string> *out)
 {
-    XsError e;
-    return Classified(xs_.Directory(path, out, &e), e);
+    return xs_.Directory(path, out);
 }
 
 Status XenstoredDomainStore::Read(const std::string &path, std::string *out)
 {
-    XsError e;
-    return Classified(xs_.Read(path, out, &e), e);
+    return xs_.Read(path, out);
 }
 
 Status XenstoredDomainStore::Permissions(const std::string &path, std::vector<Permission> *out,
                                          bool *exists)
 {
-    XsError e;
-    return Classified(xs_.Permissions(path, out, exists, &e), e);
+    return xs_.Permissions(path, out, exists);
 }
 
 Status XenstoredDomainStore::Quotas(std::map<std::string, long> *out)
 {
-    XsError e;
-    return Classified(xs_.Quotas(out, &e), e);
+    return xs_.Quotas(out);
 }
 
 Status XenstoredDomainStore::Quiesce(unsigned int domid)
 {
     std::string reply;
-    XsError e;
-    return Classified(xs_.Control({"quiesce", std::to_string(domid), "owned"}, &reply, &e), e);
+    return xs_.Control({"quiesce", std::to_string(domid), "owned"}, &reply);
 }
 
 Status XenstoredDomainStore::Unquiesce(unsigned int domid)
 {
     std::string reply;
-    XsError e;
-    return Classified(xs_.Control({"unquiesce", std::to_string(domid)}, &reply, &e), e);
+    return xs_.Control({"unquiesce", std::to_string(domid)}, &reply);
 }
 
 Status XenstoredDomainStore::SaveDomain(unsigned int domid, const std::vector<std::string> &roots,
@@ -120,9 +106,8 @@ Status XenstoredDomainStore::SaveDomain(unsigned int domid, const std::vector<st
     std::vector<std::string> args{"save-domain", std::to_string(domid), ""};
     args.insert(args.end(), roots.begin(), roots.end());
     std::string reply;
-    XsError e;
-    if (!xs_.Control(args, &reply, &e, tmp.fd()))
-        return StatusOf(e);
+    if (Status st = xs_.Control(args, &reply, tmp.fd()); !st.ok())
+        return st;
     struct stat sb;
     if (fstat(tmp.fd(), &sb) < 0 || sb.st_size == 0) {
         *image = StateImage();
@@ -158,8 +143,7 @@ Status XenstoredDomainStore::RestoreDomain(const RestoreRequest &r, const StateW
     for (unsigned int d : r.trusted)
         args.push_back("trust=" + std::to_string(d));
     std::string reply;
-    XsError e;
-    return Classified(xs_.Control(args, &reply, &e, tmp.fd()), e);
+    return xs_.Control(args, &reply, tmp.fd());
 }
 
 } // namespace xsm

@@ -14,8 +14,8 @@ struct Parsed {
     bool ok = false;
     xsm::StreamContext ctx;
     std::vector<xsm::ParsedRecord> records;   /* views into the input */
-    xsm::StreamError error;
-    std::vector<xsm::StreamError> warnings;
+    xsm::Status error;
+    std::vector<std::string> warnings;
 };
 
 /* `in` must outlive the result: records are views into it. */
@@ -26,39 +26,29 @@ inline Parsed ParseAll(const std::string &in, xsm::Layout layout = xsm::Layout::
     xsm::ReaderOptions ro;
     ro.layout = layout;
     xsm::StreamParser parser(src, ro);
-    parser.OnWarning([&](const xsm::StreamError &w) { p.warnings.push_back(w); });
-    if (!parser.Start(&p.error))
+    parser.OnWarning([&](const std::string &w) { p.warnings.push_back(w); });
+    p.error = parser.Start();
+    if (!p.error.ok())
         return p;
     p.ctx = parser.context();
     xsm::ParsedRecord rec;
-    for (;;) {
-        switch (parser.Next(&rec, &p.error)) {
-        case xsm::StreamParser::Status::kRecord:
-            p.records.push_back(rec);
-            break;
-        case xsm::StreamParser::Status::kDone:
-            p.ok = true;
-            return p;
-        case xsm::StreamParser::Status::kError:
-            return p;
-        }
-    }
+    while (parser.Next(&rec, &p.error))
+        p.records.push_back(rec);
+    p.ok = p.error.ok();
+    return p;
 }
 
 /* Re-encodes a stream with the given options; "" if it failed. */
 inline std::string Convert(const std::string &in, const xsm::ConvertOptions &co,
-                           xsm::ConvertStatus *status = nullptr, std::string *why = nullptr)
+                           xsm::Status *status = nullptr)
 {
     xsm::MemorySource src(in);
     xsm::StringSink sink;
-    xsm::StreamError err;
-    std::string w;
-    xsm::ConvertStatus s = xsm::ConvertStream(src, sink, co, &err, &w);
+    xsm::Status s = xsm::ConvertStream(src, sink, co);
+    const bool ok = s.ok();
     if (status)
-        *status = s;
-    if (why)
-        *why = s == xsm::ConvertStatus::kBadInput ? err.ToString() : w;
-    return s == xsm::ConvertStatus::kOk ? sink.str() : std::string();
+        *status = std::move(s);
+    return ok ? sink.str() : std::string();
 }
 
 inline xsm::ConvertOptions SameFormat(xsm::Layout layout = xsm::Layout::Xen)

@@ -231,3 +231,21 @@ TEST(CApi, SharedObjectExportsOnlyTheCApi)
 }
 
 } // namespace
+
+TEST(CApi, ResumeRefusesDom0AndReservedIdsBeforeAskingXenstored)
+{
+    /* No xenstored is reachable here: the refusal must come first. */
+    xsm_ctx *ctx = xsm_ctx_open(nullptr, nullptr, 0);
+    ASSERT_NE(ctx, nullptr);
+    for (uint32_t domid : {0u, 0x7ff0u, 0x7ff4u, 0xffffffffu}) {
+        errno = 0;
+        EXPECT_EQ(xsm_domain_resume(ctx, domid), -1) << domid;
+        EXPECT_EQ(errno, EINVAL) << domid;
+        EXPECT_EQ(std::string(xsm_last_error(ctx)).rfind("xsm_domain_resume: domain ", 0), 0u)
+                << xsm_last_error(ctx);
+    }
+    EXPECT_NE(std::string(xsm_last_error(ctx)).find("reserved id"), std::string::npos);
+    EXPECT_EQ(xsm_domain_resume(ctx, 0), -1);
+    EXPECT_NE(std::string(xsm_last_error(ctx)).find("is dom0"), std::string::npos);
+    xsm_ctx_close(ctx);
+}

@@ -34,29 +34,25 @@ public:
     }
     NodePolicy::Lister lister()
     {
-        return [this](const std::string &p, std::vector<std::string> *out, XsError *e) {
+        return [this](const std::string &p, std::vector<std::string> *out) {
             listed.push_back(p);
-            if (p != "/" && !values_.count(p)) {
-                *e = XsError{ENOENT, "no " + p};
-                return false;
-            }
+            if (p != "/" && !values_.count(p))
+                return Status::XenstoredRefused(ENOENT, "no " + p);
             auto it = children_.find(p);
             out->clear();
             if (it != children_.end())
                 out->assign(it->second.begin(), it->second.end());
-            return true;
+            return Status::Ok();
         };
     }
     NodePolicy::Reader reader()
     {
-        return [this](const std::string &p, std::string *out, XsError *e) {
+        return [this](const std::string &p, std::string *out) {
             auto it = values_.find(p);
-            if (it == values_.end()) {
-                *e = XsError{ENOENT, "no " + p};
-                return false;
-            }
+            if (it == values_.end())
+                return Status::XenstoredRefused(ENOENT, "no " + p);
             *out = it->second;
-            return true;
+            return Status::Ok();
         };
     }
     std::vector<std::string> listed;
@@ -100,9 +96,7 @@ TEST(DeviceBackends, RootsAreTheHomeAndTheFrontendsBackends)
     s.Set("/local/domain/7/backend/vif/5", "");
     s.Set("/local/domain/0/backend/vif/6/0/state", "4");
     std::vector<std::string> roots, warnings;
-    XsError e;
-    ASSERT_TRUE(NodePolicy::Default().Roots(5, s.lister(), s.reader(), &roots, &warnings, &e))
-            << e.why;
+    ASSERT_TRUE(NodePolicy::Default().Roots(5, s.lister(), s.reader(), &roots, &warnings).ok());
     std::vector<std::string> want{"/local/domain/0/backend/qdisk/5/51712",
                                   "/local/domain/0/backend/vif/5/0", "/local/domain/5",
                                   "/local/domain/7/backend/vbd/5/768"};
@@ -110,7 +104,7 @@ TEST(DeviceBackends, RootsAreTheHomeAndTheFrontendsBackends)
     EXPECT_TRUE(warnings.empty()) << warnings[0];
 
     roots.clear();
-    ASSERT_TRUE(NodePolicy::Default().Roots(9, s.lister(), s.reader(), &roots, &warnings, &e));
+    ASSERT_TRUE(NodePolicy::Default().Roots(9, s.lister(), s.reader(), &roots, &warnings).ok());
     EXPECT_TRUE(roots.empty());
 }
 
@@ -142,9 +136,7 @@ TEST(DeviceBackends, OnlyTheFrontendsOwnDeviceIsFollowed)
     s.Set(kFront + "vif/11/backend", "/local/domain/0/backend/vif/5/11");
 
     std::vector<std::string> roots, warnings;
-    XsError e;
-    ASSERT_TRUE(NodePolicy::Default().Roots(5, s.lister(), s.reader(), &roots, &warnings, &e))
-            << e.why;
+    ASSERT_TRUE(NodePolicy::Default().Roots(5, s.lister(), s.reader(), &roots, &warnings).ok());
     std::vector<std::string> want{"/local/domain/0/backend/qdisk/5/51712",
                                   "/local/domain/0/backend/vif/5/0", "/local/domain/5",
                                   "/local/domain/7/backend/vbd/5/768"};
@@ -167,12 +159,10 @@ TEST(DeviceBackends, BackendTemplatesNarrowOthersExpand)
     s.Set("/local/domain/0/device-model/5/state", "running");
     s.Set("/local/domain/0/backend/vbd/5/1/x", "");
     std::vector<std::string> roots, warnings;
-    XsError e;
     /* A backend template of one type: that type's devices only. */
     ASSERT_TRUE(Policy({"/local/domain/$DOMID", "/local/domain/*/backend/vbd/$DOMID",
                         "/local/domain/*/device-model/$DOMID"})
-                        .Roots(5, s.lister(), s.reader(), &roots, &warnings, &e))
-            << e.why;
+                        .Roots(5, s.lister(), s.reader(), &roots, &warnings).ok());
     std::vector<std::string> want{"/local/domain/0/device-model/5", "/local/domain/5",
                                   "/local/domain/7/backend/vbd/5/768"};
     EXPECT_EQ(roots, want);
@@ -181,7 +171,7 @@ TEST(DeviceBackends, BackendTemplatesNarrowOthersExpand)
     roots.clear();
     s.listed.clear();
     ASSERT_TRUE(Policy({"/local/domain/$DOMID"})
-                        .Roots(5, s.lister(), s.reader(), &roots, &warnings, &e));
+                        .Roots(5, s.lister(), s.reader(), &roots, &warnings).ok());
     EXPECT_EQ(roots, std::vector<std::string>{"/local/domain/5"});
     for (const std::string &p : s.listed)
         EXPECT_EQ(p.find("/device"), std::string::npos) << p;
@@ -189,38 +179,23 @@ TEST(DeviceBackends, BackendTemplatesNarrowOthersExpand)
 
 TEST(DeviceBackends, StoreErrorsOtherThanENOENTFail)
 {
-    NodePolicy::Lister broken = [](const std::string &, std::vector<std::string> *, XsError *le) {
-        *le = XsError{EACCES, "denied"};
-        return false;
+    NodePolicy::Lister broken = [](const std::string &, std::vector<std::string> *) {
+        return Status::XenstoredRefused(EACCES, "denied");
     };
     FakeStore s;
     std::vector<std::string> roots, warnings;
-    XsError e;
-    EXPECT_FALSE(NodePolicy::Default().Roots(5, broken, s.reader(), &roots, &warnings, &e));
-    EXPECT_EQ(e.err, EACCES);
+    Status st = NodePolicy::Default().Roots(5, broken, s.reader(), &roots, &warnings);
+    EXPECT_EQ(st.code(), StatusCode::kXenstoredRefused);
+    EXPECT_EQ(st.sys_errno(), EACCES);
 
     Devices(&s);
-    NodePolicy::Reader unreadable = [](const std::string &, std::string *, XsError *le) {
-        *le = XsError{EIO, "broken"};
-        return false;
+    NodePolicy::Reader unreadable = [](const std::string &, std::string *) {
+        return Status::XenstoredLost(EIO, "broken");
     };
-    e = XsError{};
-    EXPECT_FALSE(
-            NodePolicy::Default().Roots(5, s.lister(), unreadable, &roots, &warnings, &e));
-    EXPECT_EQ(e.err, EIO);
+    st = NodePolicy::Default().Roots(5, s.lister(), unreadable, &roots, &warnings);
+    EXPECT_EQ(st.code(), StatusCode::kXenstoredLost);
+    EXPECT_EQ(st.sys_errno(), EIO);
 }
 
-TEST(DeviceBackends, DomidComponents)
-{
-    int d = -1;
-    EXPECT_TRUE(ParseDomidComponent("0", &d));
-    EXPECT_EQ(d, 0);
-    EXPECT_TRUE(ParseDomidComponent("32751", &d));
-    EXPECT_FALSE(ParseDomidComponent("32752", &d));
-    EXPECT_FALSE(ParseDomidComponent("07", &d));
-    EXPECT_FALSE(ParseDomidComponent("", &d));
-    EXPECT_FALSE(ParseDomidComponent("1a", &d));
-    EXPECT_FALSE(ParseDomidComponent("123456", &d));
-}
 
 } // namespace

@@ -337,8 +337,8 @@ TEST_F(Restore, OnlyTheGuestsOwnNodesReachXenstoredAsTheNewDomain)
 
     xsm::MemorySource src(r.state);
     xsm::DomainState applied;
-    std::string why;
-    ASSERT_TRUE(xsm::ReadDomainState(src, xsm::ReaderOptions{}, &applied, &why)) << why;
+    const xsm::Status read = xsm::ReadDomainState(src, xsm::ReaderOptions{}, &applied);
+    ASSERT_TRUE(read.ok()) << read.ToString();
     EXPECT_EQ(applied.conn.domid, 7);
     std::vector<std::string> paths;
     for (const auto &n : applied.nodes)

@@ -301,7 +301,8 @@ TEST(DomainStream, WrittenStateReadsBackTheSame)
 
     MemorySource src(sink.str());
     DomainState back;
-    ASSERT_TRUE(ReadDomainState(src, ReaderOptions{}, &back, &why)) << why;
+    Status st = ReadDomainState(src, ReaderOptions{}, &back);
+    ASSERT_TRUE(st.ok()) << st.ToString();
     EXPECT_EQ(back.conn.out_data, s.conn.out_data);
     ASSERT_EQ(back.watches.size(), 2u);
     EXPECT_EQ(back.watches[1].token, "rel");
@@ -324,11 +325,13 @@ TEST(DomainStream, ScanCountsWhatReadKeeps)
 
     MemorySource a(sink.str()), b(sink.str());
     DomainState read;
-    ASSERT_TRUE(ReadDomainState(a, ReaderOptions{}, &read, &why)) << why;
+    Status st = ReadDomainState(a, ReaderOptions{}, &read);
+    ASSERT_TRUE(st.ok()) << st.ToString();
     const StateCounts want = StateCounts::Of(read);
     ConnectionState conn;
     StateCounts got;
-    ASSERT_TRUE(ScanDomainState(b, ReaderOptions{}, &conn, &got, &why)) << why;
+    st = ScanDomainState(b, ReaderOptions{}, &conn, &got);
+    ASSERT_TRUE(st.ok()) << st.ToString();
     EXPECT_EQ(got.nodes, want.nodes);
     EXPECT_EQ(got.pending, 1u);
     EXPECT_EQ(got.pending, want.pending);
@@ -339,10 +342,11 @@ TEST(DomainStream, ScanCountsWhatReadKeeps)
     /* What Read refuses, Scan refuses. */
     const std::string cut = sink.str().substr(0, sink.str().size() - 5);
     MemorySource c(cut), d(cut);
-    std::string why_read, why_scan;
-    EXPECT_FALSE(ReadDomainState(c, ReaderOptions{}, &read, &why_read));
-    EXPECT_FALSE(ScanDomainState(d, ReaderOptions{}, &conn, &got, &why_scan));
-    EXPECT_EQ(why_scan, why_read);
+    Status by_read = ReadDomainState(c, ReaderOptions{}, &read);
+    Status by_scan = ScanDomainState(d, ReaderOptions{}, &conn, &got);
+    EXPECT_EQ(by_read.code(), StatusCode::kBadStream);
+    EXPECT_EQ(by_scan.code(), by_read.code());
+    EXPECT_EQ(by_scan.message(), by_read.message());
 }
 
 TEST(DomainStream, RefusesWhatIsNotOneDomainsState)
@@ -350,9 +354,9 @@ TEST(DomainStream, RefusesWhatIsNotOneDomainsState)
     auto read = [](const std::string &s) {
         MemorySource src(s);
         DomainState st;
-        std::string why;
-        EXPECT_FALSE(ReadDomainState(src, ReaderOptions{}, &st, &why));
-        return why;
+        Status refused = ReadDomainState(src, ReaderOptions{}, &st);
+        EXPECT_EQ(refused.code(), StatusCode::kBadStream) << refused.ToString();
+        return refused.message();
     };
     Octets g(false);
     g.u32(3).u32(4);

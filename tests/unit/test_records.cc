@@ -27,7 +27,7 @@ TEST_P(RecordsTest, HeaderAndEnd)
 {
     std::string s = Stream("");
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     EXPECT_EQ(p.ctx.version, 1u);
     EXPECT_EQ(p.ctx.endian, big() ? Endian::Big : Endian::Little);
     ASSERT_EQ(p.records.size(), 1u);
@@ -39,7 +39,7 @@ TEST_P(RecordsTest, GlobalData)
 {
     std::string s = Stream(Rec(big(), 1, O().u32(5).u32(uint32_t(-1)).str()));
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     auto &g = std::get<GlobalRecord>(p.records[0].record);
     EXPECT_EQ(g.rw_socket_fd, 5);
     EXPECT_EQ(g.second_fd, -1);
@@ -54,7 +54,7 @@ TEST_P(RecordsTest, ConnectionXenRing)
                                .raw("abc").raw("wxyz").str();
     std::string s = Stream(Rec(big(), 2, body));
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     auto &c = std::get<ConnectionRecord>(p.records[0].record);
     EXPECT_EQ(c.conn_id, 7u);
     EXPECT_TRUE(c.is_ring());
@@ -76,7 +76,7 @@ TEST_P(RecordsTest, ConnectionXenUniqueId)
                                .u64(0x1122334455667788ULL).str();
     std::string s = Stream(Rec(big(), 2, body), 2);
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     auto &c = std::get<ConnectionRecord>(p.records[0].record);
     EXPECT_TRUE(c.has_unique_id());
     EXPECT_EQ(c.unique_id, 0x1122334455667788ULL);
@@ -88,7 +88,7 @@ TEST_P(RecordsTest, ConnectionXenSocket)
     std::string body = O().u32(2).u16(1).u16(0).u32(17).u32(0).u16(0).u16(0).u32(0).str();
     std::string s = Stream(Rec(big(), 2, body));
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     auto &c = std::get<ConnectionRecord>(p.records[0].record);
     EXPECT_FALSE(c.is_ring());
     EXPECT_EQ(c.socket_fd, 17);
@@ -101,7 +101,7 @@ TEST_P(RecordsTest, ConnectionDraftRing)
                                .u64(0xabcdefULL).u32(2).raw("hi").str();
     std::string s = Stream(Rec(big(), 2, body));
     Parsed p = ParseAll(s, Layout::Draft);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     auto &c = std::get<ConnectionRecord>(p.records[0].record);
     EXPECT_EQ(c.conn_id, 3u);
     EXPECT_EQ(c.domid, 9);
@@ -115,7 +115,7 @@ TEST_P(RecordsTest, ConnectionDraftSocketReadOnly)
     std::string body = O().u32(4).u16(1).u16(1).u32(12).u32(0).u64(0).u32(0).str();
     std::string s = Stream(Rec(big(), 2, body));
     Parsed p = ParseAll(s, Layout::Draft);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     auto &c = std::get<ConnectionRecord>(p.records[0].record);
     EXPECT_EQ(c.flags, 1);
     EXPECT_EQ(c.socket_fd, 12);
@@ -133,7 +133,7 @@ TEST_P(RecordsTest, WatchData)
                            Rec(big(), 3, O().u32(1).u16(18).u16(4)
                                                .cstr("/local/domain/5/x").cstr("tok").str()));
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     auto &w = std::get<WatchRecord>(p.records[1].record);
     EXPECT_EQ(w.conn_id, 1u);
     EXPECT_EQ(w.wpath, "/local/domain/5/x");
@@ -148,7 +148,7 @@ TEST_P(RecordsTest, WatchDataExtendedVersion2)
                                                        .cstr("/").cstr("t").str()),
                            2);
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     auto &w = std::get<WatchRecord>(p.records[1].record);
     EXPECT_TRUE(w.extended);
     EXPECT_EQ(w.depth, 3);
@@ -163,7 +163,7 @@ TEST_P(RecordsTest, TransactionAndPendingNode)
                                                .perm('b', 0, 5).cstr("/local/domain/5/tx").raw("v")
                                                .str()));
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     auto &t = std::get<TransactionRecord>(p.records[1].record);
     EXPECT_EQ(t.tx_id, 42u);
     auto &n = std::get<NodeRecord>(p.records[2].record);
@@ -180,7 +180,7 @@ TEST_P(RecordsTest, CommittedNodeWithPermissionsAndBinaryValue)
                                                .perm('w', 0, 5).perm('r', 1, 0).perm('n', 0, 7)
                                                .cstr("/local/domain/5").raw(value).str()));
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     auto &n = std::get<NodeRecord>(p.records[0].record);
     EXPECT_FALSE(n.pending());
     EXPECT_EQ(n.path, "/local/domain/5");
@@ -200,7 +200,7 @@ TEST_P(RecordsTest, GlobalQuotaData)
                                                .str()),
                            2);
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     auto &q = std::get<GlobalQuotaRecord>(p.records[0].record);
     EXPECT_EQ(q.n_dom_quota, 2);
     EXPECT_EQ(q.n_glob_quota, 1);
@@ -216,7 +216,7 @@ TEST_P(RecordsTest, DomainData)
     std::string s = Stream(Rec(big(), 7, O().u16(5).u16(1).u32(1).u32(77).cstr("nodes").str()),
                            2);
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     auto &d = std::get<DomainRecord>(p.records[0].record);
     EXPECT_EQ(d.domid, 5);
     EXPECT_EQ(d.features, 1u);
@@ -230,16 +230,16 @@ TEST_P(RecordsTest, DomainDataFeaturesAreIgnoredBeforeVersion2)
     std::string body = O().u16(5).u16(0).u32(1).str();
     std::string v1 = Stream(Rec(big(), 7, body), 1);
     Parsed p = ParseAll(v1);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     EXPECT_EQ(std::get<DomainRecord>(p.records[0].record).features, 0u);
     ASSERT_EQ(p.warnings.size(), 1u);
-    EXPECT_EQ(p.warnings[0].ToString(),
+    EXPECT_EQ(p.warnings[0],
               "offset 28: record #0 (DOMAIN_DATA): DOMAIN_DATA features 1 in a version 1 "
               "stream, where the field is not valid: ignored");
     /* Version 2 keeps them. */
     std::string v2 = Stream(Rec(big(), 7, body), 2);
     p = ParseAll(v2);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     EXPECT_EQ(std::get<DomainRecord>(p.records[0].record).features, 1u);
     EXPECT_TRUE(p.warnings.empty());
 }
@@ -248,11 +248,11 @@ TEST_P(RecordsTest, UnknownTypeIsKeptAndReported)
 {
     std::string s = Stream(Rec(big(), 0x1234, O().u32(99).str()));
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     auto &u = std::get<UnknownRecord>(p.records[0].record);
     EXPECT_EQ(u.type, 0x1234u);
     ASSERT_EQ(p.warnings.size(), 1u);
-    EXPECT_NE(p.warnings[0].ToString().find("reserved range"), std::string::npos);
+    EXPECT_NE(p.warnings[0].find("reserved range"), std::string::npos);
 }
 
 /* The spec text's len excludes padding; xenstored's includes it. */
@@ -262,7 +262,7 @@ TEST_P(RecordsTest, LenWithoutPaddingIsAccepted)
                                .perm('r', 0, 0).cstr("/").raw("x").str();
     std::string s = Stream(Rec(big(), 5, node, Len::Exact));
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     EXPECT_EQ(p.records[0].raw.len, 23u);
     EXPECT_EQ(std::get<NodeRecord>(p.records[0].record).value, "x");
     /* The next record starts after the padding all the same. */

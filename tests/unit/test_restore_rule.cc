@@ -177,20 +177,19 @@ TEST(RestoreRule, JudgesTheNodesToTakeAgainstTheHost)
             {"/local/domain/9/name", {P{'n', 0}, P{'r', 9}}},
             {"/local/domain/9/ro", {P{'n', 0}, P{'r', 9}}},
     };
-    HostLookup lookup = [&](const std::string &path, std::vector<P> *perms, XsError *) {
+    HostLookup lookup = [&](const std::string &path, std::vector<P> *perms) {
         auto it = host.find(path);
         *perms = it == host.end() ? std::vector<P>{} : it->second;
-        return true;
+        return Status::Ok();
     };
     RuleOptions o;
     o.domid = 5;
     auto check = [&](std::vector<NodeState> nodes) {
         DomainState s;
         s.nodes = std::move(nodes);
-        XsError e;
-        bool ok = CheckAgainstHost(s, Policy(), o, 9, lookup, &e);
-        EXPECT_TRUE(ok || e.refused);
-        return ok ? std::string() : e.why;
+        const Status st = CheckAgainstHost(s, Policy(), o, 9, lookup);
+        EXPECT_TRUE(st.ok() || st.Is(StatusCode::kBeyondDomain)) << st.ToString();
+        return st.message();
     };
     EXPECT_EQ(check({Node("/local/domain/5/data", {{'n', 0, 5}}),
                      Node("/local/domain/5/data/x", {{'n', 0, 5}})}),
@@ -262,10 +261,10 @@ TEST(RestoreRule, TheTableOfCases)
             for (const Perm &p : ParsePerms(item.substr(eq + 1)))
                 on_host[item.substr(0, eq)].push_back(P{p.perm, p.domid});
         }
-        HostLookup lookup = [&](const std::string &p, std::vector<P> *out, XsError *) {
+        HostLookup lookup = [&](const std::string &p, std::vector<P> *out) {
             auto it = on_host.find(p);
             *out = it == on_host.end() ? std::vector<P>{} : it->second;
-            return true;
+            return Status::Ok();
         };
 
         std::string got;
@@ -277,12 +276,14 @@ TEST(RestoreRule, TheTableOfCases)
         } else {
             DomainState s;
             s.nodes = {node};
-            XsError e;
-            if (!CheckAgainstHost(s, Policy(), o, 5, lookup, &e) ||
-                !CheckStoredSizes(s, limits.node_size, &e)) {
-                EXPECT_TRUE(e.refused) << name;
+            Status st = CheckAgainstHost(s, Policy(), o, 5, lookup);
+            if (st.ok())
+                st = CheckStoredSizes(s, limits.node_size);
+            if (!st.ok()) {
+                EXPECT_TRUE(st.Is(StatusCode::kBeyondDomain) || st.Is(StatusCode::kBadStream))
+                        << name << ": " << st.ToString();
                 got = "refuse";
-                why = e.why;
+                why = st.message();
             } else {
                 got = "take";
             }
@@ -297,39 +298,38 @@ TEST(RestoreRule, TheTableOfCases)
 /* xenstored bounds the record as it stores it, after the rewrite. */
 TEST(RestoreRule, StoredSizesCountTheRecordAfterTheRewrite)
 {
-    XsError e;
+    Status e;
     /* 24 (header) + 8 (n5) + value: the quota's size itself is refused. */
     DomainState s;
     s.nodes = {Node("/local/domain/5/a", {{'n', 0, 5}}, std::string(2015, 'x'))};
     EXPECT_EQ(StoredNodeSize(s.nodes[0], 0), 2047u);
-    EXPECT_TRUE(CheckStoredSizes(s, 2048, &e)) << e.why;
+    EXPECT_TRUE((e = CheckStoredSizes(s, 2048)).ok()) << e.message();
     s.nodes[0].value += 'x';
-    EXPECT_FALSE(CheckStoredSizes(s, 2048, &e));
-    EXPECT_TRUE(e.refused);
-    EXPECT_NE(e.why.find("/local/domain/5/a: stored as 2048 octets"), std::string::npos) << e.why;
+    EXPECT_EQ((e = CheckStoredSizes(s, 2048)).code(), StatusCode::kBadStream);
+    EXPECT_NE(e.message().find("/local/domain/5/a: stored as 2048 octets"), std::string::npos) << e.message();
 
     /* Children's names count: "b" and "cc" with their NULs, 5 octets. */
     s.nodes = {Node("/local/domain/5/a", {{'n', 0, 5}}, std::string(2011, 'x')),
                Node("/local/domain/5/a/b", {{'n', 0, 5}}), Node("/local/domain/5/a/cc", {{'n', 0, 5}})};
-    EXPECT_FALSE(CheckStoredSizes(s, 2048, &e));
-    EXPECT_NE(e.why.find("stored as 2048 octets"), std::string::npos) << e.why;
+    EXPECT_EQ((e = CheckStoredSizes(s, 2048)).code(), StatusCode::kBadStream);
+    EXPECT_NE(e.message().find("stored as 2048 octets"), std::string::npos) << e.message();
     s.nodes.pop_back();
-    EXPECT_TRUE(CheckStoredSizes(s, 2048, &e)) << e.why;
+    EXPECT_TRUE((e = CheckStoredSizes(s, 2048)).ok()) << e.message();
 
     /* A path in the value grows with the new domid: 2047 octets as domain
      * 5's, 2051 as domain 12345's. */
     const std::string tail(2015 - std::string("/local/domain/5/").size(), 'y');
     s.nodes = {Node("/local/domain/5/link", {{'n', 0, 5}}, "/local/domain/5/" + tail)};
-    EXPECT_TRUE(CheckStoredSizes(s, 2048, &e)) << e.why;
+    EXPECT_TRUE((e = CheckStoredSizes(s, 2048)).ok()) << e.message();
     RemapDomid(&s, Policy(), 5, 12345);
     EXPECT_EQ(s.nodes[0].value.size(), 2019u);
-    EXPECT_FALSE(CheckStoredSizes(s, 2048, &e));
-    EXPECT_NE(e.why.find("/local/domain/12345/link: stored as 2051 octets"), std::string::npos)
-            << e.why;
+    EXPECT_EQ((e = CheckStoredSizes(s, 2048)).code(), StatusCode::kBadStream);
+    EXPECT_NE(e.message().find("/local/domain/12345/link: stored as 2051 octets"), std::string::npos)
+            << e.message();
 
     /* dom0 writes without the quota. */
     s.nodes = {Node("/local/domain/5/name", {{'n', 0, 0}}, std::string(3000, 'x'))};
-    EXPECT_TRUE(CheckStoredSizes(s, 2048, &e)) << e.why;
+    EXPECT_TRUE((e = CheckStoredSizes(s, 2048)).ok()) << e.message();
 }
 
 TEST(XsSyntax, NodePathsAsXenstoredTakesThem)

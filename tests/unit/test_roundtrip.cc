@@ -23,7 +23,7 @@ TEST(RoundTrip, EveryRecordTypeIsByteExact)
     for (bool big : {false, true}) {
         for (const std::string &s : {FullStreamV1(big), FullStreamV2(big)}) {
             Parsed p = ParseAll(s);
-            ASSERT_TRUE(p.ok) << p.error.ToString();
+            ASSERT_TRUE(p.ok) << p.error.message();
             EXPECT_EQ(Convert(s, SameFormat()), s) << (big ? "big" : "little");
         }
         std::string draft = FullStreamV1(big, ConnLayout::Draft);
@@ -79,30 +79,29 @@ TEST(RoundTrip, ExactLenStyleIsKeptWhenAsked)
 
 TEST(RoundTrip, LossyConversionsAreRefused)
 {
-    ConvertStatus st;
-    std::string why;
+    Status st;
     /* In-data has no place in the draft layout. */
     Octets c(false);
     c.u32(1).u16(0).u16(0).u16(5).u16(0).u32(1).u16(2).u16(0).u32(0).raw("in");
     std::string s = Header(1, false) + Rec(false, 2, c.str()) + End(false);
     ConvertOptions co;
     co.layout_out = Layout::Draft;
-    EXPECT_EQ(Convert(s, co, &st, &why), "");
-    EXPECT_EQ(st, ConvertStatus::kCannotConvert);
-    EXPECT_EQ(why, "offset 16: record #0 (CONNECTION_DATA): in-data cannot be written in the "
+    EXPECT_EQ(Convert(s, co, &st), "");
+    EXPECT_EQ(st.code(), StatusCode::kCannotConvert);
+    EXPECT_EQ(st.message(), "offset 16: record #0 (CONNECTION_DATA): in-data cannot be written in the "
                    "draft layout");
 
     /* Extended watches need version 2. */
     co = SameFormat();
     co.version = 1;
-    EXPECT_EQ(Convert(FullStreamV2(false), co, &st, &why), "");
-    EXPECT_EQ(st, ConvertStatus::kCannotConvert);
-    EXPECT_NE(why.find("need version 2"), std::string::npos) << why;
+    EXPECT_EQ(Convert(FullStreamV2(false), co, &st), "");
+    EXPECT_EQ(st.code(), StatusCode::kCannotConvert);
+    EXPECT_NE(st.message().find("need version 2"), std::string::npos) << st.message();
     /* DOMAIN_DATA features come first in that stream; without them the watch stops it. */
     std::string v2 = FullStreamV2(false);
     v2[16 + 48 + 8 + 4] = 0; /* DOMAIN_DATA features := 0 */
-    EXPECT_EQ(Convert(v2, co, &st, &why), "");
-    EXPECT_NE(why.find("WATCH_DATA_EXTENDED needs version 2"), std::string::npos) << why;
+    EXPECT_EQ(Convert(v2, co, &st), "");
+    EXPECT_NE(st.message().find("WATCH_DATA_EXTENDED needs version 2"), std::string::npos) << st.message();
 }
 
 TEST(RoundTrip, InvalidInputIsReportedNotConverted)
@@ -111,11 +110,10 @@ TEST(RoundTrip, InvalidInputIsReportedNotConverted)
     size_t at = s.find(std::string("/local/domain/5\0", 16));
     ASSERT_NE(at, std::string::npos);
     s[at - 8] = 'q'; /* first perm letter of the first node */
-    ConvertStatus st;
-    std::string why;
-    EXPECT_EQ(Convert(s, SameFormat(), &st, &why), "");
-    EXPECT_EQ(st, ConvertStatus::kBadInput);
-    EXPECT_NE(why.find("perm #1 is 0x71"), std::string::npos) << why;
+    Status st;
+    EXPECT_EQ(Convert(s, SameFormat(), &st), "");
+    EXPECT_EQ(st.code(), StatusCode::kBadStream);
+    EXPECT_NE(st.message().find("perm #1 is 0x71"), std::string::npos) << st.message();
 }
 
 } // namespace
@@ -154,7 +152,7 @@ TEST(RealStream, Xenstored417LiveUpdateImage)
     std::string s(std::istreambuf_iterator<char>(f), {});
     ASSERT_FALSE(s.empty());
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     EXPECT_TRUE(p.warnings.empty());
     EXPECT_EQ(Convert(s, SameFormat()), s); /* byte for byte */
 

@@ -54,3 +54,47 @@ TEST(Status, EveryCodeHasItsOwnName)
     EXPECT_EQ(names.size(), static_cast<size_t>(kStatusCodeCount));
     EXPECT_EQ(StatusCodeName(StatusCode::kIo), "io");
 }
+
+/* The edges' two tables, against xsmigrate.h and docs/xsmigrate.1. */
+namespace xsm {
+int ErrnoOf(const Status &s);
+int ExitStatusOf(StatusCode code);
+} // namespace xsm
+
+TEST(StatusTables, ErrnoAsXsmigrateHDocumentsIt)
+{
+    EXPECT_EQ(ErrnoOf(Status()), 0);
+    EXPECT_EQ(ErrnoOf(Status::BadStream("offset 8: header: unknown version 9")), EINVAL);
+    EXPECT_EQ(ErrnoOf(Status::BeyondDomain("record #3 (NODE_DATA) at offset 96: /vm")), EPERM);
+    EXPECT_EQ(ErrnoOf(Status::BadArgument("xsm_domain_resume: domain 0 is dom0")), EINVAL);
+    EXPECT_EQ(ErrnoOf(Status::TooBig("save-domain would need 5000 octets")), E2BIG);
+    /* The failed call's own errno; EIO when there is none. */
+    EXPECT_EQ(ErrnoOf(Status::Io(EPIPE, "cannot write the stream")), EPIPE);
+    EXPECT_EQ(ErrnoOf(Status::Io(0, "short write")), EIO);
+    EXPECT_EQ(ErrnoOf(Status::CannotConvert("unknown record to big-endian")), ENOTSUP);
+    /* xenstored's own answer passes through. */
+    EXPECT_EQ(ErrnoOf(Status::XenstoredRefused(EEXIST, "restore-domain")), EEXIST);
+    EXPECT_EQ(ErrnoOf(Status::XenstoredRefused(EBUSY, "quiesce")), EBUSY);
+    EXPECT_EQ(ErrnoOf(Status::XenstoredRefused(0, "no errno")), EIO);
+    EXPECT_EQ(ErrnoOf(Status::XenstoredLost(ETIMEDOUT, "no reply")), ETIMEDOUT);
+    EXPECT_EQ(ErrnoOf(Status::XenstoredLacks(ENOTSOCK, "xenbus device")), ENOTSOCK);
+    EXPECT_EQ(ErrnoOf(Status::XenstoredLacks(0, "no quiesce")), ENOSYS);
+    EXPECT_EQ(ErrnoOf(Status::NoMemory("")), ENOMEM);
+    EXPECT_EQ(ErrnoOf(Status::Internal("")), EIO);
+}
+
+TEST(StatusTables, ExitStatusAsTheManPageStatesIt)
+{
+    EXPECT_EQ(ExitStatusOf(StatusCode::kOk), 0);
+    EXPECT_EQ(ExitStatusOf(StatusCode::kBadStream), 1);
+    EXPECT_EQ(ExitStatusOf(StatusCode::kBeyondDomain), 1);
+    EXPECT_EQ(ExitStatusOf(StatusCode::kBadArgument), 2);
+    /* A file error is 3, never 5, whoever's file it is (the scratch file
+     * for xenstored too: it was 5, "xenstored unreachable"). */
+    EXPECT_EQ(ExitStatusOf(StatusCode::kIo), 3);
+    EXPECT_EQ(ExitStatusOf(StatusCode::kCannotConvert), 4);
+    EXPECT_EQ(ExitStatusOf(StatusCode::kXenstoredRefused), 5);
+    EXPECT_EQ(ExitStatusOf(StatusCode::kXenstoredLost), 5);
+    EXPECT_EQ(ExitStatusOf(StatusCode::kXenstoredLacks), 5);
+    EXPECT_EQ(ExitStatusOf(StatusCode::kTooBig), 5);
+}

@@ -45,10 +45,10 @@ TEST(Streaming, OneOctetAtATimeGivesTheSameRecords)
     std::string s = FullStreamV2(true);
     OneOctetSource src(s);
     StreamSummary streamed, whole;
-    StreamError err;
-    ASSERT_TRUE(VerifyStream(src, ReaderOptions{}, &streamed, &err)) << err.ToString();
+    Status st = VerifyStream(src, ReaderOptions{}, &streamed);
+    ASSERT_TRUE(st.ok()) << st.ToString();
     MemorySource mem(s);
-    ASSERT_TRUE(VerifyStream(mem, ReaderOptions{}, &whole, &err));
+    ASSERT_TRUE(VerifyStream(mem, ReaderOptions{}, &whole).ok());
     EXPECT_EQ(streamed.records, whole.records);
     EXPECT_EQ(streamed.octets, s.size());
 }
@@ -61,8 +61,8 @@ TEST(Streaming, EmbeddedStreamStopsExactlyAfterEnd)
     ReaderOptions ro;
     ro.embedded = true;
     StreamSummary sum;
-    StreamError err;
-    ASSERT_TRUE(VerifyStream(src, ro, &sum, &err)) << err.ToString();
+    Status st = VerifyStream(src, ro, &sum);
+    ASSERT_TRUE(st.ok()) << st.ToString();
     EXPECT_EQ(src.pos(), s.size()); /* not one octet of the trailer consumed */
 }
 
@@ -81,8 +81,8 @@ TEST(Streaming, EmbeddedStreamThroughAPipeLeavesTheRestOnTheFd)
     ReaderOptions ro;
     ro.embedded = true;
     StreamSummary sum;
-    StreamError err;
-    EXPECT_TRUE(VerifyStream(src, ro, &sum, &err)) << err.ToString();
+    Status st = VerifyStream(src, ro, &sum);
+    EXPECT_TRUE(st.ok()) << st.ToString();
     writer.join();
     char tail[8] = {};
     EXPECT_EQ(read(fds[0], tail, sizeof(tail)), 4);
@@ -115,9 +115,9 @@ TEST(Streaming, HugeLenCostsOnlyWhatArrives)
     std::string s = Header(1, false) + Octets(false).u32(5).u32(60u << 20).u64(0).str();
     LyingSource src(s);
     StreamSummary sum;
-    StreamError err;
-    EXPECT_FALSE(VerifyStream(src, ReaderOptions{}, &sum, &err));
-    EXPECT_NE(err.reason.find("runs past the end"), std::string::npos) << err.reason;
+    Status st = VerifyStream(src, ReaderOptions{}, &sum);
+    EXPECT_EQ(st.code(), StatusCode::kBadStream);
+    EXPECT_NE(st.message().find("runs past the end"), std::string::npos) << st.message();
     /* The buffer never grew beyond its first chunk's double. */
     EXPECT_LE(src.max_request_, 2u << 20);
 }
@@ -126,10 +126,11 @@ TEST(Streaming, ReadErrorIsAnIoErrorNotAnInvalidStream)
 {
     FdSource src(-1);
     StreamSummary sum;
-    StreamError err;
-    EXPECT_FALSE(VerifyStream(src, ReaderOptions{}, &sum, &err));
-    EXPECT_TRUE(err.io_error);
-    EXPECT_NE(err.reason.find("Bad file descriptor"), std::string::npos) << err.reason;
+    Status st = VerifyStream(src, ReaderOptions{}, &sum);
+    EXPECT_EQ(st.code(), StatusCode::kIo);
+    /* "EIO: it could not be read" (xsmigrate.h); the cause in words. */
+    EXPECT_EQ(st.sys_errno(), EIO);
+    EXPECT_NE(st.message().find("Bad file descriptor"), std::string::npos) << st.message();
 }
 
 TEST(Streaming, WriterToFdProducesTheSameOctets)
@@ -141,9 +142,8 @@ TEST(Streaming, WriterToFdProducesTheSameOctets)
     unlink(path);
     MemorySource src(s);
     FdSink sink(fd);
-    StreamError err;
-    std::string why;
-    ASSERT_EQ(ConvertStream(src, sink, SameFormat(), &err, &why), ConvertStatus::kOk) << why;
+    Status st = ConvertStream(src, sink, SameFormat());
+    ASSERT_TRUE(st.ok()) << st.ToString();
     std::string back(s.size() + 1, '\0');
     ASSERT_EQ(pread(fd, &back[0], back.size(), 0), ssize_t(s.size()));
     back.resize(s.size());

@@ -39,7 +39,7 @@ std::string ErrorOf(const std::string &stream, Layout layout = Layout::Xen)
 {
     Parsed p = ParseAll(stream, layout);
     EXPECT_FALSE(p.ok) << "stream was accepted";
-    return p.error.ToString();
+    return p.error.message();
 }
 
 const std::string kHead = Header(1, kLE);
@@ -254,9 +254,9 @@ TEST(Validation, NonZeroPaddingIsOnlyAWarning)
     s[s.size() - 1] = 'Z'; /* last padding octet of the node */
     s += End(kLE);
     Parsed p = ParseAll(s);
-    ASSERT_TRUE(p.ok) << p.error.ToString();
+    ASSERT_TRUE(p.ok) << p.error.message();
     ASSERT_EQ(p.warnings.size(), 1u);
-    EXPECT_EQ(p.warnings[0].ToString(), "offset 47: record #0 (NODE_DATA): non-zero padding octet");
+    EXPECT_EQ(p.warnings[0], "offset 47: record #0 (NODE_DATA): non-zero padding octet");
 }
 
 TEST(Validation, UnknownRecordTypeNamesItsCode)
@@ -264,7 +264,7 @@ TEST(Validation, UnknownRecordTypeNamesItsCode)
     Parsed p = ParseAll(kHead + Rec(kLE, 0x99, "") + End(kLE));
     ASSERT_TRUE(p.ok);
     ASSERT_EQ(p.warnings.size(), 1u);
-    EXPECT_EQ(p.warnings[0].ToString(),
+    EXPECT_EQ(p.warnings[0],
               "offset 16: record #0 (UNKNOWN 0x00000099): record type from the reserved range, "
               "kept unread");
 }

@@ -121,12 +121,12 @@ TEST(WireConnection, NoDaemonIsAClearError)
     xsm_test::TempDir tmp;
     xsm::XenstoredClient xs(tmp / "none");
     std::string reply;
-    xsm::XsError e;
-    EXPECT_FALSE(xs.Control({"quiesce", "5"}, &reply, &e));
-    EXPECT_EQ(e.err, ENOENT);
-    EXPECT_TRUE(e.lost);
-    EXPECT_NE(e.why.find("cannot connect to xenstored at " + tmp / "none"), std::string::npos)
-            << e.why;
+    const xsm::Status st = xs.Control({"quiesce", "5"}, &reply);
+    EXPECT_EQ(st.sys_errno(), ENOENT);
+    EXPECT_EQ(st.code(), xsm::StatusCode::kXenstoredLost);
+    EXPECT_NE(st.message().find("cannot connect to xenstored at " + tmp / "none"),
+              std::string::npos)
+            << st.message();
 }
 
 /*

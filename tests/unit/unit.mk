@@ -8,9 +8,12 @@ UNIT_BIN   := $(BUILD)/bin/unit_tests
 $(UNIT_OBJS): XSM_EXTRA_CFLAGS += $(GTEST_CFLAGS) $(YAJL_CFLAGS) -DXSM_SOURCE_DIR='"$(CURDIR)"' \
 	-DXSM_PACKAGE_VERSION='"$(PACKAGE_VERSION)"'
 
-$(UNIT_BIN): $(UNIT_OBJS) $(XSM_STATIC) $(XSM_SHLIB)
+# The CLI's exit-status table is tested here too: it depends on the library only.
+UNIT_CLI_OBJS := $(BUILD)/obj/tools/xsmigrate/exit_status.o
+
+$(UNIT_BIN): $(UNIT_OBJS) $(UNIT_CLI_OBJS) $(XSM_STATIC) $(XSM_SHLIB)
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $(SAN_FLAGS) -o $@ $(UNIT_OBJS) $(XSM_STATIC) \
+	$(CXX) $(LDFLAGS) $(SAN_FLAGS) -o $@ $(UNIT_OBJS) $(UNIT_CLI_OBJS) $(XSM_STATIC) \
 		$(XSM_LIB_LIBS) $(YAJL_LIBS) $(GTEST_LIBS) -lgtest_main -ldl
 
 .PHONY: unit-tests

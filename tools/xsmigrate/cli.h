@@ -9,12 +9,13 @@
 #include <cstdio>
 #include <string>
 
-#include "stream/stream_error.h"
+#include "common/status.h"
 #include "stream/format.h"
 
 namespace xsm {
 
-/* Exit statuses; documented in docs/xsmigrate.1. */
+/* Exit statuses; documented in docs/xsmigrate.1.  A failure's is
+ * ExitStatusOf() its kind: the one table, exit_status.cc. */
 enum Exit {
     kOk = 0,
     kInvalid = 1,        /* invalid stream, or refused as hostile */
@@ -31,6 +32,10 @@ enum Exit {
 int Usage(const char *why);
 /* Prints "xsmigrate CMD: msg", returns status. */
 int Fail(const char *cmd, int status, const std::string &msg);
+/* The exit status a failure of this kind is (docs/xsmigrate.1). */
+int ExitStatusOf(StatusCode code);
+/* Prints "xsmigrate CMD: message", returns ExitStatusOf(s.code()). */
+int Fail(const char *cmd, const Status &s);
 /* help.cc: the synopsis of every command, --version and help. */
 void PrintUsage(FILE *out);
 bool PrintCommandHelp(const char *cmd, FILE *out);
@@ -39,16 +44,10 @@ bool AsksForHelp(int argc, char **argv);
 int Help(int argc, char **argv);
 int Version();
 bool ParseLayout(const char *s, Layout *out);
-/* Prints err on stderr; kIo for a read error, else kInvalid. */
-int Report(const char *cmd, const StreamError &err);
-void PrintWarning(const char *cmd, const StreamError &w);
-/* A domid argument: plain decimal ("0", "12"; not "012", "0x1", " 1",
- * "+1"), below DOMID_FIRST_RESERVED. */
-bool ParseDomid(const char *s, unsigned int *out);
+/* "xsmigrate CMD: warning: what" */
+void PrintWarning(const char *cmd, const std::string &what);
 /* A decimal number up to max, with no sign, spaces, base prefix or leading zero. */
 bool ParseDecimal(const char *s, unsigned long long max, unsigned long long *out);
-/* A timeout in seconds (may be fractional, > 0) as milliseconds. */
-bool ParseSeconds(const char *s, int *ms);
 
 /* Std fds opened onto /dev/null if closed; SIGPIPE ignored.  First thing in main. */
 void PrepareProcess();

@@ -16,6 +16,8 @@
 #include "cli.h"
 #include "input_file.h"
 #include "output_file.h"
+#include "xen/domid.h"
+#include "xen/timeout.h"
 #include "xsmigrate.h"
 
 namespace xsm {
@@ -52,58 +54,43 @@ struct CtxCloser {
 };
 using Ctx = std::unique_ptr<xsm_ctx, CtxCloser>;
 
+int Failure(const char *cmd, const xsm_ctx *ctx);
+
 /* A context whose requests wait at most timeout_ms (0: the library's
  * default), with the node set of templates (the library's default if
- * none); false after printing why. */
-bool OpenCtx(WarningPrinter *printer, int timeout_ms, const std::vector<std::string> &templates,
-             Ctx *ctx)
+ * none); kOk, or the exit status after printing why. */
+int OpenCtx(WarningPrinter *printer, int timeout_ms, const std::vector<std::string> &templates,
+            Ctx *ctx)
 {
     printer->vtable = {PrintLibraryWarning, NoProgress, NoDestroy};
     ctx->reset(xsm_ctx_open(nullptr, &printer->vtable, 0));
-    if (!*ctx) {
-        Fail(printer->cmd, kIo, std::string("cannot open a context: ") + std::strerror(errno));
-        return false;
-    }
-    if (timeout_ms && xsm_set_timeout_ms(ctx->get(), static_cast<unsigned int>(timeout_ms)) < 0) {
-        Fail(printer->cmd, kUsage, xsm_last_error(ctx->get()));
-        return false;
-    }
+    if (!*ctx)
+        return Fail(printer->cmd, Status::NoMemory(std::string("cannot open a context: ") +
+                                                   std::strerror(errno)));
+    if (timeout_ms && xsm_set_timeout_ms(ctx->get(), static_cast<unsigned int>(timeout_ms)) < 0)
+        return Failure(printer->cmd, ctx->get());
     std::vector<const char *> t;
     for (const std::string &s : templates)
         t.push_back(s.c_str());
-    if (!t.empty() && xsm_set_node_templates(ctx->get(), t.data(), t.size()) < 0) {
-        Fail(printer->cmd, kUsage, xsm_last_error(ctx->get()));
-        return false;
-    }
-    return true;
+    if (!t.empty() && xsm_set_node_templates(ctx->get(), t.data(), t.size()) < 0)
+        return Failure(printer->cmd, ctx->get());
+    return kOk;
 }
 
-/* The exit status of the last failure's kind (docs/xsmigrate.1, EXIT
- * STATUS): 1 for a stream we refuse, 3 for this host's files, 5 only for
- * xenstored itself (or what one request to it cannot carry). */
-int ExitStatusOfKind(int kind)
-{
-    switch (kind) {
-    case XSM_ERROR_BAD_STREAM:
-    case XSM_ERROR_BEYOND_DOMAIN:
-        return kInvalid;
-    case XSM_ERROR_BAD_ARGUMENT:
-        return kUsage;
-    case XSM_ERROR_CANNOT_CONVERT:
-        return kCannotConvert;
-    case XSM_ERROR_TOO_BIG:
-    case XSM_ERROR_XENSTORED_REFUSED:
-    case XSM_ERROR_XENSTORED_LOST:
-    case XSM_ERROR_XENSTORED_LACKS:
-        return kXenstored;
-    default: /* I/O, and this host's memory */
-        return kIo;
-    }
-}
-
+/* The library classified the failure (xsm_last_error_kind(), a
+ * StatusCode); its exit status is the table's (exit_status.cc). */
 int Failure(const char *cmd, const xsm_ctx *ctx)
 {
-    return Fail(cmd, ExitStatusOfKind(xsm_last_error_kind(ctx)), xsm_last_error(ctx));
+    const int kind = xsm_last_error_kind(ctx);
+    const StatusCode code = kind > 0 && kind < kStatusCodeCount ? static_cast<StatusCode>(kind)
+                                                                : StatusCode::kInternal;
+    return Fail(cmd, ExitStatusOf(code), xsm_last_error(ctx));
+}
+
+/* --domid: a guest's (not dom0's, whose ring is the toolstack's own). */
+bool ParseGuestDomid(const char *s, unsigned int *out)
+{
+    return ParseDomid(s, out) && CheckGuestDomid(*out, "--domid").ok();
 }
 
 } // namespace
@@ -123,14 +110,13 @@ int Save(int argc, char **argv)
     int timeout_ms = 0; /* the library's: $XSM_XENSTORED_TIMEOUT, else 5 s */
     int c;
     while ((c = getopt_long(argc, argv, "+o:", opts, nullptr)) != -1) {
-        /* Saving dom0 would quiesce the toolstack's own ring. */
-        if (c == 'd' && ParseDomid(optarg, &domid) && domid != 0)
+        if (c == 'd' && ParseGuestDomid(optarg, &domid))
             have_domid = true;
         else if (c == 'o')
             out_path = optarg;
         else if (c == 'n')
             templates.push_back(optarg);
-        else if (c == 'T' && ParseSeconds(optarg, &timeout_ms))
+        else if (c == 'T' && ParseTimeoutSeconds(optarg, &timeout_ms))
             continue;
         else
             return Usage("save: bad option (--domid is decimal, not 0 or reserved)");
@@ -139,24 +125,23 @@ int Save(int argc, char **argv)
         return Usage("save: --domid N expected, and no other argument");
     WarningPrinter printer{{}, kCmd};
     Ctx ctx;
-    if (!OpenCtx(&printer, timeout_ms, templates, &ctx))
-        return kUsage;
+    if (int status = OpenCtx(&printer, timeout_ms, templates, &ctx))
+        return status;
 
     /* A stream for a closed stdout would be lost with the guest quiesced. */
     if (out_path == "-" && StdFdWasClosed(1))
-        return Fail(kCmd, kIo, "standard output: cannot write: it is closed");
+        return Fail(kCmd, Status::Io(EBADF, "standard output: cannot write: it is closed"));
     OutputFile out;
-    std::string why;
-    if (!out.Open(out_path, &why))
-        return Fail(kCmd, kIo, why);
+    if (Status opened = out.Open(out_path); !opened.ok())
+        return Fail(kCmd, opened);
     if (xsm_domain_save(ctx.get(), domid, out.fd()) < 0)
         return Failure(kCmd, ctx.get());
-    if (!out.Commit(&why)) {
+    if (Status committed = out.Commit(); !committed.ok()) {
         /* The state is out of xenstored but not on disk: let the guest go on here. */
         if (xsm_domain_resume(ctx.get(), domid) < 0)
-            why += "; and domain " + std::to_string(domid) + " could not be resumed: " +
-                   xsm_last_error(ctx.get());
-        return Fail(kCmd, kIo, why);
+            committed.Append("and domain " + std::to_string(domid) + " could not be resumed: " +
+                             xsm_last_error(ctx.get()));
+        return Fail(kCmd, committed);
     }
     return kOk;
 }
@@ -186,7 +171,7 @@ int Restore(int argc, char **argv)
     unsigned int d;
     int c;
     while ((c = getopt_long(argc, argv, "+", opts, nullptr)) != -1) {
-        if (c == 'd' && ParseDomid(optarg, &t.domid) && t.domid != 0)
+        if (c == 'd' && ParseGuestDomid(optarg, &t.domid))
             have_domid = true;
         else if (c == 'f' && ParseDomid(optarg, &t.from_domid))
             have_from = true;
@@ -207,7 +192,7 @@ int Restore(int argc, char **argv)
             trusted.insert(d);
         else if (c == 'n')
             templates.push_back(optarg);
-        else if (c == 'T' && ParseSeconds(optarg, &timeout_ms))
+        else if (c == 'T' && ParseTimeoutSeconds(optarg, &timeout_ms))
             continue;
         else if (c == 'S')
             trusted_stream = true;
@@ -220,16 +205,15 @@ int Restore(int argc, char **argv)
         t.from_domid = t.domid;
     WarningPrinter printer{{}, kCmd};
     Ctx ctx;
-    if (!OpenCtx(&printer, timeout_ms, templates, &ctx))
-        return kUsage;
+    if (int status = OpenCtx(&printer, timeout_ms, templates, &ctx))
+        return status;
     for (unsigned int td : trusted)
         xsm_trust_domid(ctx.get(), td); /* parsed as a domid: cannot fail */
     xsm_set_trusted_stream(ctx.get(), trusted_stream);
 
-    std::string why;
     InputFile in;
-    if (!in.Open(optind < argc ? argv[optind] : "-", &why))
-        return Fail(kCmd, kIo, why);
+    if (Status opened = in.Open(optind < argc ? argv[optind] : "-"); !opened.ok())
+        return Fail(kCmd, opened);
     /* The file or pipe holds the stream and nothing else. */
     if (xsm_domain_restore_fd(ctx.get(), t.domid, t.from_domid, t.store_port, t.store_gfn,
                               in.fd(), XSM_RESTORE_WHOLE_FD) < 0)
@@ -249,9 +233,9 @@ int Resume(int argc, char **argv)
     int timeout_ms = 0; /* the library's: $XSM_XENSTORED_TIMEOUT, else 5 s */
     int c;
     while ((c = getopt_long(argc, argv, "+", opts, nullptr)) != -1) {
-        if (c == 'd' && ParseDomid(optarg, &domid) && domid != 0)
+        if (c == 'd' && ParseGuestDomid(optarg, &domid))
             have_domid = true;
-        else if (c == 'T' && ParseSeconds(optarg, &timeout_ms))
+        else if (c == 'T' && ParseTimeoutSeconds(optarg, &timeout_ms))
             continue;
         else
             return Usage("resume: bad option");
@@ -260,8 +244,8 @@ int Resume(int argc, char **argv)
         return Usage("resume: --domid N expected, and no other argument");
     WarningPrinter printer{{}, kCmd};
     Ctx ctx;
-    if (!OpenCtx(&printer, timeout_ms, {}, &ctx))
-        return kUsage;
+    if (int status = OpenCtx(&printer, timeout_ms, {}, &ctx))
+        return status;
     if (xsm_domain_resume(ctx.get(), domid) < 0)
         return Failure(kCmd, ctx.get());
     return kOk;

@@ -36,26 +36,24 @@ int Dump(int argc, char **argv)
         return Usage("dump: one input expected");
 
     InputFile in;
-    std::string why;
-    if (!in.Open(argv[optind], &why))
-        return Fail(kCmd, kIo, why);
+    if (Status opened = in.Open(argv[optind]); !opened.ok())
+        return Fail(kCmd, opened);
     StreamParser parser(in.source(), ro);
-    parser.OnWarning([](const StreamError &w) { PrintWarning(kCmd, w); });
+    parser.OnWarning([](const std::string &w) { PrintWarning(kCmd, w); });
     auto printer = json ? MakeJsonPrinter(stdout) : MakeTextPrinter(stdout);
-    StreamError err;
-    StreamParser::Status s = StreamParser::Status::kError;
-    if (parser.Start(&err)) {
+    Status st = parser.Start();
+    if (st.ok()) {
         printer->Begin(parser.context());
         ParsedRecord rec;
-        while ((s = parser.Next(&rec, &err)) == StreamParser::Status::kRecord)
+        while (parser.Next(&rec, &st))
             printer->Print(rec);
         printer->End();
     }
     /* What was printed must have been written, whatever the stream was. */
     if (std::fflush(stdout) != 0 || std::ferror(stdout))
-        return Fail(kCmd, kIo, std::string("standard output: cannot write: ") +
-                                       (errno ? std::strerror(errno) : "write error"));
-    return s == StreamParser::Status::kDone ? kOk : Report(kCmd, err);
+        return Fail(kCmd, Status::Io(errno, std::string("standard output: cannot write: ") +
+                                                    (errno ? std::strerror(errno) : "write error")));
+    return st.ok() ? kOk : Fail(kCmd, st);
 }
 
 /* Warnings printed by verify; the rest are only counted (bounded memory). */
@@ -76,23 +74,22 @@ int Verify(int argc, char **argv)
         return Usage("verify: one input expected");
 
     InputFile in;
-    std::string why;
-    if (!in.Open(argv[optind], &why))
-        return Fail(kCmd, kIo, why);
+    if (Status opened = in.Open(argv[optind]); !opened.ok())
+        return Fail(kCmd, opened);
     /* An invalid stream gets exactly one line: warnings only count for a valid one. */
-    std::vector<StreamError> warnings;
+    std::vector<std::string> warnings;
     StreamSummary sum;
-    StreamError err;
-    if (!VerifyStream(in.source(), ro, &sum, &err, [&](const StreamError &w) {
-            if (warnings.size() < kVerifyWarningsShown)
-                warnings.push_back(w);
-        }))
-        return Report(kCmd, err);
-    for (const StreamError &w : warnings)
+    Status st = VerifyStream(in.source(), ro, &sum, [&](const std::string &w) {
+        if (warnings.size() < kVerifyWarningsShown)
+            warnings.push_back(w);
+    });
+    if (!st.ok())
+        return Fail(kCmd, st);
+    for (const std::string &w : warnings)
         PrintWarning(kCmd, w);
     if (sum.warnings > warnings.size())
-        Fail(kCmd, kOk, "warning: " + std::to_string(sum.warnings - warnings.size()) +
-                                " more warnings (" + std::to_string(sum.warnings) + " in all)");
+        PrintWarning(kCmd, std::to_string(sum.warnings - warnings.size()) +
+                                   " more warnings (" + std::to_string(sum.warnings) + " in all)");
     return kOk;
 }
 
@@ -127,23 +124,17 @@ int Convert(int argc, char **argv)
 
     InputFile in;
     OutputFile out;
-    std::string why;
-    if (!in.Open(argv[optind], &why) || !out.Open(argv[optind + 1], &why))
-        return Fail(kCmd, kIo, why);
+    if (Status opened = in.Open(argv[optind]); !opened.ok())
+        return Fail(kCmd, opened);
+    if (Status opened = out.Open(argv[optind + 1]); !opened.ok())
+        return Fail(kCmd, opened);
     FdSink sink(out.fd());
-    StreamError err;
-    switch (ConvertStream(in.source(), sink, co, &err, &why)) {
-    case ConvertStatus::kOk:
-        break;
-    case ConvertStatus::kBadInput:
-        return Report(kCmd, err);
-    case ConvertStatus::kCannotConvert:
-        return Fail(kCmd, kCannotConvert, why);
-    case ConvertStatus::kWriteError:
-        return Fail(kCmd, kIo, argv[optind + 1] + std::string(": cannot write: ") + why);
-    }
-    if (!out.Commit(&why))
-        return Fail(kCmd, kIo, why);
+    co.sink_name = argv[optind + 1];
+    Status st = ConvertStream(in.source(), sink, co);
+    if (!st.ok())
+        return Fail(kCmd, st);
+    if (Status committed = out.Commit(); !committed.ok())
+        return Fail(kCmd, committed);
     return kOk;
 }
 

@@ -19,15 +19,15 @@ InputFile::~InputFile()
         close(fd_);
 }
 
-bool InputFile::Open(const std::string &path, std::string *why)
+Status InputFile::Open(const std::string &path)
 {
     if (path == "-") {
         fd_ = 0;
     } else {
         fd_ = open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd_ < 0) {
-            *why = path + ": cannot open: " + std::strerror(errno);
-            return false;
+            const int err = errno;
+            return Status::Io(err, path + ": cannot open: " + std::strerror(err));
         }
     }
     struct stat st;
@@ -38,14 +38,13 @@ bool InputFile::Open(const std::string &path, std::string *why)
             map_len_ = st.st_size;
             source_ = std::make_unique<MemorySource>(
                     Bytes(static_cast<const char *>(m), map_len_));
-            return true;
+            return Status::Ok();
         }
     } else if (fstat(fd_, &st) == 0 && S_ISDIR(st.st_mode)) {
-        *why = path + ": cannot read: " + std::strerror(EISDIR);
-        return false;
+        return Status::Io(EISDIR, path + ": cannot read: " + std::strerror(EISDIR));
     }
     source_ = std::make_unique<FdSource>(fd_);
-    return true;
+    return Status::Ok();
 }
 
 } // namespace xsm

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "common/status.h"
 #include "stream/byte_io.h"
 
 namespace xsm {
@@ -16,8 +17,8 @@ namespace xsm {
 class InputFile {
 public:
     ~InputFile();
-    /* "-" is standard input.  False with *why if it cannot be opened. */
-    bool Open(const std::string &path, std::string *why);
+    /* "-" is standard input.  kIo "PATH: reason" if it cannot be opened. */
+    Status Open(const std::string &path);
     ByteSource &source() { return *source_; }
     /* What source() reads, for a reader of its own (the C API). */
     int fd() const { return fd_; }

@@ -48,43 +48,20 @@ bool ParseDecimal(const char *s, unsigned long long max, unsigned long long *out
     return true;
 }
 
-bool ParseDomid(const char *s, unsigned int *out)
-{
-    /* strtoul would take " 12", "+1", "0x10", and "010" as 8. */
-    size_t n = std::strlen(s);
-    if (n == 0 || n > 5 || std::strspn(s, "0123456789") != n || (s[0] == '0' && n > 1))
-        return false;
-    unsigned long v = std::strtoul(s, nullptr, 10);
-    if (v >= kDomidFirstReserved)
-        return false;
-    *out = static_cast<unsigned int>(v);
-    return true;
-}
-
-bool ParseSeconds(const char *s, int *ms)
-{
-    char *end = nullptr;
-    double v = std::strtod(s, &end);
-    if (!*s || *end || !(v > 0) || v > 86400)
-        return false;
-    *ms = static_cast<int>(v * 1000 + 0.5) ?: 1;
-    return true;
-}
-
 int Fail(const char *cmd, int status, const std::string &msg)
 {
     std::fprintf(stderr, "xsmigrate %s: %s\n", cmd, msg.c_str());
     return status;
 }
 
-int Report(const char *cmd, const StreamError &err)
+int Fail(const char *cmd, const Status &s)
 {
-    return Fail(cmd, err.io_error ? kIo : kInvalid, err.ToString());
+    return Fail(cmd, ExitStatusOf(s.code()), s.message());
 }
 
-void PrintWarning(const char *cmd, const StreamError &w)
+void PrintWarning(const char *cmd, const std::string &what)
 {
-    std::fprintf(stderr, "xsmigrate %s: warning: %s\n", cmd, w.ToString().c_str());
+    std::fprintf(stderr, "xsmigrate %s: warning: %s\n", cmd, what.c_str());
 }
 
 } // namespace xsm

@@ -11,9 +11,11 @@
 namespace xsm {
 
 namespace {
-std::string Why(const std::string &path, const char *what)
+/* "PATH: what: strerror(errno)", this host's file. */
+Status Failed(const std::string &path, const std::string &what)
 {
-    return path + ": " + what + ": " + std::strerror(errno);
+    const int err = errno;
+    return Status::Io(err, path + ": " + what + ": " + std::strerror(err));
 }
 } // namespace
 
@@ -25,36 +27,34 @@ OutputFile::~OutputFile()
         unlink(tmp_.c_str());
 }
 
-bool OutputFile::Open(const std::string &path, std::string *why)
+Status OutputFile::Open(const std::string &path)
 {
     path_ = path;
     if (path == "-") {
         fd_ = 1;
-        return true;
+        return Status::Ok();
     }
     struct stat st;
     if (lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
         fd_ = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-        if (fd_ < 0) {
-            *why = Why(path, "cannot open");
-            return false;
-        }
-        return true;
+        if (fd_ < 0)
+            return Failed(path, "cannot open");
+        return Status::Ok();
     }
     tmp_ = path + ".XXXXXX";
     fd_ = mkostemp(&tmp_[0], O_CLOEXEC);
     if (fd_ < 0) {
-        *why = Why(tmp_, "cannot create");
+        Status failed = Failed(tmp_, "cannot create");
         tmp_.clear();
-        return false;
+        return failed;
     }
-    return true;
+    return Status::Ok();
 }
 
-bool OutputFile::Commit(std::string *why)
+Status OutputFile::Commit()
 {
     if (path_ == "-")
-        return true;
+        return Status::Ok();
     struct stat st;
     bool regular = fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
     /* A device or FIFO may not sync; its close still reports errors. */
@@ -67,17 +67,14 @@ bool OutputFile::Commit(std::string *why)
     fd_ = -1;
     if (rc < 0) {
         errno = err;
-        *why = Why(path_, "cannot write");
-        return false;
+        return Failed(path_, "cannot write");
     }
     if (tmp_.empty())
-        return true;
-    if (rename(tmp_.c_str(), path_.c_str()) < 0) {
-        *why = Why(path_, ("cannot rename " + tmp_ + " to it").c_str());
-        return false;
-    }
+        return Status::Ok();
+    if (rename(tmp_.c_str(), path_.c_str()) < 0)
+        return Failed(path_, "cannot rename " + tmp_ + " to it");
     tmp_.clear();
-    return true;
+    return Status::Ok();
 }
 
 } // namespace xsm

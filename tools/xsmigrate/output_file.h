@@ -11,6 +11,8 @@
 
 #include <string>
 
+#include "common/status.h"
+
 namespace xsm {
 
 class OutputFile {
@@ -20,10 +22,11 @@ public:
     OutputFile(const OutputFile &) = delete;
     OutputFile &operator=(const OutputFile &) = delete;
 
-    /* False with *why ("PATH: reason") if it cannot be opened. */
-    bool Open(const std::string &path, std::string *why);
-    /* Everything written reached the file (synced, closed, renamed). */
-    bool Commit(std::string *why);
+    /* kIo "PATH: reason" if it cannot be opened. */
+    Status Open(const std::string &path);
+    /* Everything written reached the file (synced, closed, renamed);
+     * kIo otherwise. */
+    Status Commit();
     int fd() const { return fd_; }
 
 private:

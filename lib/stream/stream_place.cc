@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
-#include "stream/stream_error.h"
+#include "stream/stream_place.h"
 
 #include <cstdio>
 
@@ -7,7 +7,7 @@
 
 namespace xsm {
 
-std::string StreamError::ToString() const
+std::string StreamPlace::Describe(std::string_view reason) const
 {
     std::string s = "offset " + std::to_string(offset) + ": ";
     if (record_index == kHeader) {
@@ -15,16 +15,15 @@ std::string StreamError::ToString() const
     } else if (!type_known) {
         s += "record #" + std::to_string(record_index) + ": ";
     } else {
-        std::string_view name = RecordTypeName(type);
-        s += "record #" + std::to_string(record_index) + " (" + std::string(name);
-        if (name == "UNKNOWN") {
+        s += "record #" + std::to_string(record_index) + " (" + std::string(RecordTypeName(type));
+        if (!IsKnownRecordType(type)) {
             char code[16];
             std::snprintf(code, sizeof(code), " 0x%08x", type);
             s += code;
         }
         s += "): ";
     }
-    return s + reason;
+    return s + std::string(reason);
 }
 
 } // namespace xsm
