@@ -13,7 +13,9 @@ written as the toolstack would, then XS_CONTROL restore-domain is sent
 with the case's words.  "take": the request succeeds and the node is
 there as the stream has it.  "skip" and "refuse": the request fails, the
 store (xenstore-ls -fp /) is unchanged and xenstored's trace names the
-node.  Prints "PASS name" or "FAIL name: why" per case.
+node.  Prints "PASS name" or "FAIL name: why" per case.  The log that
+names a refused node is HOST/xenstored.trace (C xenstored's -T), or
+$RULE_CASES_LOG (oxenstored's log file).
 """
 import os
 import socket
@@ -149,7 +151,7 @@ def run_case(xs, xensim, host, domid, case, scratch):
             words.append("trusted")
         elif mode.startswith("trust="):
             words.append(mode)
-        trace = os.path.join(host, "xenstored.trace")
+        trace = os.environ.get("RULE_CASES_LOG") or os.path.join(host, "xenstored.trace")
         trace_at = os.path.getsize(trace) if os.path.exists(trace) else 0
         before = snapshot(xs.path)
         err, _ = xs.request(XS_CONTROL, b"".join(w.encode() + b"\0" for w in words))
