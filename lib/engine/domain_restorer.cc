@@ -46,7 +46,7 @@ private:
 Status DomainRestorer::Restore(ByteSource &src, bool embedded, const RestoreTarget &t)
 {
     /* A daemon without the command is said so before anything else is
-     * asked of it (oxenstored's quota reply is not C xenstored's). */
+     * asked of it (an oxenstored without it has no quota settings). */
     Status st = store_.Has("restore-domain");
     if (!st.ok())
         return st;

@@ -149,16 +149,15 @@ Status XenstoredClient::Read(const std::string &path, std::string *out)
 std::string XenstoredClient::Lacks(const std::string &command) const
 {
     static const char needs[] =
-            "; carrying a guest's xenstore state needs C xenstored with the domain-state "
-            "commands (quiesce, unquiesce, save-domain, restore-domain: xenstored-domain-state(7))";
+            "; carrying a guest's xenstore state needs C xenstored or oxenstored with the "
+            "domain-state commands (quiesce, unquiesce, save-domain, restore-domain: "
+            "xenstored-domain-state(7))";
     if (oxenstored_ && commands_.empty())
         return "xenstored is oxenstored without the domain-state commands (it acknowledges "
                "every CONTROL command it does not know, \"help\" included, with \"OK\")" +
                std::string(needs);
-    if (oxenstored_)
-        return "xenstored is oxenstored, which has no \"" + command +
-               "\" command yet (libxl-patches brings quiesce, unquiesce and save-domain to "
-               "it, not restore-domain)" + std::string(needs);
+    /* Which daemon answers, in the words of the one that lacks it. */
+    const std::string daemon = oxenstored_ ? "oxenstored" : "C xenstored";
     if (conn_.through_device())
         return "xenstored is reached only through the kernel's xenbus device, as a xenstore "
                "stub domain is, and " +
@@ -166,8 +165,8 @@ std::string XenstoredClient::Lacks(const std::string &command) const
                                                       "hands it"
                                                     : "has no \"" + command + "\" command") +
                needs + ", running in dom0";
-    return "xenstored has no \"" + command +
-           "\" command: it is C xenstored without the domain-state commands" + needs;
+    return "xenstored has no \"" + command + "\" command: it is " + daemon +
+           " without the domain-state commands" + needs;
 }
 
 Status XenstoredClient::Directory(const std::string &path, std::vector<std::string> *out)

@@ -66,7 +66,7 @@ public:
 
     /* The CONTROL commands xenstored knows, with their parameters as
      * "help" lists them: name -> parameter synopsis.  Asked once per
-     * client.  None for oxenstored, which has no "help". */
+     * client.  None for oxenstored as released, which has no "help". */
     Status Commands(std::map<std::string, std::string> *out);
 
     /*

@@ -242,7 +242,7 @@ testlib_host "$S"
 "$X" domain create "$S" 5 --introduce >/dev/null
 xsm "$S" save --domid 5 -o "$work/stock.xsm" 2>"$work/stock.err"
 rc=$?
-if [ $rc = 5 ] && grep -q 'no "quiesce" command: it is C xenstored without the domain-state commands; carrying a guest.s xenstore state needs C xenstored with the domain-state commands' "$work/stock.err" &&
+if [ $rc = 5 ] && grep -q 'no "quiesce" command: it is C xenstored without the domain-state commands; carrying a guest.s xenstore state needs C xenstored or oxenstored with the domain-state commands' "$work/stock.err" &&
 	[ ! -e "$work/stock.xsm" ]
 then pass stock-xenstored-explained
 else fail stock-xenstored-explained "rc=$rc $(cat "$work/stock.err")"
@@ -265,7 +265,7 @@ python3 "$here/mock_oxenstored.py" "$O" "$work/ox.log" & oxpid=$!
 wait_until 5 test -S "$O"
 XENSTORED_PATH=$O $T "$XSM" save --domid 5 -o "$work/ox.xsm" 2>"$work/ox.err"
 rc=$?
-if [ $rc = 5 ] && grep -q 'xenstored is oxenstored without the domain-state commands (.*); carrying a guest.s xenstore state needs C xenstored with the domain-state commands' "$work/ox.err" &&
+if [ $rc = 5 ] && grep -q 'xenstored is oxenstored without the domain-state commands (.*); carrying a guest.s xenstore state needs C xenstored or oxenstored with the domain-state commands' "$work/ox.err" &&
 	! grep -qv '^help$' "$work/ox.log" && [ ! -e "$work/ox.xsm" ]
 then pass oxenstored-explained-nothing-sent
 else fail oxenstored-explained-nothing-sent "rc=$rc $(cat "$work/ox.err") sent: $(tr '\n' ' ' < "$work/ox.log")"
