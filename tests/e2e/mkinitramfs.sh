@@ -66,6 +66,15 @@ if [ "$config" = plugin ] || [ "$config" = twohost ]; then
 		 "$projbuild"/lib/libxsmigrate.so.0; do
 		bins="$bins $b"; done
 fi
+# E2E_XENSTORED=oxenstored (plugin): oxenstored of scripts/build-dom0
+# oxenstored too, with its configuration; the scenario starts it.
+ox=""
+if [ "$config" = plugin ] && [ "${E2E_XENSTORED:-xenstored}" = oxenstored ]; then
+	ox=$dom0/ox-root
+	[ -x "$ox/usr/lib/xen-4.17/bin/oxenstored" ] ||
+		{ echo "mkinitramfs: no oxenstored in $ox (scripts/build-dom0 oxenstored)" >&2; exit 1; }
+	bins="$bins $ox/usr/lib/xen-4.17/bin/oxenstored"
+fi
 
 # Project build outputs when present: the shared library into /xsm/lib
 # (stock) or the system library directory (plugin), the CLI into /xsm/bin.
@@ -109,6 +118,10 @@ if [ -n "$overlay" ]; then
 	cp -a "$overlay"/usr/lib/x86_64-linux-gnu/. "$root/lib/x86_64-linux-gnu/"
 	cp -a "$projbuild"/lib/libxsmigrate.so* "$root/lib/x86_64-linux-gnu/"
 	rm -f "$root/lib/x86_64-linux-gnu/libxsmigrate.so"
+fi
+if [ -n "$ox" ]; then
+	cp "$ox/usr/lib/xen-4.17/bin/oxenstored" "$root/usr/lib/xen-4.17/bin/"
+	cp "$ox/etc/xen/oxenstored.conf" "$root/etc/xen/"
 fi
 if [ "$config" = twohost ]; then
 	for f in th-connect th-receive th-mailbox; do

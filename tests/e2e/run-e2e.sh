@@ -39,6 +39,9 @@
 #   E2E_INNER_TIMEOUT limit for the scenario inside dom0, s (E2E_TIMEOUT-45)
 #   E2E_BOOT_LIMIT    stock/plugin: dom0 must reach /init within this, or
 #                     the machine is booted again once, s (150)
+#   E2E_XENSTORED     plugin: the dom0 daemon, xenstored or oxenstored
+#                     (E2E_DOM0/ox-root, scripts/build-dom0 oxenstored);
+#                     with oxenstored every line is named ox-<name>  (xenstored)
 #   E2E_ONLY          a developer's partial run: only these groups of
 #                     checks (comma-separated, e.g. xs,dev; docs/e2e.md);
 #                     the required lines are then not asked for
@@ -91,6 +94,15 @@ required_twohost="a-smoke-verdict b-smoke-verdict twohost-net-a twohost-net-b
 # QEMU's -initrd separates multiboot modules with commas; one on the
 # kernel's command line (E2E_ONLY=xs,dev) is written twice.
 only_arg=${E2E_ONLY:+ e2e.only=$(echo "$E2E_ONLY" | sed 's/,/,,/g')}
+export E2E_XENSTORED=${E2E_XENSTORED:-xenstored}
+case $E2E_XENSTORED in
+xenstored) ;;
+oxenstored)
+	only_arg="$only_arg e2e.xenstored=ox"
+	required_plugin=$(for n in $required_plugin; do echo "ox-$n"; done)
+	;;
+*) echo "run-e2e: E2E_XENSTORED is xenstored or oxenstored" >&2; exit 2;;
+esac
 
 mkdir -p "$outtop"
 all=$outtop/results.txt

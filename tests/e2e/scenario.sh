@@ -5,11 +5,19 @@
 # / "E2E: SKIP name: why".  The checks after the smoke test depend on the
 # configuration (/e2e/config): scenario-stock.sh or scenario-plugin.sh.
 e2e() { echo "E2E: $*"; }
-pass() { e2e "PASS $1"; }
-fail() { n=$1; shift; e2e "FAIL $n: $*"; }
+# e2e.xenstored=ox (E2E_XENSTORED=oxenstored): oxenstored is dom0's
+# xenstored, as Debian starts it, and every line is named ox-<name>.
+XS_DAEMON=$(sed -n 's/.*e2e\.xenstored=\([a-z]*\).*/\1/p' /proc/cmdline)
+pfx=${XS_DAEMON:+$XS_DAEMON-}
+pass() { e2e "PASS $pfx$1"; }
+fail() { n=$1; shift; e2e "FAIL $pfx$n: $*"; }
 
 # --- daemons -------------------------------------------------------------
-xenstored --pid-file=/run/xenstored.pid >/tmp/xenstored.out 2>&1
+if [ "$XS_DAEMON" = ox ]; then
+	/usr/lib/xen-4.17/bin/oxenstored --pid-file /run/xenstored.pid >/tmp/xenstored.out 2>&1
+else
+	xenstored --pid-file=/run/xenstored.pid >/tmp/xenstored.out 2>&1
+fi
 ok=0
 for i in $(seq 1 50); do
 	xenstore-read / >/dev/null 2>&1 && { ok=1; break; }
