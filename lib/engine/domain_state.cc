@@ -8,8 +8,8 @@ namespace xsm {
 
 std::string Origin::Describe() const
 {
-    return "record #" + std::to_string(index) + " (" + std::string(RecordTypeName(type)) +
-           ") at offset " + std::to_string(offset);
+    return "record #" + std::to_string(index) + " (" + RecordTypeLabel(type) + ") at offset " +
+           std::to_string(offset);
 }
 
 StateCounts StateCounts::Of(const DomainState &s)

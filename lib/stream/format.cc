@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 #include "stream/format.h"
 
+#include <cstdio>
+
 namespace xsm {
 
 std::string_view RecordTypeName(uint32_t type)
@@ -17,6 +19,17 @@ std::string_view RecordTypeName(uint32_t type)
     case RecordType::WatchDataExtended: return "WATCH_DATA_EXTENDED";
     }
     return "UNKNOWN";
+}
+
+std::string RecordTypeLabel(uint32_t type)
+{
+    std::string label(RecordTypeName(type));
+    if (!IsKnownRecordType(type)) {
+        char code[16];
+        std::snprintf(code, sizeof(code), " 0x%08x", type);
+        label += code;
+    }
+    return label;
 }
 
 } // namespace xsm

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "xen/domid.h"
@@ -66,6 +67,11 @@ constexpr bool IsKnownRecordType(uint32_t type) { return type <= kLastKnownType;
 /* The spec's name ("NODE_DATA"); "UNKNOWN" for a type of the reserved
  * range (!IsKnownRecordType(), which callers test instead of the name). */
 std::string_view RecordTypeName(uint32_t type);
+
+/* What an error names a record's type by: its name, and for a type of the
+ * reserved range its code too ("UNKNOWN 0x00000099"), which is all that
+ * tells one unknown record from another. */
+std::string RecordTypeLabel(uint32_t type);
 
 enum class Endian { Little, Big };
 

@@ -255,7 +255,8 @@ uint32_t TypeOf(const Record &r)
     if (const auto *w = std::get_if<WatchRecord>(&r))
         return static_cast<uint32_t>(w->extended ? RecordType::WatchDataExtended
                                                  : RecordType::WatchData);
-    /* The variant's alternatives follow the type codes up to DOMAIN_DATA. */
+    /* The variant's alternatives follow the type codes up to DOMAIN_DATA
+     * (pinned in records.h). */
     return static_cast<uint32_t>(r.index());
 }
 

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 
 #include "stream/byte_order.h"
@@ -164,6 +165,23 @@ struct UnknownRecord {
 using Record = std::variant<EndRecord, GlobalRecord, ConnectionRecord,
                             WatchRecord, TransactionRecord, NodeRecord,
                             GlobalQuotaRecord, DomainRecord, UnknownRecord>;
+
+/*
+ * Up to DOMAIN_DATA, an alternative's index is its record's type code
+ * (TypeOf relies on it): reordering the alternatives fails here rather
+ * than writing records under another type.  WATCH_DATA_EXTENDED shares
+ * WatchRecord, and UnknownRecord carries its own code.
+ */
+template <RecordType T>
+using RecordOfType = std::variant_alternative_t<static_cast<size_t>(T), Record>;
+static_assert(std::is_same_v<RecordOfType<RecordType::End>, EndRecord>);
+static_assert(std::is_same_v<RecordOfType<RecordType::GlobalData>, GlobalRecord>);
+static_assert(std::is_same_v<RecordOfType<RecordType::ConnectionData>, ConnectionRecord>);
+static_assert(std::is_same_v<RecordOfType<RecordType::WatchData>, WatchRecord>);
+static_assert(std::is_same_v<RecordOfType<RecordType::TransactionData>, TransactionRecord>);
+static_assert(std::is_same_v<RecordOfType<RecordType::NodeData>, NodeRecord>);
+static_assert(std::is_same_v<RecordOfType<RecordType::GlobalQuotaData>, GlobalQuotaRecord>);
+static_assert(std::is_same_v<RecordOfType<RecordType::DomainData>, DomainRecord>);
 
 /* The type code a record is written with. */
 uint32_t TypeOf(const Record &r);

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 #include "stream/stream_place.h"
 
-#include <cstdio>
-
 #include "stream/format.h"
 
 namespace xsm {
@@ -15,13 +13,7 @@ std::string StreamPlace::Describe(std::string_view reason) const
     } else if (!type_known) {
         s += "record #" + std::to_string(record_index) + ": ";
     } else {
-        s += "record #" + std::to_string(record_index) + " (" + std::string(RecordTypeName(type));
-        if (!IsKnownRecordType(type)) {
-            char code[16];
-            std::snprintf(code, sizeof(code), " 0x%08x", type);
-            s += code;
-        }
-        s += "): ";
+        s += "record #" + std::to_string(record_index) + " (" + RecordTypeLabel(type) + "): ";
     }
     return s + std::string(reason);
 }

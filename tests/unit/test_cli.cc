@@ -59,6 +59,7 @@ TEST_F(Cli, DumpJsonHasEveryRecordWithSpecFieldNames)
     ASSERT_TRUE(j) << r.out;
     EXPECT_EQ(Int(Get(j.get(), {"version"})), 2);
     EXPECT_EQ(Str(Get(j.get(), {"endianness"})), "big");
+    EXPECT_EQ(Str(Get(j.get(), {"layout"})), "xen");
     yajl_val recs = Get(j.get(), {"records"});
     ASSERT_TRUE(recs && YAJL_IS_ARRAY(recs));
     std::vector<std::string> types;
@@ -71,6 +72,7 @@ TEST_F(Cli, DumpJsonHasEveryRecordWithSpecFieldNames)
     EXPECT_EQ(types, want);
 
     yajl_val *v = recs->u.array.values;
+    EXPECT_EQ(Int(Get(v[0], {"len"})), 40);
     EXPECT_EQ(Int(Get(v[0], {"domain-quotas", "nodes"})), 2000);
     EXPECT_EQ(Int(Get(v[0], {"global-quotas", "transaction-memory"})), 0);
     EXPECT_EQ(Int(Get(v[1], {"quotas", "nodes"})), 500);
@@ -82,6 +84,7 @@ TEST_F(Cli, DumpJsonHasEveryRecordWithSpecFieldNames)
     EXPECT_EQ(Int(Get(v[3], {"evtchn"})), 15);
     EXPECT_EQ(Str(Get(v[3], {"out-data"})), "70656e640000");
     EXPECT_EQ(Str(Get(v[3], {"in-data"})), "");
+    EXPECT_EQ(Int(Get(v[3], {"out-data-len"})), 6);
     EXPECT_EQ(Str(Get(v[4], {"conn-type"})), "socket");
     EXPECT_EQ(Int(Get(v[4], {"socket-fd"})), 11);
     EXPECT_EQ(Str(Get(v[5], {"wpath"})), "/local/domain/5/data");
@@ -128,7 +131,8 @@ TEST_F(Cli, DumpTextFromStdin)
     CliResult r = RunCli({"dump", "-"}, tmp / "s.xsm");
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.out.find("header version=1 endianness=little layout=xen"), std::string::npos);
-    EXPECT_NE(r.out.find("WATCH_DATA len=40 conn-id=1 wpath=\"/local/domain/5/data\" token=\"tok\""),
+    EXPECT_NE(r.out.find("WATCH_DATA len=40 conn-id=1 wpath-len=21 token-len=4 "
+                         "wpath=\"/local/domain/5/data\" token=\"tok\""),
               std::string::npos)
             << r.out;
     EXPECT_NE(r.out.find("perms=b5/0x1"), std::string::npos) << r.out;

@@ -371,4 +371,16 @@ TEST(DomainStream, RefusesWhatIsNotOneDomainsState)
               std::string::npos);
 }
 
+/* One unknown record is told from another by its code, as the reader's
+ * own errors do. */
+TEST(DomainStream, NamesAnUnknownRecordByItsCode)
+{
+    std::string s = Header(1, false) + Rec(false, 0x99, "") + End(false);
+    MemorySource src(s);
+    DomainState st;
+    Status refused = ReadDomainState(src, ReaderOptions{}, &st);
+    EXPECT_EQ(refused.message(), "record #0 (UNKNOWN 0x00000099) at offset 16: record type from "
+                                 "the reserved range in a domain's state");
+}
+
 } // namespace

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
- * JSON rendering with yajl.  Field names are the spec's, in kebab case;
- * text that is not UTF-8 is given as "<name>-hex" instead, and connection
- * data is always hex.
+ * JSON rendering with yajl.  Which fields a record has, their names and
+ * their order are stream/record_fields.h's, as for the text rendering;
+ * here only how each kind is written: text that is not UTF-8 is given as
+ * "<name>-hex" instead, opaque octets are always hex, and hex numbers are
+ * plain JSON numbers.
  */
 #include <yajl/yajl_gen.h>
 
 #include "record_printer.h"
+#include "stream/record_fields.h"
 
 namespace xsm {
 namespace {
@@ -44,6 +47,8 @@ public:
         yajl_gen_integer(gen_, ctx.version);
         Key("endianness");
         Str(ctx.endian == Endian::Big ? "big" : "little");
+        Key("layout");
+        Str(ctx.layout == Layout::Xen ? "xen" : "draft");
         Key("records");
         yajl_gen_array_open(gen_);
         open_ = true;
@@ -64,7 +69,51 @@ public:
         yajl_gen_map_open(gen_);
         Key("type");
         Str(RecordTypeName(rec.raw.type));
-        std::visit([this](const auto &r) { Fields(r); }, rec.record);
+        Int("len", rec.raw.len);
+        VisitFields(rec.record, layout_, *this);
+        yajl_gen_map_close(gen_);
+    }
+
+    /* One field of the record being printed, by its kind (VisitFields). */
+    void operator()(std::string_view k, field::Integer f) { Int(k, f.value); }
+    void operator()(std::string_view k, field::Length f) { Int(k, static_cast<long long>(f.value)); }
+    void operator()(std::string_view k, field::Domid f) { Int(k, f.value); }
+    /* JSON has no hex numbers: the value itself, exactly. */
+    void operator()(std::string_view k, field::Hex f) { Uint64(k, f.value); }
+    void operator()(std::string_view k, field::Word f)
+    {
+        Key(k);
+        Str(f.value);
+    }
+    void operator()(std::string_view k, field::Text f) { Text(std::string(k), f.value); }
+    void operator()(std::string_view k, field::Octets f) { HexField(k, f.value); }
+    void operator()(std::string_view k, field::Perms f)
+    {
+        Key(k);
+        yajl_gen_array_open(gen_);
+        for (size_t i = 0; i < f.value.size(); i++) {
+            Perm p = f.value[i];
+            yajl_gen_map_open(gen_);
+            Key("perm");
+            Str(std::string_view(&p.perm, 1));
+            Int("domid", p.domid);
+            Int("flags", p.flags);
+            yajl_gen_map_close(gen_);
+        }
+        yajl_gen_array_close(gen_);
+    }
+    void operator()(std::string_view k, field::Quotas f)
+    {
+        Key(k);
+        yajl_gen_map_open(gen_);
+        size_t i = 0;
+        f.list.ForEach([&](Bytes name, uint32_t value) {
+            if (i >= f.from && i < f.to) {
+                Str(IsUtf8(name) ? std::string(name) : "hex:" + Hex(name));
+                yajl_gen_integer(gen_, value);
+            }
+            i++;
+        });
         yajl_gen_map_close(gen_);
     }
 
@@ -100,112 +149,6 @@ private:
     {
         Key(k);
         Str(Hex(v));
-    }
-    void Quotas(std::string_view k, const QuotaList &q, size_t from, size_t to)
-    {
-        Key(k);
-        yajl_gen_map_open(gen_);
-        size_t i = 0;
-        q.ForEach([&](Bytes name, uint32_t value) {
-            if (i >= from && i < to) {
-                Str(IsUtf8(name) ? std::string(name) : "hex:" + Hex(name));
-                yajl_gen_integer(gen_, value);
-            }
-            i++;
-        });
-        yajl_gen_map_close(gen_);
-    }
-
-    void Fields(const EndRecord &) {}
-    void Fields(const GlobalRecord &r)
-    {
-        Int("rw-socket-fd", r.rw_socket_fd);
-        Int(layout_ == Layout::Xen ? "evtchn-fd" : "ro-socket-fd", r.second_fd);
-    }
-    void Fields(const ConnectionRecord &r)
-    {
-        Int("conn-id", r.conn_id);
-        Key("conn-type");
-        Str(r.is_ring() ? "ring" : "socket");
-        if (layout_ == Layout::Xen)
-            Int("fields", r.fields);
-        else
-            Int("flags", r.flags);
-        if (r.is_ring()) {
-            Int("domid", r.domid);
-            Int("tdomid", r.tdomid);
-            Int("evtchn", r.evtchn);
-            if (layout_ == Layout::Draft)
-                Uint64("mfn", r.mfn);
-        } else {
-            Int("socket-fd", r.socket_fd);
-        }
-        if (layout_ == Layout::Xen) {
-            HexField("in-data", r.in_data);
-            HexField("out-data", r.out_data);
-            Int("out-resp-len", r.out_resp_len);
-            if (r.has_unique_id())
-                Uint64("unique-id", r.unique_id);
-        } else {
-            HexField("data", r.out_data);
-        }
-    }
-    void Fields(const WatchRecord &r)
-    {
-        Int("conn-id", r.conn_id);
-        Int("wpath-len", r.wpath.size() + 1);
-        Int("token-len", r.token.size() + 1);
-        if (r.extended)
-            Int("depth", r.depth);
-        Text("wpath", r.wpath);
-        Text("token", r.token);
-    }
-    void Fields(const TransactionRecord &r)
-    {
-        Int("conn-id", r.conn_id);
-        Int("tx-id", r.tx_id);
-    }
-    void Fields(const NodeRecord &r)
-    {
-        Int("conn-id", r.conn_id);
-        Int("tx-id", r.tx_id);
-        Int("path-len", r.path.size() + 1);
-        Int("value-len", r.value.size());
-        Int("access", r.access);
-        Int("perm-count", r.perms.size());
-        Key("perms");
-        yajl_gen_array_open(gen_);
-        for (size_t i = 0; i < r.perms.size(); i++) {
-            Perm p = r.perms[i];
-            yajl_gen_map_open(gen_);
-            Key("perm");
-            Str(std::string_view(&p.perm, 1));
-            Int("domid", p.domid);
-            Int("flags", p.flags);
-            yajl_gen_map_close(gen_);
-        }
-        yajl_gen_array_close(gen_);
-        Text("path", r.path);
-        Text("value", r.value);
-    }
-    void Fields(const GlobalQuotaRecord &r)
-    {
-        Int("n-dom-quota", r.n_dom_quota);
-        Int("n-glob-quota", r.n_glob_quota);
-        Quotas("domain-quotas", r.quotas, 0, r.n_dom_quota);
-        Quotas("global-quotas", r.quotas, r.n_dom_quota, r.quotas.size());
-    }
-    void Fields(const DomainRecord &r)
-    {
-        Int("domid", r.domid);
-        Int("n-quota", r.quotas.size());
-        Int("features", r.features);
-        Quotas("quotas", r.quotas, 0, r.quotas.size());
-    }
-    void Fields(const UnknownRecord &r)
-    {
-        Int("type-code", r.type);
-        HexField("body", r.body);
     }
 
     FILE *out_;

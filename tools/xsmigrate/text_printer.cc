@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
 /*
- * One line per record, for people: "#K @OFFSET TYPE field=value ...".
- * Strings are quoted with C escapes so that NULs and control octets show.
+ * One line per record, for people: "#K @OFFSET TYPE len=N field=value ...".
+ * Which fields a record has, their names and their order are
+ * stream/record_fields.h's, as for the JSON rendering; here only how each
+ * kind is written.  Strings are quoted with C escapes so that NULs and
+ * control octets show.
  */
+#include <cctype>
 #include <cinttypes>
 
 #include "record_printer.h"
+#include "stream/record_fields.h"
 
 namespace xsm {
 
@@ -50,6 +55,18 @@ bool IsUtf8(Bytes s)
 
 namespace {
 
+/* A quota name as it is, if it cannot be mistaken for the syntax around it. */
+bool IsPlainName(Bytes s)
+{
+    if (s.empty())
+        return false;
+    for (char c : s) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.')
+            return false;
+    }
+    return true;
+}
+
 class TextPrinter : public RecordPrinter {
 public:
     explicit TextPrinter(FILE *out) : out_(out) {}
@@ -67,16 +84,92 @@ public:
     {
         std::fprintf(out_, "#%" PRId64 " @%" PRIu64 " %s len=%u", rec.raw.index, rec.raw.offset,
                      std::string(RecordTypeName(rec.raw.type)).c_str(), rec.raw.len);
-        std::visit([this](const auto &r) { Fields(r); }, rec.record);
+        VisitFields(rec.record, layout_, *this);
         std::fputc('\n', out_);
     }
 
-private:
-    void Num(const char *k, uint64_t v) { std::fprintf(out_, " %s=%" PRIu64, k, v); }
-    void SNum(const char *k, int64_t v) { std::fprintf(out_, " %s=%" PRId64, k, v); }
-    void Quoted(const char *k, Bytes s)
+    /* One field of the record being printed, " name=value", by its kind
+     * (VisitFields). */
+    void operator()(std::string_view k, field::Integer f)
     {
-        std::fprintf(out_, " %s=\"", k);
+        Name(k);
+        std::fprintf(out_, "%" PRId64, f.value);
+    }
+    void operator()(std::string_view k, field::Length f)
+    {
+        Name(k);
+        std::fprintf(out_, "%" PRIu64, f.value);
+    }
+    void operator()(std::string_view k, field::Domid f)
+    {
+        Name(k);
+        std::fprintf(out_, "%u", f.value);
+    }
+    void operator()(std::string_view k, field::Hex f)
+    {
+        Name(k);
+        std::fprintf(out_, "0x%0*" PRIx64, f.digits, f.value);
+    }
+    void operator()(std::string_view k, field::Word f)
+    {
+        Name(k);
+        Raw(f.value);
+    }
+    void operator()(std::string_view k, field::Text f)
+    {
+        Name(k);
+        Quoted(f.value);
+    }
+    void operator()(std::string_view k, field::Octets f)
+    {
+        Name(k);
+        for (char ch : f.value)
+            std::fprintf(out_, "%02x", static_cast<uint8_t>(ch));
+    }
+    /* "n5,r0": letter and domid; flags after a slash when set ("b5/0x1"). */
+    void operator()(std::string_view k, field::Perms f)
+    {
+        Name(k);
+        for (size_t i = 0; i < f.value.size(); i++) {
+            Perm p = f.value[i];
+            std::fprintf(out_, "%s%c%u", i ? "," : "", p.perm, p.domid);
+            if (p.flags)
+                std::fprintf(out_, "/0x%x", p.flags);
+        }
+    }
+    /* "{nodes=2000,watches=128}"; a name that is not plain is quoted. */
+    void operator()(std::string_view k, field::Quotas f)
+    {
+        Name(k);
+        std::fputc('{', out_);
+        size_t i = 0;
+        f.list.ForEach([&](Bytes name, uint32_t value) {
+            if (i >= f.from && i < f.to) {
+                if (i > f.from)
+                    std::fputc(',', out_);
+                if (IsPlainName(name))
+                    Raw(name);
+                else
+                    Quoted(name);
+                std::fprintf(out_, "=%" PRIu32, value);
+            }
+            i++;
+        });
+        std::fputc('}', out_);
+    }
+
+private:
+    void Raw(std::string_view s) { std::fwrite(s.data(), 1, s.size(), out_); }
+    void Name(std::string_view k)
+    {
+        std::fputc(' ', out_);
+        Raw(k);
+        std::fputc('=', out_);
+    }
+    /* C escapes, so that NULs, quotes and control octets show. */
+    void Quoted(Bytes s)
+    {
+        std::fputc('"', out_);
         for (char ch : s) {
             auto c = static_cast<uint8_t>(ch);
             if (c == '"' || c == '\\')
@@ -87,95 +180,6 @@ private:
                 std::fputc(c, out_);
         }
         std::fputc('"', out_);
-    }
-    void Hex(const char *k, Bytes s)
-    {
-        std::fprintf(out_, " %s=", k);
-        for (char ch : s)
-            std::fprintf(out_, "%02x", static_cast<uint8_t>(ch));
-    }
-    void Quotas(const QuotaList &q)
-    {
-        q.ForEach([this](Bytes name, uint32_t v) {
-            std::string k(name);
-            Num(k.c_str(), v);
-        });
-    }
-
-    void Fields(const EndRecord &) {}
-    void Fields(const GlobalRecord &r)
-    {
-        SNum("rw-socket-fd", r.rw_socket_fd);
-        SNum(layout_ == Layout::Xen ? "evtchn-fd" : "ro-socket-fd", r.second_fd);
-    }
-    void Fields(const ConnectionRecord &r)
-    {
-        Num("conn-id", r.conn_id);
-        std::fprintf(out_, " conn-type=%s", r.is_ring() ? "ring" : "socket");
-        Num(layout_ == Layout::Xen ? "fields" : "flags", layout_ == Layout::Xen ? r.fields : r.flags);
-        if (r.is_ring()) {
-            Num("domid", r.domid);
-            Num("tdomid", r.tdomid);
-            Num("evtchn", r.evtchn);
-            if (layout_ == Layout::Draft)
-                std::fprintf(out_, " mfn=0x%" PRIx64, r.mfn);
-        } else {
-            SNum("socket-fd", r.socket_fd);
-        }
-        if (layout_ == Layout::Xen) {
-            Hex("in-data", r.in_data);
-            Hex("out-data", r.out_data);
-            Num("out-resp-len", r.out_resp_len);
-            if (r.has_unique_id())
-                std::fprintf(out_, " unique-id=0x%" PRIx64, r.unique_id);
-        } else {
-            Hex("data", r.out_data);
-        }
-    }
-    void Fields(const WatchRecord &r)
-    {
-        Num("conn-id", r.conn_id);
-        if (r.extended)
-            Num("depth", r.depth);
-        Quoted("wpath", r.wpath);
-        Quoted("token", r.token);
-    }
-    void Fields(const TransactionRecord &r)
-    {
-        Num("conn-id", r.conn_id);
-        Num("tx-id", r.tx_id);
-    }
-    void Fields(const NodeRecord &r)
-    {
-        Num("conn-id", r.conn_id);
-        Num("tx-id", r.tx_id);
-        Num("access", r.access);
-        std::fprintf(out_, " perms=");
-        for (size_t i = 0; i < r.perms.size(); i++) {
-            Perm p = r.perms[i];
-            std::fprintf(out_, "%s%c%u", i ? "," : "", p.perm, p.domid);
-            if (p.flags)
-                std::fprintf(out_, "/0x%x", p.flags);
-        }
-        Quoted("path", r.path);
-        Quoted("value", r.value);
-    }
-    void Fields(const GlobalQuotaRecord &r)
-    {
-        Num("n-dom-quota", r.n_dom_quota);
-        Num("n-glob-quota", r.n_glob_quota);
-        Quotas(r.quotas);
-    }
-    void Fields(const DomainRecord &r)
-    {
-        Num("domid", r.domid);
-        Num("features", r.features);
-        Quotas(r.quotas);
-    }
-    void Fields(const UnknownRecord &r)
-    {
-        std::fprintf(out_, " type-code=0x%08x", r.type);
-        Hex("body", r.body);
     }
 
     FILE *out_;
