@@ -1,9 +1,10 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: LGPL-2.1-only
-# The device guests: Linux PV/PVH guests with a vbd and a vif, moved and checked (dev-*, linux-*, nc-pvdevice-refused).
+# The device guests: Linux PV/PVH guests with a vbd and a vif, moved and checked.
 #
-# docs/e2e.md, "Linux guests with PV devices": the Linux guest of /e2e/linux (linux-guest-init) as PV or PVH, with a
-# loop-backed vbd (/e2e/block-e2e) and a vif without a bridge
+# dev-*, linux-* and nc-pvdevice-refused (docs/e2e.md, "Linux guests with
+# PV devices"): the Linux guest of /e2e/linux (linux-guest-init) as PV or
+# PVH, with a loop-backed vbd (/e2e/block-e2e) and a vif without a bridge
 # (/e2e/vif-e2e: dom0 is DEVG_HOST on every vif, a host route to the
 # guest).  Sourced in dom0 by scenario-plugin.sh and scenario-twohost.sh
 # after scenario.sh's and e2e-lib.sh's helpers; the scenario sets W.

@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: LGPL-2.1-only
-# The harness side of the non-cooperative PVH guest (xtf-tests/tests/xenstore-noncoop), for every configuration.
+# The dom0 side of the non-cooperative PVH guest (xtf-tests/tests/xenstore-noncoop).
 #
 # Sourced in dom0 as /e2e/nc-lib.sh by the scenarios, after e2e-lib.sh.
 # Every wait is bounded.

@@ -1,8 +1,9 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: LGPL-2.1-only
-# The record group: libxl's quiesce marker and the xenstore records a receiver refuses (xs-quiesce-marker-*, xs-record-*).
+# The record group: libxl's quiesce marker and the xenstore records a receiver refuses.
 #
-# Sourced by scenario-plugin.sh, which has start_xsm, migrate and W.  One
+# Lines xs-quiesce-marker-* and xs-record-*.  Sourced by
+# scenario-plugin.sh, which has start_xsm, migrate and W.  One
 # xenstore-migrate guest, xsm-rec, goes through all of them in order.
 
 REC=xsm-rec

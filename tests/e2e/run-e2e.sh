@@ -100,7 +100,7 @@ required_twohost="a-smoke-verdict b-smoke-verdict twohost-net-a twohost-net-b
 # QEMU's -initrd separates multiboot modules with commas; one on the
 # kernel's command line (E2E_ONLY=xs,dev) is written twice.
 only_arg=${E2E_ONLY:+ e2e.only=$(echo "$E2E_ONLY" | sed 's/,/,,/g')}
-export E2E_XENSTORED=${E2E_XENSTORED:-xenstored}
+export E2E_XENSTORED="${E2E_XENSTORED:-xenstored}"
 case $E2E_XENSTORED in
 xenstored) ;;
 oxenstored)

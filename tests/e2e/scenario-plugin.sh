@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: LGPL-2.1-only
-# The plugin configuration's checks: the guests' xenstore state across xl save/restore/migrate with the patched tools.
+# The plugin configuration's checks: xenstore state across xl save/restore/migrate, patched tools.
 #
 # Sourced by scenario.sh (after e2e-lib.sh) in the plugin configuration:
 # the self-built hypervisor (CONFIG_SHADOW_PAGING=y), xenstored/libxl/xl

@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: LGPL-2.1-only
-# The stock configuration's checks (Debian's Xen as packaged): the XFAIL baseline of what xl save/restore loses.
+# The stock configuration's checks: the XFAIL baseline of what Debian's xl save/restore loses.
 #
 # Sourced by scenario.sh (after e2e-lib.sh) in the stock configuration:
 # Debian's hypervisor and tools exactly as packaged.

@@ -1,6 +1,6 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: LGPL-2.1-only
-# The twohost configuration's checks: guests moved by xl migrate from one Xen host to another and back.
+# The twohost configuration's checks: guests moved by xl migrate to another Xen host and back.
 #
 # Sourced by scenario.sh (after e2e-lib.sh) in the twohost configuration: two QEMU machines,
 # each the plugin hypervisor and dom0 tools, joined by one QEMU socket

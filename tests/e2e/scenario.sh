@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-only
-# dom0's e2e scenario: starts the Xen daemons, runs the smoke guest, then the configuration's checks.
+# dom0's e2e scenario: the Xen daemons, the smoke guest, then the configuration's checks.
 #
 # One line per check: "E2E: PASS name" / "E2E: FAIL name: why" /
 # "E2E: XFAIL name: facts" / "E2E: SKIP name: why".  The checks after the
