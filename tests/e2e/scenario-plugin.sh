@@ -197,19 +197,27 @@ xs_receiver_refuses() {
 		return 1
 	fi
 	e2e "INFO $T: xl said: $(grep -i -E 'xsmigrate|xenstore|error|fail' $W/refuse.out | tail -n 4 | tr '\n' ' ')"
-	[ "$(domid "$NAME")" = "$id" ] ||
-		{ fail $T "guest is not domain $id any more (now '$(domid "$NAME")')"; return 1; }
 	xl list 2>/dev/null | grep -q -- "--incoming\|--migratedaway" &&
 		{ fail $T "leftover domain: $(xl list | tr '\n' ';')"; return 1; }
-	s=$(dom_state "$NAME")
-	case $s in r|b|"") ;; *) fail $T "guest state '$s' after the refusal (want running)"; return 1;; esac
-	s1=$(xenstore-read /local/domain/"$id"/data/suspends)
-	[ "$s1" = "$s0" ] || { fail $T "guest was suspended ($s0 -> $s1 suspends) before the refusal"; return 1; }
-	alive "$NAME" refused 30 || { fail $T "guest does not answer on the source after the refusal"; return 1; }
-	xenstore-write /local/domain/"$id"/data/mig/watched after-refusal
-	wait_events $((e0 + 1)) 20 ||
-		{ fail $T "watch on the source: guest counted $(events) events, want exactly $((e0 + 1))"; return 1; }
+	untouched "$id" "$s0" "$e0" refused || { fail $T "on the source: $WHY"; return 1; }
 	pass $T
+}
+
+# untouched ID SUSPENDS EVENTS TAG: after a refused move the guest is still
+# domain ID, running, was never suspended (data/suspends still SUSPENDS),
+# answers (ping TAG) and its old watch fires exactly once for one more
+# change (EVENTS before); sets WHY
+untouched() {
+	[ "$(domid "$NAME")" = "$1" ] ||
+		{ WHY="guest is not domain $1 any more (now '$(domid "$NAME")')"; return 1; }
+	_us=$(dom_state "$NAME")
+	case $_us in r|b|"") ;; *) WHY="guest state '$_us' after the refusal (want running)"; return 1;; esac
+	_us=$(xenstore-read "/local/domain/$1/data/suspends")
+	[ "$_us" = "$2" ] || { WHY="guest was suspended ($2 -> $_us suspends) before the refusal"; return 1; }
+	alive "$NAME" "$4" 30 || { WHY="guest does not answer after the refusal"; return 1; }
+	xenstore-write "/local/domain/$1/data/mig/watched" "after-$4"
+	wait_events $(($3 + 1)) 20 ||
+		{ WHY="watch: guest counted $(events) events, want exactly $(($3 + 1))"; return 1; }
 }
 
 # xs-forged-record-refused: a save file whose xenstore record holds a node
@@ -290,16 +298,7 @@ nc_pv_refused() {
 	grep -q "domain $id is a PV guest, which cannot be suspended without its help" $W/pv.out ||
 		{ fail $T "no clear message: $(xl_out $W/pv.out)"; return 1; }
 	[ ! -e $W/pv.img ] || { fail $T "xl created $W/pv.img anyway"; rm -f $W/pv.img; return 1; }
-	[ "$(domid "$NAME")" = "$id" ] ||
-		{ fail $T "guest is not domain $id any more (now '$(domid "$NAME")')"; return 1; }
-	s=$(dom_state "$NAME")
-	case $s in r|b|"") ;; *) fail $T "guest state '$s' after the refusal (want running)"; return 1;; esac
-	s1=$(xenstore-read /local/domain/"$id"/data/suspends)
-	[ "$s1" = "$s0" ] || { fail $T "guest was suspended ($s0 -> $s1 suspends)"; return 1; }
-	alive "$NAME" pv-refused 30 || { fail $T "guest does not answer after the refusal"; return 1; }
-	xenstore-write /local/domain/"$id"/data/mig/watched after-pv-refusal
-	wait_events $((e0 + 1)) 20 ||
-		{ fail $T "watch: guest counted $(events) events, want exactly $((e0 + 1))"; return 1; }
+	untouched "$id" "$s0" "$e0" pv-refused || { fail $T "$WHY"; return 1; }
 	pass $T
 }
 
