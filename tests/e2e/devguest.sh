@@ -267,8 +267,7 @@ devg_nc_refused() { # NAME
 	e2e "INFO $T: xl said: $(grep -E 'has PV device' "$W/ncdev.out" | head -n 1)"
 	[ ! -e "$W/ncdev.img" ] || { fail $T "xl created $W/ncdev.img anyway"; rm -f "$W/ncdev.img"; return; }
 	[ "$(domid "$1")" = "$_id" ] || { fail $T "guest is not domain $_id any more (now '$(domid "$1")')"; return; }
-	_s=$(dom_state "$1")
-	case $_s in r|b|"") ;; *) fail $T "guest state '$_s' after the refusal (want running)"; return;; esac
+	dom_running "$1" || { fail $T "guest state '$(dom_state "$1")' after the refusal (want running)"; return; }
 	devg_connected "$_id" || { fail $T "devices after the refusal:$(devg_dev_states "$_id")"; return; }
 	gcmd "$1" 30 true || { fail $T "guest does not answer after the refusal: $GOUT"; return; }
 	pass $T

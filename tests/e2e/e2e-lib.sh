@@ -100,6 +100,15 @@ domid() { xl domid "$1" 2>/dev/null; }
 # xl list's last column is Time; the state is the 5th field.
 dom_state() { xl list "$1" 2>/dev/null | awk 'NR==2 {print $5}' | tr -d '-'; }
 
+# dom_running NAME: the domain exists and is neither paused, shut down,
+# dying nor crashed.  xl's raw state string: "------" is runnable (waiting
+# for a CPU), and r and b can be set together (a vCPU on its way to block
+# still runs), so only p, s, d and c say it does not run.
+dom_running() {
+	_drs=$(xl list "$1" 2>/dev/null | awk 'NR==2 {print $5}')
+	case $_drs in ""|*[psdc]*) return 1;; esac
+}
+
 # dom_stopped NAME: shut down, crashed or gone
 dom_stopped() {
 	case $(dom_state "$1") in ""|*s*|*c*) return 0;; esac

@@ -210,8 +210,8 @@ xs_receiver_refuses() {
 untouched() {
 	[ "$(domid "$NAME")" = "$1" ] ||
 		{ WHY="guest is not domain $1 any more (now '$(domid "$NAME")')"; return 1; }
-	_us=$(dom_state "$NAME")
-	case $_us in r|b|"") ;; *) WHY="guest state '$_us' after the refusal (want running)"; return 1;; esac
+	dom_running "$NAME" ||
+		{ WHY="guest state '$(dom_state "$NAME")' after the refusal (want running)"; return 1; }
 	_us=$(xenstore-read "/local/domain/$1/data/suspends")
 	[ "$_us" = "$2" ] || { WHY="guest was suspended ($2 -> $_us suspends) before the refusal"; return 1; }
 	alive "$NAME" "$4" 30 || { WHY="guest does not answer after the refusal"; return 1; }
@@ -365,8 +365,8 @@ nc_domid_taken() {
 	before=$(xl list | awk 'NR > 1 {print $1}' | sort | tr '\n' ' ')
 	timeout 120 xl -vv save --non-cooperative -c $NC $W/nc2.img >$W/nc2.save.out 2>&1 ||
 		{ fail $T "xl save --non-cooperative -c: rc $? $(xl_out $W/nc2.save.out)"; rm -f $W/nc2.img; return; }
-	s=$(dom_state $NC)
-	case $s in r|b) ;; *) fail $T "guest state '$s' after xl save -c (want running)"; rm -f $W/nc2.img; return;; esac
+	dom_running $NC ||
+		{ fail $T "guest state '$(dom_state $NC)' after xl save -c (want running)"; rm -f $W/nc2.img; return; }
 	if timeout 120 xl -vv restore $W/nc2.img >$W/nc2.restore.out 2>&1; then
 		fail $T "xl restore succeeded while domain $id exists: $(xl_out $W/nc2.restore.out)"
 		rm -f $W/nc2.img
