@@ -1,7 +1,8 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: LGPL-2.1-only
-# The bench group (make bench-e2e, docs/benchmarks.md): a move's downtime
-# as the guest sees it, xl migrate to localhost without and with
+# The bench group: a move's downtime as the guest sees it (make bench-e2e, BENCH lines).
+#
+# docs/benchmarks.md: xl migrate to localhost without and with
 # --xenstore-state.  Sourced in dom0 by scenario-plugin.sh after
 # devguest.sh, only when the run names the group (never in a whole run).
 #
@@ -90,7 +91,6 @@ bench_downtime() {
 		done
 	fi
 	DEVG_MEM=$_m
-	guest_log $BD_NAME
-	timeout 60 xl destroy $BD_NAME >/dev/null 2>&1
+	finish $BD_NAME
 	rm -f "$BD_DISK"
 }

@@ -1,8 +1,10 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: LGPL-2.1-only
-# The device guests (docs/e2e.md, "Linux guests with PV devices"): the
-# Linux guest of /e2e/linux (linux-guest-init) as PV or PVH, with a
-# loop-backed vbd (/e2e/block-e2e) and a vif without a bridge
+# The device guests: Linux PV/PVH guests with a vbd and a vif, moved and checked.
+#
+# dev-*, linux-* and nc-pvdevice-refused (docs/e2e.md, "Linux guests with
+# PV devices"): the Linux guest of /e2e/linux (linux-guest-init) as PV or
+# PVH, with a loop-backed vbd (/e2e/block-e2e) and a vif without a bridge
 # (/e2e/vif-e2e: dom0 is DEVG_HOST on every vif, a host route to the
 # guest).  Sourced in dom0 by scenario-plugin.sh and scenario-twohost.sh
 # after scenario.sh's and e2e-lib.sh's helpers; the scenario sets W.
@@ -28,28 +30,18 @@ devg_disk() { # FILE
 		DEVG_SUM=$(dd if="$1" bs=4096 skip=$DEVG_SKIP count=$DEVG_COUNT 2>/dev/null | md5sum | cut -d' ' -f1)
 }
 
-devg_cfg() { # NAME TYPE IP DISK -> $W/NAME.cfg
-	cat > "$W/$1.cfg" <<CFG
-name = "$1"
-type = "$2"
-kernel = "/e2e/linux/vmlinuz"
-ramdisk = "/e2e/linux/initrd.gz"
-extra = "console=hvc0 quiet xsm.ip=$3/24"
-memory = $DEVG_MEM
-vcpus = 1
-disk = [ "format=raw,vdev=xvda,access=rw,script=/e2e/block-e2e,target=$4" ]
-vif = [ "ip=$3,script=/e2e/vif-e2e" ]
-on_poweroff = "preserve"
-on_crash = "preserve"
-on_reboot = "preserve"
-CFG
+devg_cfg() { # NAME TYPE IP DISK: the xl config on stdout
+	guest_cfg "$1" "$2" /e2e/linux/vmlinuz "$DEVG_MEM" \
+		'ramdisk = "/e2e/linux/initrd.gz"' \
+		"extra = \"console=hvc0 quiet xsm.ip=$3/24\"" \
+		"disk = [ \"format=raw,vdev=xvda,access=rw,script=/e2e/block-e2e,target=$4\" ]" \
+		"vif = [ \"ip=$3,script=/e2e/vif-e2e\" ]"
 }
 
 devg_start() { # NAME TYPE IP DISK
-	devg_cfg "$@"
-	timeout 120 xl create "$W/$1.cfg" >"$W/$1.create" 2>&1 ||
-		{ WHY="xl create: $(xl_out "$W/$1.create")"; return 1; }
-	ID=$(domid "$1") _t0=$(now)
+	devg_cfg "$@" > "$W/$1.cfg"
+	create "$1" "$W/$1.cfg" "$W/$1.create" || return 1
+	_t0=$(now)
 	wait_value "/local/domain/$ID/data/linux" up 240 ||
 		{ WHY="guest never wrote data/linux=up (console: $(console_tail "$1"))"; return 1; }
 	e2e "INFO $1: Linux up $(since "$_t0")s after xl create"
@@ -64,17 +56,20 @@ gcmd() { # NAME SECONDS CMD: sets GOUT; the command's status, 124 if no answer
 	_gd=/local/domain/$(domid "$1")/data
 	xenstore-write "$_gd/cmd" "$GSEQ $3" ||
 		{ GOUT="cannot write $_gd/cmd"; return 125; }
-	_gn=0 _go=
-	while [ $_gn -lt $(($2 * 2)) ]; do
-		_go=$(xenstore-read "$_gd/out" 2>/dev/null)
-		case $_go in "$GSEQ "*)
-			_go=${_go#* }; GOUT=${_go#* }
-			return "${_go%% *}";;
-		esac
-		sleep 0.5; _gn=$((_gn + 1))
-	done
-	GOUT="no answer within $2s (data/out '$_go', console: $(console_tail "$1"))"
-	return 124
+	_go=
+	if ! wait_for "$2" gcmd_answered; then
+		GOUT="no answer within $2s (data/out '$_go', console: $(console_tail "$1"))"
+		return 124
+	fi
+	_go=${_go#* }; GOUT=${_go#* }
+	return "${_go%% *}"
+}
+
+# gcmd_answered: data/out (in _go) answers command GSEQ of _gd
+gcmd_answered() {
+	_go=$(xenstore-read "$_gd/out" 2>/dev/null)
+	case $_go in "$GSEQ "*) return 0;; esac
+	return 1
 }
 
 # devg_dev_states ID: every vbd and vif connected, frontend and backend
@@ -272,8 +267,7 @@ devg_nc_refused() { # NAME
 	e2e "INFO $T: xl said: $(grep -E 'has PV device' "$W/ncdev.out" | head -n 1)"
 	[ ! -e "$W/ncdev.img" ] || { fail $T "xl created $W/ncdev.img anyway"; rm -f "$W/ncdev.img"; return; }
 	[ "$(domid "$1")" = "$_id" ] || { fail $T "guest is not domain $_id any more (now '$(domid "$1")')"; return; }
-	_s=$(dom_state "$1")
-	case $_s in r|b|"") ;; *) fail $T "guest state '$_s' after the refusal (want running)"; return;; esac
+	dom_running "$1" || { fail $T "guest state '$(dom_state "$1")' after the refusal (want running)"; return; }
 	devg_connected "$_id" || { fail $T "devices after the refusal:$(devg_dev_states "$_id")"; return; }
 	gcmd "$1" 30 true || { fail $T "guest does not answer after the refusal: $GOUT"; return; }
 	pass $T
@@ -287,15 +281,14 @@ devg_plugin() {
 	step "devg_$dp_k"
 	if ! devg_disk "$dp_disk" || ! devg_start "$dp_n" "$dp_k" "$dp_ip" "$dp_disk"; then
 		dp_why=${WHY:-cannot create $dp_disk}
-		for dp_l in save-control migrate-control save-states save-disk save-net \
-			 migrate-states migrate-disk migrate-net; do
-			fail "dev-$dp_k-$dp_l" "$dp_why"; done
+		fail_checks "dev-$dp_k" "$dp_why" save-control migrate-control \
+			save-states save-disk save-net migrate-states migrate-disk migrate-net
 		for dp_l in save migrate; do
 			linux_note "linux-$dp_l-watch" "$dp_k" "$dp_why"
 			linux_note "linux-$dp_l-txn-eagain" "$dp_k" "$dp_why"
 		done
 		[ "$dp_k" = pvh ] && fail nc-pvdevice-refused "$dp_why"
-		guest_log "$dp_n"; timeout 60 xl destroy "$dp_n" >/dev/null 2>&1; rm -f "$dp_disk"
+		finish "$dp_n"; rm -f "$dp_disk"
 		return
 	fi
 	devg_check "$dp_n" "$dp_ip" "$dp_disk" boot
@@ -315,7 +308,7 @@ devg_plugin() {
 		devg_watch_arm "$dp_n" || { linux_note "linux-$dp_how-watch" "$dp_k" "before the move: $WHY"; dp_w=; }
 		devg_txn_arm "$dp_n" || { linux_note "linux-$dp_how-txn-eagain" "$dp_k" "before the move: $WHY"; dp_t=; }
 		if ! devg_move "$dp_n" $dp_how --xenstore-state; then
-			for dp_c in states disk net; do fail "dev-$dp_k-$dp_how-$dp_c" "$WHY"; done
+			fail_checks "dev-$dp_k-$dp_how" "$WHY" states disk net
 			[ -n "$dp_w" ] && linux_note "linux-$dp_how-watch" "$dp_k" "$WHY"
 			[ -n "$dp_t" ] && linux_note "linux-$dp_how-txn-eagain" "$dp_k" "$WHY"
 			continue
@@ -333,8 +326,7 @@ devg_plugin() {
 	done
 	# Last: an xl that wrongly accepts it destroys the guest.
 	[ "$dp_k" = pvh ] && devg_nc_refused "$dp_n"
-	guest_log "$dp_n"
-	timeout 60 xl destroy "$dp_n" >/dev/null 2>&1
+	finish "$dp_n"
 	rm -f "$dp_disk"
 }
 
@@ -354,7 +346,7 @@ dev_create() {
 
 dev_arm_back() { :; }
 
-dev_fail_all() { for _c in states disk net; do fail "dev-pvh-twohost-$_c" "$1"; done; }
+dev_fail_all() { fail_checks dev-pvh-twohost "$1" states disk net; }
 
 dev_a() {
 	step dev_a

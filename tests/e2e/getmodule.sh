@@ -1,5 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-only
+# Copies one kernel module, uncompressed, into the e2e initramfs.
+#
 # Usage: getmodule.sh KVER NAME OUT.ko
 # Copies kernel module NAME of KVER (/lib/modules/KVER/kernel, compressed
 # or not) to OUT.ko, uncompressed: the e2e initramfs' busybox insmod loads

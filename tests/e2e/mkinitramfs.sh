@@ -1,5 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-only
+# Builds the e2e dom0 initramfs (Xen tools, libraries, modules, scenario scripts, guests).
+#
 # Build the dom0 initramfs for the e2e run from the packages installed on
 # this machine (busybox-static, xen-utils-4.17, xenstore-utils,
 # linux-image-amd64) plus the project's build outputs when present.
@@ -87,7 +89,7 @@ if [ -n "$projbuild" ]; then
 			[ -f "$b" ] && [ ! -L "$b" ] && bins="$bins $b"; done
 	fi
 	for b in "$projbuild"/bin/xsmigrate*; do
-		[ -f "$b" ] && [ -x "$b" ] || continue
+		{ [ -f "$b" ] && [ -x "$b" ]; } || continue
 		mkdir -p "$root/xsm/bin"
 		cp "$b" "$root/xsm/bin/"
 		bins="$bins $b"
@@ -100,10 +102,8 @@ for b in $bins; do
 	ldd "$b" 2>/dev/null | awk '/=> \//{print $3} /^\t\/[^ ]+ \(/{print $1}'
 done | sort -u > "$root.libs"
 # glibc dlopen()s libgcc_s for pthread_cancel (xl uses it); ldd can't see it.
-for l in libgcc_s.so.1; do
-	f=$(ldconfig -p | awk -v l="$l" '$1 == l && /x86-64/ {print $NF; exit}')
-	[ -n "$f" ] && echo "$f" >> "$root.libs"
-done
+f=$(ldconfig -p | awk '$1 == "libgcc_s.so.1" && /x86-64/ {print $NF; exit}')
+[ -n "$f" ] && echo "$f" >> "$root.libs"
 sort -u "$root.libs" | while read -r lib; do
 	case $lib in */xsm/*|"$root"*|"${overlay:-/nonexistent}"*) continue;; esac
 	mkdir -p "$root$(dirname "$lib")"

@@ -1,5 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-only
+# Builds the Linux e2e guest: this machine's kernel and a busybox initramfs.
+#
 # The Linux guest of xs-linux-guest and of the device guests (PV and PVH,
 # tests/e2e/devguest.sh): this machine's kernel and a busybox initramfs
 # with xenstore-utils (talking to xenstored through the kernel's

@@ -1,7 +1,8 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: LGPL-2.1-only
-# The osstest group (docs/e2e.md, "osstest's jobs"): what osstest's
-# migration jobs do to a guest, with --xenstore-state.  Sourced in dom0 by
+# The osstest group: osstest's migration jobs and leak check, with --xenstore-state (osstest-*).
+#
+# docs/e2e.md, "osstest's jobs".  Sourced in dom0 by
 # scenario-plugin.sh after devguest.sh (whose device guest it moves).
 #
 #   osstest_x10           osstest-localmigrate-x10, osstest-saverestore-x10
@@ -63,8 +64,7 @@ osstest_x10() {
 		fi
 	fi
 	DEVG_MEM=$_m
-	guest_log $OSS_NAME
-	timeout 60 xl destroy $OSS_NAME >/dev/null 2>&1
+	finish $OSS_NAME
 	rm -f "$OSS_DISK"
 }
 

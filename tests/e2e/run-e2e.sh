@@ -1,5 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-only
+# Runs the e2e configurations under QEMU on the build host and prints their result lines.
+#
 # End-to-end test on real Xen: boot Xen 4.17 + a Debian dom0 kernel under
 # QEMU (TCG, no KVM needed) with a generated initramfs, run
 # tests/e2e/scenario.sh inside dom0 and collect its results from the serial
@@ -37,8 +39,9 @@
 #   E2E_TIMEOUT       wall-clock limit for QEMU per configuration, s
 #                     (stock 300, plugin 1800, twohost 1200 for both)
 #   E2E_INNER_TIMEOUT limit for the scenario inside dom0, s (E2E_TIMEOUT-45)
-#   E2E_BOOT_LIMIT    stock/plugin: dom0 must reach /init within this, or
-#                     the machine is booted again once, s (150)
+#   E2E_BOOT_LIMIT    every machine's dom0 must reach /init within this, or
+#                     the configuration's machines are booted again once, s
+#                     (150)
 #   E2E_XENSTORED     plugin: the dom0 daemon, xenstored or oxenstored
 #                     (E2E_DOM0/ox-root, scripts/build-dom0 oxenstored);
 #                     with oxenstored every line is named ox-<name>  (xenstored)
@@ -51,16 +54,19 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tests/e2e
+# poll
+# shellcheck source-path=SCRIPTDIR source=e2e-lib.sh
+. "$here/e2e-lib.sh"
 outtop=${E2E_OUT:-$top/build/e2e}
 guests=${E2E_GUESTS:-$top/build/xtf-tests}
 projbuild=${E2E_PROJECT_BUILD:-$top/build}
 dom0=${E2E_DOM0:-$top/build/dom0}
 configs=${E2E_CONFIGS:-stock plugin twohost}
 boot_limit=${E2E_BOOT_LIMIT:-150}
-kver=${E2E_KVER:-$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|.*/vmlinuz-||' | sort -V | tail -n1)}
-export E2E_FORGE=${E2E_FORGE:-$outtop/forge-record}
-export E2E_TXNHOLD=${E2E_TXNHOLD:-$outtop/xs-txn-hold}
-export E2E_GAPWATCH=${E2E_GAPWATCH:-$outtop/gapwatch}
+kver=${E2E_KVER:-$(for k in /boot/vmlinuz-*; do echo "${k#/boot/vmlinuz-}"; done | grep -v '^\*$' | sort -V | tail -n1)}
+export E2E_FORGE="${E2E_FORGE:-$outtop/forge-record}"
+export E2E_TXNHOLD="${E2E_TXNHOLD:-$outtop/xs-txn-hold}"
+export E2E_GAPWATCH="${E2E_GAPWATCH:-$outtop/gapwatch}"
 
 # Lines each configuration must print (as PASS in plugin; PASS or XFAIL in
 # stock).  A missing one is a failure: a check that never ran proves nothing.
@@ -94,7 +100,7 @@ required_twohost="a-smoke-verdict b-smoke-verdict twohost-net-a twohost-net-b
 # QEMU's -initrd separates multiboot modules with commas; one on the
 # kernel's command line (E2E_ONLY=xs,dev) is written twice.
 only_arg=${E2E_ONLY:+ e2e.only=$(echo "$E2E_ONLY" | sed 's/,/,,/g')}
-export E2E_XENSTORED=${E2E_XENSTORED:-xenstored}
+export E2E_XENSTORED="${E2E_XENSTORED:-xenstored}"
 case $E2E_XENSTORED in
 xenstored) ;;
 oxenstored)
@@ -125,7 +131,9 @@ run_config() {
 	twohost) xen=$dom0/xen.gz tmo=${E2E_TIMEOUT:-1200};;
 	*) setup_fail "unknown configuration '$c'"; return;;
 	esac
-	[ -n "$kver" ] && [ -f "/boot/vmlinuz-$kver" ] || { setup_fail "no dom0 kernel in /boot"; return; }
+	if [ -z "$kver" ] || [ ! -f "/boot/vmlinuz-$kver" ]; then
+		setup_fail "no dom0 kernel in /boot"; return
+	fi
 	[ -f "$xen" ] || { setup_fail "no Xen image $xen"; return; }
 	command -v qemu-system-x86_64 >/dev/null || { setup_fail "qemu-system-x86_64 missing"; return; }
 
@@ -134,58 +142,121 @@ run_config() {
 		> "$out/mkinitramfs.log" 2>&1 ||
 		{ setup_fail "initramfs build failed: $(tail -n 3 "$out/mkinitramfs.log" | tr '\n' ' ')"; return; }
 
-	# +npt: Xen sees HAP only with it, and PVH guests need HAP.
 	# The scenario inside dom0 gets less time than QEMU so that it can
 	# still report and power off; QEMU itself is killed by timeout(1).
 	inner=${E2E_INNER_TIMEOUT:-$((tmo - 45))}
 	[ "$inner" -ge 10 ] || inner=$((tmo / 2))
 	start=$(date +%s)
-	if [ "$c" = twohost ]; then
-		boot_twohost
-		echo "$(( $(date +%s) - start ))" > "$out/time"
-		return
+	if [ "$c" != twohost ]; then
+		boot_config start_single
+		collect "$log" "$out/e2e-lines.txt" "$(rc_of single)" ""
+	elif boot_config start_twohost; then
+		for h in a b; do
+			collect "$out/serial-$h.log" "$out/e2e-lines-$h.txt" "$(rc_of $h)" $h
+			# time(1) writes "Command exited with non-zero status N" first.
+			[ -f "$out/$h.cpu" ] && IFS=: read -r e u s <<EOF &&
+$(tail -n 1 "$out/$h.cpu")
+EOF
+				echo "# $c: INFO host $h: QEMU wall ${e}s, CPU ${u}s user + ${s}s system"
+		done
+		cat "$out/serial-a.log" "$out/serial-b.log" > "$log"
 	fi
-	# A boot that never reaches dom0's /init (seen once in CI: the dom0
-	# kernel stopped after PCI enumeration under nested TCG, the same
-	# images booting fine before and after) is booted again, once, in
-	# what is left of the configuration's time.
+	echo "$(( $(date +%s) - start ))" > "$out/time"
+}
+
+# machine LOG MEM CPUS CMDLINE [QEMU-ARG...]: one e2e machine in the
+# background, its pid in $qpid: Xen on com1 (dom0 gets half of MEM MiB),
+# the dom0 kernel (CMDLINE appended to its command line, as is the
+# scenario's time, $inner) and initramfs as multiboot modules, QEMU-ARGs
+# for its network; bounded by timeout(1) with what is left of the
+# configuration's time ($left).  With $cpu_log set, its wall and CPU
+# time go there (/usr/bin/time).
+machine() {
+	_mlog=$1 _mmem=$2 _mcpus=$3 _mcmd=$4
+	shift 4
+	# +npt: Xen sees HAP only with it, and PVH guests need HAP.
+	set -- qemu-system-x86_64 \
+		-machine pc -accel tcg -cpu qemu64,+svm,+npt -m "$_mmem" -smp "$_mcpus" \
+		-nographic -no-reboot -monitor none -serial stdio "$@" \
+		-kernel "$out/xen" \
+		-append "console=com1 com1=115200,8n1 dom0_mem=$((_mmem / 2))M,max:$((_mmem / 2))M loglvl=all guest_loglvl=all" \
+		-initrd "/boot/vmlinuz-$kver console=hvc0 quiet e2e.timeout=$inner$_mcmd$only_arg,$out/dom0.cpio.gz"
+	if [ -n "${cpu_log:-}" ] && [ -x /usr/bin/time ]; then
+		set -- /usr/bin/time -f %e:%U:%S -o "$cpu_log" "$@"
+	fi
+	: > "$_mlog"
+	# timeout(1) outermost: killing $qpid ends the whole process group.
+	timeout -k 10 "$left" "$@" < /dev/null > "$_mlog" 2>&1 &
+	qpid=$!
+}
+
+# start_single: the stock or plugin machine (2 vCPUs, 2 GiB); sets
+# machines
+start_single() {
+	cpu_log=""
+	machine "$log" 2048 2 "${E2E_BENCH_PAIRS:+ e2e.pairs=$E2E_BENCH_PAIRS}" -net none
+	machines="single:$qpid"
+}
+
+# boot_config START: START boots the configuration's machines with
+# $left seconds (and sets machines: "ROLE:PID" words); waits for them
+# and keeps each QEMU's exit status for rc_of.  A boot in which some
+# machine's dom0 never reaches /init within $boot_limit (seen once in CI:
+# the dom0 kernel stopped after PCI enumeration under nested TCG, the same
+# images booting fine before and after) is ended and done again, once, in
+# what is left of the configuration's time; the first serial logs are
+# kept as LOG-attempt1.log.  1 if START failed (it said why).
+boot_config() {
 	attempt=1 left=$tmo
 	while :; do
 		t0=$(date +%s)
-		timeout -k 10 "$left" qemu-system-x86_64 \
-			-machine pc -accel tcg -cpu qemu64,+svm,+npt -m 2048 -smp 2 \
-			-nographic -no-reboot -monitor none -serial stdio -net none \
-			-kernel "$out/xen" \
-			-append "console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M loglvl=all guest_loglvl=all" \
-			-initrd "/boot/vmlinuz-$kver console=hvc0 quiet e2e.timeout=$inner$only_arg${E2E_BENCH_PAIRS:+ e2e.pairs=$E2E_BENCH_PAIRS},$out/dom0.cpio.gz" \
-			< /dev/null > "$log" 2>&1 &
-		qpid=$!
-		if booted "$log" "$qpid" "$boot_limit" || [ $attempt -ge 2 ]; then
-			wait "$qpid"; rc=$?
+		"$1" || return 1
+		if poll "$boot_limit" 1 all_booted || [ $attempt -ge 2 ]; then
 			break
 		fi
-		kill "$qpid" 2>/dev/null; wait "$qpid"
-		cp "$log" "$out/serial-attempt$attempt.log"
+		for _m in $machines; do kill "${_m#*:}" 2>/dev/null; done
+		_kept=""
+		for _m in $machines; do
+			wait "${_m#*:}"
+			_l=$(serial_log "${_m%%:*}")
+			cp "$_l" "${_l%.log}-attempt$attempt.log"
+			_kept="$_kept ${_l%.log}-attempt$attempt.log"
+		done
 		left=$((left - ($(date +%s) - t0)))
-		echo "# $c: INFO dom0 did not reach /init in ${boot_limit}s (serial log in $out/serial-attempt$attempt.log); booting again with ${left}s left"
+		echo "# $c: INFO dom0 did not reach /init in ${boot_limit}s (serial log in$_kept); booting again with ${left}s left"
 		attempt=$((attempt + 1))
 		inner=$((left - 45))
 		[ "$inner" -ge 10 ] || inner=$((left / 2))
 	done
-	echo "$(( $(date +%s) - start ))" > "$out/time"
-	collect "$log" "$out/e2e-lines.txt" $rc ""
+	rcs=""
+	for _m in $machines; do
+		wait "${_m#*:}"
+		rcs="$rcs ${_m%%:*}:$?"
+	done
 }
 
-# booted LOG PID SECONDS: 0 once dom0's /init said BOOTED or QEMU ended
-# (its own result says what happened), 1 if neither within SECONDS
-booted() {
-	_n=0
-	while [ $_n -lt "$3" ]; do
-		grep -aq 'E2E: BOOTED' "$1" && return 0
-		kill -0 "$2" 2>/dev/null || return 0
-		sleep 1; _n=$((_n + 1))
+# rc_of ROLE: the exit status of machine ROLE's QEMU (boot_config)
+rc_of() {
+	for _r in $rcs; do
+		[ "${_r%%:*}" = "$1" ] && echo "${_r#*:}"
 	done
-	return 1
+}
+
+# serial_log ROLE: the serial log of the machine ROLE (single, a, b)
+serial_log() {
+	case $1 in
+	single) echo "$log";;
+	*) echo "$out/serial-$1.log";;
+	esac
+}
+
+# all_booted: every machine's dom0 said BOOTED or its QEMU ended (its own
+# result then says what happened)
+all_booted() {
+	for _m in $machines; do
+		grep -aq 'E2E: BOOTED' "$(serial_log "${_m%%:*}")" || ! kill -0 "${_m#*:}" 2>/dev/null ||
+			return 1
+	done
 }
 
 # collect LOG LINES QEMU-RC HOST: LOG's result lines into $results (the
@@ -200,7 +271,7 @@ collect() {
 		grep -q '^BOOTED ' "$2" ||
 			echo "FAIL e2e-boot: dom0 never reached /init (qemu rc=$3, see $1)"
 		if ! grep -q '^DONE' "$2"; then
-			if [ $3 -eq 124 ] || [ $3 -eq 137 ]; then
+			if [ "$3" -eq 124 ] || [ "$3" -eq 137 ]; then
 				echo "FAIL e2e-complete: killed after ${tmo}s timeout, serial log kept in $1"
 			else
 				echo "FAIL e2e-complete: run ended without DONE (qemu rc=$3), serial log kept in $1"
@@ -212,21 +283,25 @@ collect() {
 	grep -E '^INFO ' "$2" | sed "s/^/# $c: ${4:+$4: }/"
 }
 
-# listening PORT TICKS PID: process PID (or one below it: timeout, time,
-# QEMU) listens on 127.0.0.1:PORT, by ss -p (iproute2); without ss, PID
-# still running TICKS quarter seconds >= 2 s after its start (QEMU binds
-# its port or dies at once)
+# listening PORT PID: process PID (or one below it: timeout, time, QEMU)
+# listens on 127.0.0.1:PORT, by ss -p (iproute2); without ss, PID still
+# running 2 s after its start (QEMU binds its port or dies at once).
+# Counts its calls in _ltries.
 listening() {
-	command -v ss >/dev/null || { [ "$2" -ge 8 ] && kill -0 "$3" 2>/dev/null; return; }
+	_ltries=$((_ltries + 1))
+	command -v ss >/dev/null || { [ "$_ltries" -ge 9 ] && kill -0 "$2" 2>/dev/null; return; }
 	for _q in $(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2); do
 		for _l in 0 1 2 3; do
-			[ "$_q" = "$3" ] && return 0
-			_q=$(awk '/^PPid:/ {print $2}' /proc/$_q/status 2>/dev/null)
+			[ "$_q" = "$2" ] && return 0
+			_q=$(awk '/^PPid:/ {print $2}' "/proc/$_q/status" 2>/dev/null)
 			[ -n "$_q" ] || break
 		done
 	done
 	return 1
 }
+
+# listening_or_gone PORT PID: listening, or PID ended
+listening_or_gone() { listening "$1" "$2" || ! kill -0 "$2" 2>/dev/null; }
 
 # free_port: a TCP port nothing listens on, from 20000-59999 at random
 free_port() {
@@ -237,65 +312,46 @@ free_port() {
 	return 1
 }
 
-# boot_host ROLE NETDEV: one twohost machine in the background (pid in
-# $qpid), 1 vCPU each so that the two share the build machine's two cores;
-# wall and CPU time into $out/ROLE.cpu when /usr/bin/time exists
-boot_host() {
-	tm=""
-	[ -x /usr/bin/time ] && tm="/usr/bin/time -f %e:%U:%S -o $out/$1.cpu"
-	: > "$out/serial-$1.log"
-	# timeout(1) outermost: killing $qpid ends the whole process group.
-	timeout -k 10 "$tmo" $tm qemu-system-x86_64 \
-		-machine pc -accel tcg -cpu qemu64,+svm,+npt -m 1024 -smp 1 \
-		-nographic -no-reboot -monitor none -serial stdio \
-		-netdev "socket,id=n0,$2" -device "e1000,netdev=n0,mac=52:54:00:e2:e0:0$1" \
-		-kernel "$out/xen" \
-		-append "console=com1 com1=115200,8n1 dom0_mem=512M,max:512M loglvl=all guest_loglvl=all" \
-		-initrd "/boot/vmlinuz-$kver console=hvc0 quiet e2e.timeout=$inner e2e.role=$1$only_arg,$out/dom0.cpio.gz" \
-		< /dev/null > "$out/serial-$1.log" 2>&1 &
-	qpid=$!
+# twohost_machine ROLE NETDEV: one twohost machine (1 vCPU and 1 GiB each,
+# so that the two share the build machine's two cores), on QEMU's socket
+# network NETDEV; wall and CPU time into $out/ROLE.cpu
+twohost_machine() {
+	cpu_log=$out/$1.cpu
+	machine "$out/serial-$1.log" 1024 1 " e2e.role=$1" \
+		-netdev "socket,id=n0,$2" -device "e1000,netdev=n0,mac=52:54:00:e2:e0:0$1"
 }
 
-# boot_twohost: host a listens on 127.0.0.1:PORT, host b connects to it;
-# a port someone took between the check and a's bind is tried again
-boot_twohost() {
+# start_twohost: host a listens on 127.0.0.1:PORT, host b connects to it;
+# a port someone took between the check and a's bind is tried again.
+# Sets machines, or says why not (1)
+start_twohost() {
 	port="" try=0
 	while [ -z "$port" ] && [ $try -lt 3 ]; do
 		try=$((try + 1))
-		p=$(free_port) || { setup_fail "no free TCP port on 127.0.0.1 found (ss)"; return; }
-		boot_host a "listen=127.0.0.1:$p"; pa=$qpid
-		n=0
-		while [ $n -lt 40 ]; do
-			listening $p $n $pa && { port=$p; break; }
-			kill -0 $pa 2>/dev/null || break
-			sleep 0.25; n=$((n + 1))
-		done
+		p=$(free_port) || { setup_fail "no free TCP port on 127.0.0.1 found (ss)"; return 1; }
+		twohost_machine a "listen=127.0.0.1:$p"; pa=$qpid
+		_ltries=0
+		poll 40 0.25 listening_or_gone "$p" "$pa" && kill -0 "$pa" 2>/dev/null && port=$p
 		[ -n "$port" ] && break
-		kill $pa 2>/dev/null; wait $pa
+		kill "$pa" 2>/dev/null; wait "$pa"
 		grep -q 'in use' "$out/serial-a.log" ||
-			{ setup_fail "host a did not listen on 127.0.0.1:$p: $(head -c 300 "$out/serial-a.log" | tr '\n' ' ')"; return; }
+			{ setup_fail "host a did not listen on 127.0.0.1:$p: $(head -c 300 "$out/serial-a.log" | tr '\n' ' ')"; return 1; }
 		echo "# $c: INFO 127.0.0.1:$p was taken, trying another port"
 	done
-	[ -n "$port" ] || { setup_fail "127.0.0.1: three ports taken in a row"; return; }
+	[ -n "$port" ] || { setup_fail "127.0.0.1: three ports taken in a row"; return 1; }
 	echo "# $c: INFO network: QEMU socket netdev, a listens on 127.0.0.1:$port, b connects"
-	boot_host b "connect=127.0.0.1:$port"; pb=$qpid
-	wait $pa; ra=$?
-	wait $pb; rb=$?
-	for h in a b; do
-		eval "rc=\$r$h"
-		collect "$out/serial-$h.log" "$out/e2e-lines-$h.txt" $rc $h
-		# time(1) writes "Command exited with non-zero status N" first.
-		[ -f "$out/$h.cpu" ] && IFS=: read -r e u s <<EOF &&
-$(tail -n 1 "$out/$h.cpu")
-EOF
-			echo "# $c: INFO host $h: QEMU wall ${e}s, CPU ${u}s user + ${s}s system"
-	done
-	cat "$out/serial-a.log" "$out/serial-b.log" > "$log"
+	twohost_machine b "connect=127.0.0.1:$port"; pb=$qpid
+	machines="a:$pa b:$pb"
 }
 
 # missing CONFIG: a FAIL line for each required line the run did not print
 missing() {
-	eval "req=\$required_$1"
+	case $1 in
+	stock) req=$required_stock;;
+	plugin) req=$required_plugin;;
+	twohost) req=$required_twohost;;
+	*) req="";;
+	esac
 	for n in $req; do
 		grep -qE "^[A-Z]+ $n(:|\$)" "$outtop/$1/results.txt" ||
 			echo "FAIL $n: no result line (the run never got there)"

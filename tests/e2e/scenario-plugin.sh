@@ -1,66 +1,52 @@
 # shellcheck shell=sh
 # SPDX-License-Identifier: LGPL-2.1-only
-# Sourced by scenario.sh in the plugin configuration: the self-built
-# hypervisor (CONFIG_SHADOW_PAGING=y), xenstored/libxl/xl with the project's
-# patch series, and libxsmigrate.so.0 in the system library directory.
-# Every check here must PASS; the names are an interface (docs/e2e.md).
+# The plugin configuration's checks: xenstore state across xl save/restore/migrate, patched tools.
+#
+# Sourced by scenario.sh (after e2e-lib.sh) in the plugin configuration:
+# the self-built hypervisor (CONFIG_SHADOW_PAGING=y), xenstored/libxl/xl
+# with the project's patch series, and libxsmigrate.so.0 in the system
+# library directory.  Every check here must PASS; the names are an
+# interface (docs/e2e.md).
+# shellcheck source-path=SCRIPTDIR
 
 W=/run/e2e            # the harness's own files: /tmp is checked for leftovers
 mkdir -p $W
-XS_CHECKS="txn-eagain nodes perms watch"
 
 # State before the first guest, for xs-leak-check.
 ls -A /tmp > $W/tmp.before
 ls -A /var/lib/xen > $W/varlibxen.before
 
-# fail_checks PREFIX WHY: the four xenstore-migrate lines, all failed
-fail_checks() {
-	for c in $XS_CHECKS; do fail "$1-$c" "$2"; done
-}
+# xs_fail_all PREFIX WHY: the four xenstore-migrate lines, all failed
+xs_fail_all() { fail_checks "$1" "$2" txn-eagain nodes perms watch; }
 
-# read_checks PREFIX DOMID: the guest's four verdicts, strictly
+# read_checks PREFIX DOMID: the guest's four verdicts, strictly: a check
+# without one fails
 read_checks() {
-	for c in $XS_CHECKS; do
-		v=$(xenstore-read /local/domain/$2/data/check/$c 2>/dev/null)
-		case $v in
-		PASS) pass "$1-$c";;
-		"") fail "$1-$c" "the guest recorded no result (state '$(xenstore-read /local/domain/$2/data/state 2>&1)', console: $(console_tail $NAME))";;
-		*) fail "$1-$c" "${v#FAIL: }";;
-		esac
-	done
+	results "$2" txn-eagain nodes perms watch |
+		report "$1" "the guest recorded no result (state '$(xenstore-read "/local/domain/$2/data/state" 2>&1)', console: $(console_tail "$NAME"))"
 }
 
 # start_xsm NAME: create a xenstore-migrate guest, wait until it is ready
 # for save; sets NAME and ID, or WHY.
 start_xsm() {
 	NAME=$1
-	guest_cfg $NAME $G/xenstore-migrate
-	mv /tmp/$NAME.cfg $W/$NAME.cfg
-	timeout 120 xl create $W/$NAME.cfg >$W/$NAME.create 2>&1 ||
-		{ WHY="xl create: $(xl_out $W/$NAME.create)"; return 1; }
-	ID=$(domid $NAME)
-	wait_value /local/domain/$ID/data/state ready-for-save 90 ||
-		{ WHY="guest never became ready-for-save (console: $(console_tail $NAME))"; return 1; }
+	guest_cfg "$NAME" pv "$G/xenstore-migrate" 8 > "$W/$NAME.cfg"
+	create "$NAME" "$W/$NAME.cfg" "$W/$NAME.create" || return 1
+	wait_value "/local/domain/$ID/data/state" ready-for-save 90 ||
+		{ WHY="guest never became ready-for-save (console: $(console_tail "$NAME"))"; return 1; }
 }
 
 # migrate NAME WRAPPER LOG: xl migrate --xenstore-state to localhost, the
 # receiver run by WRAPPER instead of ssh (see /e2e/xl-local)
 migrate() { xmigrate --xenstore-state "$@"; }
 
-# alive NAME TAG SECONDS: the guest echoes data/ping to data/pong
-alive() {
-	_d=$(domid $1)
-	xenstore-write /local/domain/$_d/data/ping "$2" &&
-		wait_value /local/domain/$_d/data/pong "$2" "$3"
-}
-
 # events: how many times the guest saw its old watch fire
-events() { xenstore-read /local/domain/$(domid $NAME)/data/events 2>/dev/null; }
+events() { xenstore-read "/local/domain/$(domid "$NAME")/data/events" 2>/dev/null; }
 
 # wait_events N SECONDS: until data/events = N; then N must hold for 3 s
 # more (a duplicate arrives late, not never)
 wait_events() {
-	wait_value /local/domain/$(domid $NAME)/data/events "$1" "$2" || return 1
+	wait_value "/local/domain/$(domid "$NAME")/data/events" "$1" "$2" || return 1
 	sleep 3
 	[ "$(events)" = "$1" ]
 }
@@ -68,22 +54,22 @@ wait_events() {
 # --- xs-save-*: xl save --xenstore-state + xl restore -----------------------
 xs_save() {
 	step xs_save
-	start_xsm xsm-save || { fail_checks xs-save "$WHY"; return; }
-	e2e "INFO xs-save: before: $(xenstore-ls -p /local/domain/$ID/data/mig 2>&1 | sed 's/ [. ]*(/ (/' | tr '\n' ';')"
+	start_xsm xsm-save || { xs_fail_all xs-save "$WHY"; return; }
+	e2e "INFO xs-save: before: $(xenstore-ls -p /local/domain/"$ID"/data/mig 2>&1 | sed 's/ [. ]*(/ (/' | tr '\n' ';')"
 	old=$ID
-	timeout 180 xl -vv save --xenstore-state $NAME $W/save.img >$W/save.out 2>&1 ||
-		{ fail_checks xs-save "xl save --xenstore-state: rc $? $(xl_out $W/save.out)"; return; }
+	timeout 180 xl -vv save --xenstore-state "$NAME" $W/save.img >$W/save.out 2>&1 ||
+		{ xs_fail_all xs-save "xl save --xenstore-state: rc $? $(xl_out $W/save.out)"; return; }
 	timeout 180 xl -vv restore $W/save.img >$W/restore.out 2>&1
 	rc=$?
 	if [ $rc -ne 0 ]; then
-		fail_checks xs-save "xl restore: rc $rc $(xl_out $W/restore.out)"
+		xs_fail_all xs-save "xl restore: rc $rc $(xl_out $W/restore.out)"
 		ignore_state_diagnosis $W/save.img
 		return
 	fi
 	rm -f $W/save.img
-	after_move $NAME $old || { fail_checks xs-save "$WHY"; return; }
+	after_move "$NAME" "$old" || { xs_fail_all xs-save "$WHY"; return; }
 	xs_checks xs-save ""
-	wait_shutdown $NAME 60 || e2e "INFO xs-save: guest still running after its checks"
+	wait_shutdown "$NAME" 60 || e2e "INFO xs-save: guest still running after its checks"
 }
 
 # ignore_state_diagnosis FILE: after a failed restore, whether the same
@@ -95,41 +81,41 @@ ignore_state_diagnosis() {
 	else
 		e2e "INFO diagnosis: $1 does not restore with --ignore-xenstore-state either: $(xl_out $W/ignore.out)"
 	fi
-	timeout 60 xl destroy $NAME >/dev/null 2>&1
+	timeout 60 xl destroy "$NAME" >/dev/null 2>&1
 	rm -f "$1"
 }
 
 # xs_checks PREFIX SERVE: let the moved guest run its four checks
 xs_checks() {
 	d=/local/domain/$ID/data
-	wait_value $d/state resumed 90 ||
-		{ fail_checks $1 "moved guest never wrote data/state=resumed (state '$(xenstore-read $d/state 2>&1)', console: $(console_tail $NAME))"; return; }
-	e2e "INFO $1: after: $(xenstore-ls -p $d 2>&1 | sed 's/ [. ]*(/ (/' | tr '\n' ';')"
-	[ -n "$2" ] && xenstore-write $d/serve 1
-	xenstore-write $d/go 1
-	if wait_value $d/state want-change 90; then
-		xenstore-write $d/mig/watched dom0-change
+	wait_value "$d"/state resumed 90 ||
+		{ xs_fail_all "$1" "moved guest never wrote data/state=resumed (state '$(xenstore-read "$d"/state 2>&1)', console: $(console_tail "$NAME"))"; return; }
+	e2e "INFO $1: after: $(xenstore-ls -p "$d" 2>&1 | sed 's/ [. ]*(/ (/' | tr '\n' ';')"
+	[ -n "$2" ] && xenstore-write "$d"/serve 1
+	xenstore-write "$d"/go 1
+	if wait_value "$d"/state want-change 90; then
+		xenstore-write "$d"/mig/watched dom0-change
 	else
 		e2e "INFO $1: guest did not ask for the watched change"
 	fi
 	if [ -n "$2" ]; then
-		wait_value $d/state serving 60 || e2e "INFO $1: guest not serving after its checks"
+		wait_value "$d"/state serving 60 || e2e "INFO $1: guest not serving after its checks"
 	else
-		wait_value $d/state done 60 || e2e "INFO $1: guest not done after its checks"
+		wait_value "$d/state" "done" 60 || e2e "INFO $1: guest not done after its checks"
 	fi
-	read_checks $1 $ID
+	read_checks "$1" "$ID"
 }
 
 # --- xs-migrate-*, then the same guest through everything else -------------
 xs_migrate() {
 	step xs_migrate
-	start_xsm xsm-mig || { fail_checks xs-migrate "$WHY"; return 1; }
+	start_xsm xsm-mig || { xs_fail_all xs-migrate "$WHY"; return 1; }
 	old=$ID
-	migrate $NAME /e2e/xl-local $W/mig.out ||
-		{ fail_checks xs-migrate "xl migrate --xenstore-state: rc $? $(xl_out $W/mig.out)"; return 1; }
-	after_move $NAME $old || { fail_checks xs-migrate "$WHY"; return 1; }
+	migrate "$NAME" /e2e/xl-local $W/mig.out ||
+		{ xs_fail_all xs-migrate "xl migrate --xenstore-state: rc $? $(xl_out $W/mig.out)"; return 1; }
+	after_move "$NAME" "$old" || { xs_fail_all xs-migrate "$WHY"; return 1; }
 	xs_checks xs-migrate serve
-	[ "$(xenstore-read /local/domain/$ID/data/state)" = serving ]
+	[ "$(xenstore-read /local/domain/"$ID"/data/state)" = serving ]
 }
 
 # xs-localmigrate-x5: five more in a row, alive after each, and the old
@@ -139,20 +125,35 @@ xs_localmigrate_x5() {
 	T=xs-localmigrate-x5
 	e0=$(events)
 	for i in 1 2 3 4 5; do
-		old=$(domid $NAME) t0=$(date +%s)
-		migrate $NAME /e2e/xl-local $W/x5.out ||
+		old=$(domid "$NAME") t0=$(date +%s)
+		migrate "$NAME" /e2e/xl-local $W/x5.out ||
 			{ fail $T "migration $i: rc $? $(xl_out $W/x5.out)"; return 1; }
-		after_move $NAME $old || { fail $T "migration $i: $WHY"; return 1; }
-		alive $NAME x5-$i 30 ||
-			{ fail $T "no answer through xenstore after migration $i (pong '$(xenstore-read /local/domain/$(domid $NAME)/data/pong 2>&1)', console: $(console_tail $NAME))"; return 1; }
-		e2e "INFO $T: migration $i to domain $(domid $NAME) answered, $(( $(date +%s) - t0 ))s"
+		after_move "$NAME" "$old" || { fail $T "migration $i: $WHY"; return 1; }
+		alive "$NAME" x5-$i 30 ||
+			{ fail $T "no answer through xenstore after migration $i (pong '$(xenstore-read "/local/domain/$(domid "$NAME")/data/pong" 2>&1)', console: $(console_tail "$NAME"))"; return 1; }
+		e2e "INFO $T: migration $i to domain $(domid "$NAME") answered, $(( $(date +%s) - t0 ))s"
 	done
 	for k in 1 2 3; do
-		xenstore-write /local/domain/$(domid $NAME)/data/mig/watched x5-change-$k
+		xenstore-write "/local/domain/$(domid "$NAME")/data/mig/watched" "x5-change-$k"
 		wait_events $((e0 + k)) 20 ||
 			{ fail $T "change $k of data/mig/watched: guest counted $(events) watch events, want exactly $((e0 + k)) (before the migrations: $e0)"; return 1; }
 	done
 	pass $T
+}
+
+# live_change OLDID: once the receiver's domain exists, dom0 changes the
+# watched node of the source, and sets when and st; also done when the
+# migration ended.  The receiver's domain appears in xenstore when it is
+# created, before any memory arrives; xenstore-list is much cheaper than xl
+# list.  The source's state is read after the write: running then means
+# running when it was written.
+live_change() {
+	[ -f "$W/live.rc" ] && return 0
+	new=$(xenstore-list /local/domain 2>/dev/null | grep -vx -e 0 -e "$1" | head -n 1)
+	[ -n "$new" ] || return 1
+	xenstore-write "/local/domain/$1/data/mig/watched" live-change
+	st=$(xl list "$1" 2>/dev/null | awk 'NR==2 {print $5}')
+	when="receiver's domain $new existed, source state afterwards '${st:-gone}'"
 }
 
 # xs-live-event: dom0 changes the watched node while xl migrate copies
@@ -162,25 +163,11 @@ xs_localmigrate_x5() {
 xs_live_event() {
 	step xs_live_event
 	T=xs-live-event
-	e0=$(events) old=$(domid $NAME)
-	( migrate $NAME /e2e/xl-local-slow $W/live.out; echo $? > $W/live.rc ) &
+	e0=$(events) old=$(domid "$NAME")
+	( migrate "$NAME" /e2e/xl-local-slow "$W/live.out"; echo $? > "$W/live.rc" ) &
 	mpid=$!
-	# The receiver's domain appears in xenstore when it is created, before
-	# any memory arrives; xenstore-list is much cheaper than xl list.  The
-	# source's state is read after the write: running then means running
-	# when it was written.
 	when="" st=""
-	n=0
-	while [ $n -lt 2400 ] && [ ! -f $W/live.rc ]; do
-		new=$(xenstore-list /local/domain 2>/dev/null | grep -vx -e 0 -e "$old" | head -n 1)
-		if [ -n "$new" ]; then
-			xenstore-write /local/domain/$old/data/mig/watched live-change
-			st=$(xl list $old 2>/dev/null | awk 'NR==2 {print $5}')
-			when="receiver's domain $new existed, source state afterwards '${st:-gone}'"
-			break
-		fi
-		sleep 0.05; n=$((n + 1))
-	done
+	poll 2400 0.05 live_change "$old"
 	wait $mpid
 	rc=$(cat $W/live.rc 2>/dev/null); rm -f $W/live.rc
 	[ "$rc" = 0 ] || { fail $T "xl migrate: rc $rc $(xl_out $W/live.out)"; return 1; }
@@ -191,10 +178,10 @@ xs_live_event() {
 	gone|*[psdc]*) fail $T "the source was no longer running when dom0 wrote ($when); xl: $(xl_out $W/live.out)"; return 1;;
 	esac
 	e2e "INFO $T: dom0 wrote data/mig/watched while $when"
-	after_move $NAME $old || { fail $T "$WHY"; return 1; }
+	after_move "$NAME" "$old" || { fail $T "$WHY"; return 1; }
 	wait_events $((e0 + 1)) 20 ||
 		{ fail $T "guest counted $(events) watch events after the migration, want exactly $((e0 + 1))"; return 1; }
-	alive $NAME live 30 || { fail $T "guest does not answer after the migration"; return 1; }
+	alive "$NAME" live 30 || { fail $T "guest does not answer after the migration"; return 1; }
 	pass $T
 }
 
@@ -203,26 +190,34 @@ xs_live_event() {
 xs_receiver_refuses() {
 	step xs_receiver_refuses
 	T=xs-receiver-refuses
-	id=$(domid $NAME) e0=$(events)
-	s0=$(xenstore-read /local/domain/$id/data/suspends)
-	if migrate $NAME /e2e/xl-local-nolib $W/refuse.out; then
+	id=$(domid "$NAME") e0=$(events)
+	s0=$(xenstore-read /local/domain/"$id"/data/suspends)
+	if migrate "$NAME" /e2e/xl-local-nolib $W/refuse.out; then
 		fail $T "xl migrate --xenstore-state succeeded to a receiver without libxsmigrate"
 		return 1
 	fi
 	e2e "INFO $T: xl said: $(grep -i -E 'xsmigrate|xenstore|error|fail' $W/refuse.out | tail -n 4 | tr '\n' ' ')"
-	[ "$(domid $NAME)" = "$id" ] ||
-		{ fail $T "guest is not domain $id any more (now '$(domid $NAME)')"; return 1; }
 	xl list 2>/dev/null | grep -q -- "--incoming\|--migratedaway" &&
 		{ fail $T "leftover domain: $(xl list | tr '\n' ';')"; return 1; }
-	s=$(dom_state $NAME)
-	case $s in r|b|"") ;; *) fail $T "guest state '$s' after the refusal (want running)"; return 1;; esac
-	s1=$(xenstore-read /local/domain/$id/data/suspends)
-	[ "$s1" = "$s0" ] || { fail $T "guest was suspended ($s0 -> $s1 suspends) before the refusal"; return 1; }
-	alive $NAME refused 30 || { fail $T "guest does not answer on the source after the refusal"; return 1; }
-	xenstore-write /local/domain/$id/data/mig/watched after-refusal
-	wait_events $((e0 + 1)) 20 ||
-		{ fail $T "watch on the source: guest counted $(events) events, want exactly $((e0 + 1))"; return 1; }
+	untouched "$id" "$s0" "$e0" refused || { fail $T "on the source: $WHY"; return 1; }
 	pass $T
+}
+
+# untouched ID SUSPENDS EVENTS TAG: after a refused move the guest is still
+# domain ID, running, was never suspended (data/suspends still SUSPENDS),
+# answers (ping TAG) and its old watch fires exactly once for one more
+# change (EVENTS before); sets WHY
+untouched() {
+	[ "$(domid "$NAME")" = "$1" ] ||
+		{ WHY="guest is not domain $1 any more (now '$(domid "$NAME")')"; return 1; }
+	dom_running "$NAME" ||
+		{ WHY="guest state '$(dom_state "$NAME")' after the refusal (want running)"; return 1; }
+	_us=$(xenstore-read "/local/domain/$1/data/suspends")
+	[ "$_us" = "$2" ] || { WHY="guest was suspended ($2 -> $_us suspends) before the refusal"; return 1; }
+	alive "$NAME" "$4" 30 || { WHY="guest does not answer after the refusal"; return 1; }
+	xenstore-write "/local/domain/$1/data/mig/watched" "after-$4"
+	wait_events $(($3 + 1)) 20 ||
+		{ WHY="watch: guest counted $(events) events, want exactly $(($3 + 1))"; return 1; }
 }
 
 # xs-forged-record-refused: a save file whose xenstore record holds a node
@@ -230,15 +225,15 @@ xs_receiver_refuses() {
 xs_forged_record() {
 	step xs_forged_record
 	T=xs-forged-record-refused
-	id=$(domid $NAME)
-	timeout 180 xl -vv save --xenstore-state $NAME $W/good.img >$W/good.out 2>&1 ||
+	id=$(domid "$NAME")
+	timeout 180 xl -vv save --xenstore-state "$NAME" $W/good.img >$W/good.out 2>&1 ||
 		{ fail $T "xl save --xenstore-state: rc $? $(xl_out $W/good.out)"; return 1; }
-	forged=$(/e2e/forge-record $W/good.img $W/forged.img /local/domain/$id/data/mig/a 2>$W/forge.err) ||
+	forged=$(/e2e/forge-record $W/good.img $W/forged.img /local/domain/"$id"/data/mig/a 2>$W/forge.err) ||
 		{ fail $T "cannot forge: $(cat $W/forge.err)"; return 1; }
 	xenstore-ls -fp > $W/xs.before 2>&1
 	if timeout 180 xl -vv restore $W/forged.img >$W/forged.out 2>&1; then
 		fail $T "xl restore accepted a record with $forged"
-		xl destroy $NAME >/dev/null 2>&1
+		timeout 60 xl destroy "$NAME" >/dev/null 2>&1
 		return 1
 	fi
 	xenstore-ls -fp > $W/xs.after 2>&1
@@ -254,7 +249,7 @@ xs_forged_record() {
 	timeout 180 xl -vv restore $W/good.img >$W/good.out 2>&1 ||
 		{ fail $T "control: the unforged file does not restore either: $(xl_out $W/good.out)"; return 1; }
 	rm -f $W/good.img
-	alive $NAME control 30 || { fail $T "control: restored guest does not answer"; return 1; }
+	alive "$NAME" control 30 || { fail $T "control: restored guest does not answer"; return 1; }
 	pass $T
 }
 
@@ -263,22 +258,11 @@ xs_forged_record() {
 xs_linux_guest() {
 	step xs_linux_guest
 	T=xs-linux-guest L=xsm-linux
-	cat > $W/$L.cfg <<CFG
-name = "$L"
-type = "pv"
-kernel = "/e2e/linux/vmlinuz"
-ramdisk = "/e2e/linux/initrd.gz"
-extra = "console=hvc0 quiet"
-memory = 128
-vcpus = 1
-on_poweroff = "preserve"
-on_crash = "preserve"
-on_reboot = "preserve"
-CFG
-	timeout 120 xl create $W/$L.cfg >$W/$L.create 2>&1 ||
-		{ fail $T "xl create: $(xl_out $W/$L.create)"; return; }
+	guest_cfg "$L" pv /e2e/linux/vmlinuz 128 'ramdisk = "/e2e/linux/initrd.gz"' \
+		'extra = "console=hvc0 quiet"' > "$W/$L.cfg"
+	create "$L" "$W/$L.cfg" "$W/$L.create" || { fail $T "$WHY"; return; }
 	t0=$(date +%s)
-	wait_value /local/domain/$(domid $L)/data/linux up 180 ||
+	wait_value "/local/domain/$ID/data/linux" up 180 ||
 		{ fail $T "guest never wrote data/linux=up (console: $(console_tail $L))"; return; }
 	e2e "INFO $T: Linux up $(( $(date +%s) - t0 ))s after xl create"
 	alive $L boot 30 || { fail $T "no pong before any move (console: $(console_tail $L))"; return; }
@@ -288,12 +272,12 @@ CFG
 	timeout 180 xl -vv restore $W/linux.img >$W/linux.out 2>&1 ||
 		{ fail $T "xl restore: rc $? $(xl_out $W/linux.out)"; return; }
 	rm -f $W/linux.img
-	after_move $L $old || { fail $T "save/restore: $WHY"; return; }
+	after_move $L "$old" || { fail $T "save/restore: $WHY"; return; }
 	alive $L restored 60 || { fail $T "no pong after save/restore (console: $(console_tail $L))"; return; }
 	old=$(domid $L)
 	migrate $L /e2e/xl-local $W/linux.out ||
 		{ fail $T "xl migrate --xenstore-state: rc $? $(xl_out $W/linux.out)"; return; }
-	after_move $L $old || { fail $T "migrate: $WHY"; return; }
+	after_move $L "$old" || { fail $T "migrate: $WHY"; return; }
 	alive $L migrated 60 || { fail $T "no pong after migrate (console: $(console_tail $L))"; return; }
 	pass $T
 }
@@ -304,64 +288,50 @@ CFG
 nc_pv_refused() {
 	step nc_pv_refused
 	T=nc-pv-refused
-	id=$(domid $NAME) e0=$(events)
-	s0=$(xenstore-read /local/domain/$id/data/suspends)
+	id=$(domid "$NAME") e0=$(events)
+	s0=$(xenstore-read /local/domain/"$id"/data/suspends)
 	rm -f $W/pv.img
-	if timeout 60 xl save --non-cooperative $NAME $W/pv.img >$W/pv.out 2>&1; then
+	if timeout 60 xl save --non-cooperative "$NAME" $W/pv.img >$W/pv.out 2>&1; then
 		fail $T "xl save --non-cooperative of PV domain $id exited 0: $(xl_out $W/pv.out)"
 		return 1
 	fi
 	grep -q "domain $id is a PV guest, which cannot be suspended without its help" $W/pv.out ||
 		{ fail $T "no clear message: $(xl_out $W/pv.out)"; return 1; }
 	[ ! -e $W/pv.img ] || { fail $T "xl created $W/pv.img anyway"; rm -f $W/pv.img; return 1; }
-	[ "$(domid $NAME)" = "$id" ] ||
-		{ fail $T "guest is not domain $id any more (now '$(domid $NAME)')"; return 1; }
-	s=$(dom_state $NAME)
-	case $s in r|b|"") ;; *) fail $T "guest state '$s' after the refusal (want running)"; return 1;; esac
-	s1=$(xenstore-read /local/domain/$id/data/suspends)
-	[ "$s1" = "$s0" ] || { fail $T "guest was suspended ($s0 -> $s1 suspends)"; return 1; }
-	alive $NAME pv-refused 30 || { fail $T "guest does not answer after the refusal"; return 1; }
-	xenstore-write /local/domain/$id/data/mig/watched after-pv-refusal
-	wait_events $((e0 + 1)) 20 ||
-		{ fail $T "watch: guest counted $(events) events, want exactly $((e0 + 1))"; return 1; }
+	untouched "$id" "$s0" "$e0" pv-refused || { fail $T "$WHY"; return 1; }
 	pass $T
 }
 
 # --- nc-save-*: the PVH guest that never cooperates, xl save/restore ----------
 # xl save --non-cooperative + xl restore while round 1 is in flight (a
 # request half-written on its ring); the guest then runs its six checks.
+# shellcheck source=nc-lib.sh
 . /e2e/nc-lib.sh
 NC=xsm-nc
-
-nc_fail_all() { # PREFIX WHY
-	for c in $NC_CHECKS; do fail "$1-$c" "$2"; done
-}
 
 # nc_suspend_path LOG: nc-save-suspended-by-toolstack, from xl save's
 # DEBUG lines: libxl shut the guest down for suspend itself, and never
 # asked it (control/shutdown, suspend event channel).
 nc_suspend_path() {
 	T=nc-save-suspended-by-toolstack
-	asked=$(grep -a 'suspend request via' $1 | tr '\n' ' ')
+	asked=$(grep -a 'suspend request via' "$1" | tr '\n' ' ')
 	if [ -n "$asked" ]; then
 		fail $T "libxl asked the guest: $asked"
-	elif grep -a -q 'Suspending the guest without its help' $1; then
+	elif grep -a -q 'Suspending the guest without its help' "$1"; then
 		pass $T
 	else
-		fail $T "no 'Suspending the guest without its help' in xl save's log: $(xl_out $1)"
+		fail $T "no 'Suspending the guest without its help' in xl save's log: $(xl_out "$1")"
 	fi
 }
 
 nc_save() {
 	step nc_save
-	nc_cfg $NC
-	mv /tmp/$NC.cfg $W/$NC.cfg
-	timeout 60 xl create $W/$NC.cfg >$W/nc.create 2>&1 ||
-		{ nc_fail_all nc-save "xl create: $(xl_out $W/nc.create)"; return 1; }
+	nc_cfg $NC > "$W/$NC.cfg"
+	create $NC "$W/$NC.cfg" "$W/nc.create" || { nc_fail_all nc-save "$WHY"; return 1; }
 	nc_wait_ready $NC 1 60 ||
 		{ nc_fail_all nc-save "no ready-1 within 60s (state '$NC_STATE', domain state '$(dom_state $NC)', console: $(console_tail $NC))"; return 1; }
 	old=$(domid $NC)
-	nc_premove $old ||
+	nc_premove "$old" ||
 		{ nc_fail_all nc-save "cannot write the changes before the move"; return 1; }
 	# -vvv: libxl's DEBUG lines say how the guest was suspended.
 	timeout 120 xl -vvv save --non-cooperative $NC $W/nc.img >$W/nc.save.out 2>&1 ||
@@ -376,9 +346,9 @@ nc_save() {
 	id=$(domid $NC)
 	e2e "INFO nc-save: domid $old -> ${id:-none}"
 	[ -n "$id" ] || { nc_fail_all nc-save "no domain $NC after xl restore"; return 1; }
-	nc_postmove $id 1 60 ||
+	nc_postmove "$id" 1 60 ||
 		e2e "INFO nc-save: no checked-1 within 60s (state '$NC_STATE')"
-	nc_results $NC $id 1 | nc_report nc-save
+	nc_results $NC "$id" 1 | report nc-save
 }
 
 # nc-save-domid-taken-refused: xl save --non-cooperative -c (the guest is
@@ -395,8 +365,8 @@ nc_domid_taken() {
 	before=$(xl list | awk 'NR > 1 {print $1}' | sort | tr '\n' ' ')
 	timeout 120 xl -vv save --non-cooperative -c $NC $W/nc2.img >$W/nc2.save.out 2>&1 ||
 		{ fail $T "xl save --non-cooperative -c: rc $? $(xl_out $W/nc2.save.out)"; rm -f $W/nc2.img; return; }
-	s=$(dom_state $NC)
-	case $s in r|b) ;; *) fail $T "guest state '$s' after xl save -c (want running)"; rm -f $W/nc2.img; return;; esac
+	dom_running $NC ||
+		{ fail $T "guest state '$(dom_state $NC)' after xl save -c (want running)"; rm -f $W/nc2.img; return; }
 	if timeout 120 xl -vv restore $W/nc2.img >$W/nc2.restore.out 2>&1; then
 		fail $T "xl restore succeeded while domain $id exists: $(xl_out $W/nc2.restore.out)"
 		rm -f $W/nc2.img
@@ -409,7 +379,7 @@ nc_domid_taken() {
 	[ "$after" = "$before" ] ||
 		{ fail $T "domains before '$before', after '$after'"; return; }
 	[ "$(domid $NC)" = "$id" ] || { fail $T "guest is not domain $id any more"; return; }
-	nc_premove $id && nc_postmove $id 2 60 ||
+	{ nc_premove "$id" && nc_postmove "$id" 2 60; } ||
 		{ fail $T "guest did not complete round 2 after the refusal (state '$NC_STATE', console: $(console_tail $NC))"; return; }
 	pass $T
 }
@@ -425,8 +395,7 @@ nc_all() {
 	else
 		fail nc-save-domid-taken-refused "not run: nc-save failed first"
 	fi
-	guest_log $NC
-	timeout 60 xl destroy $NC >/dev/null 2>&1
+	finish $NC
 }
 
 # xs-leak-check: nothing left of the guests once they are gone.
@@ -454,16 +423,6 @@ xs_leak_check() {
 	if [ -z "$why" ]; then pass $T; else fail $T "$why"; fi
 }
 
-# finish NAME: let a serving xenstore-migrate guest end, then destroy it
-finish() {
-	_d=$(domid $1)
-	[ -n "$_d" ] || return 0
-	xenstore-write /local/domain/$_d/data/finish 1
-	wait_shutdown $1 30 || e2e "INFO $1: still running after data/finish"
-	guest_log $1
-	timeout 60 xl destroy $1 >/dev/null 2>&1
-}
-
 # --- xs-ring-fresh: the ring the receiver gets is fresh ---------------------
 # A guest that leaves its ring page alone while xl migrate copies its
 # memory (xenstore-ringfresh: it waits on its suspend event channel only).
@@ -478,15 +437,13 @@ RF_HOLD_KIB=6144
 xs_ring_fresh() {
 	step xs_ring_fresh
 	T=xs-ring-fresh
-	guest_cfg $RF $G/xenstore-ringfresh
-	mv /tmp/$RF.cfg $W/$RF.cfg
-	timeout 120 xl create $W/$RF.cfg >$W/$RF.create 2>&1 ||
-		{ fail $T "xl create: $(xl_out $W/$RF.create)"; return; }
-	old=$(domid $RF)
+	guest_cfg $RF pv "$G/xenstore-ringfresh" 8 > "$W/$RF.cfg"
+	create $RF "$W/$RF.cfg" "$W/$RF.create" || { fail $T "$WHY"; return; }
+	old=$ID
 	d=/local/domain/$old/data
-	wait_value $d/state quiet 90 ||
-		{ fail $T "guest never became quiet (state '$(xenstore-read $d/state 2>&1)', console: $(console_tail $RF))"; return; }
-	pfn=$(xenstore-read $d/ringfresh/ring-pfn)
+	wait_value "$d"/state quiet 90 ||
+		{ fail $T "guest never became quiet (state '$(xenstore-read "$d"/state 2>&1)', console: $(console_tail $RF))"; return; }
+	pfn=$(xenstore-read "$d"/ringfresh/ring-pfn)
 	case $pfn in ''|*[!0-9]*) fail $T "guest gave no ring PFN ('$pfn')"; return;; esac
 	[ $((pfn * 4)) -lt $((RF_HOLD_KIB - 1024)) ] ||
 		{ fail $T "ring page at PFN $pfn is not well before the hold at $RF_HOLD_KIB KiB of the stream"; return; }
@@ -503,9 +460,9 @@ xs_ring_fresh() {
 		fail $T "the stream was never held (xl migrate: rc $(cat $W/rf.rc 2>/dev/null) $(xl_out $W/rf.out))"
 		return
 	fi
-	xenstore-write $d/ringfresh/watched live-change
-	st=$(xl list $old 2>/dev/null | awk 'NR==2 {print $5}')
-	q=$(xenstore-read $d/state 2>/dev/null)
+	xenstore-write "$d"/ringfresh/watched live-change
+	st=$(xl list "$old" 2>/dev/null | awk 'NR==2 {print $5}')
+	q=$(xenstore-read "$d"/state 2>/dev/null)
 	wait $mpid
 	rc=$(cat $W/rf.rc 2>/dev/null); rm -f $W/rf.rc $W/rf.hold
 	[ "$rc" = 0 ] || { fail $T "xl migrate: rc $rc $(xl_out $W/rf.out)"; return; }
@@ -514,38 +471,33 @@ xs_ring_fresh() {
 	esac
 	[ "$q" = quiet ] || { fail $T "guest state '$q' when dom0 wrote, want quiet"; return; }
 	e2e "INFO $T: ring at PFN $pfn, dom0 wrote after $RF_HOLD_KIB KiB of the stream, source state '$st'"
-	after_move $RF $old || { fail $T "$WHY"; return; }
+	after_move $RF "$old" || { fail $T "$WHY"; return; }
 	r=/local/domain/$ID/data
-	wait_value $r/state "done" 60 ||
-		{ fail $T "moved guest never wrote data/state=done (state '$(xenstore-read $r/state 2>&1)', console: $(console_tail $RF))"; return; }
-	v=$(xenstore-read $r/ringfresh/result 2>/dev/null)
-	case $v in
-	PASS) pass $T;;
-	"") fail $T "the guest recorded no result (console: $(console_tail $RF))";;
-	*) fail $T "${v#FAIL: }";;
-	esac
+	wait_value "$r"/state "done" 60 ||
+		{ fail $T "moved guest never wrote data/state=done (state '$(xenstore-read "$r"/state 2>&1)', console: $(console_tail $RF))"; return; }
+	verdict $T "$(xenstore-read "$r/ringfresh/result" 2>/dev/null)" \
+		"the guest recorded no result (console: $(console_tail $RF))"
 }
 
 if ! only xs; then
 	:
-elif [ -f $G/xenstore-migrate ]; then
+elif [ -f "$G/xenstore-migrate" ]; then
 	xs_save
-	guest_log xsm-save
-	timeout 60 xl destroy xsm-save >/dev/null 2>&1
+	finish xsm-save
 
 	# One guest through all of these, in order: a step that fails leaves
 	# it in no state to run the next ones, which then say so.
 	broken=""
 	xs_migrate || broken=xs-migrate
-	for step in nc_pv_refused:nc-pv-refused \
+	for check in nc_pv_refused:nc-pv-refused \
 		    xs_localmigrate_x5:xs-localmigrate-x5 xs_live_event:xs-live-event \
 		    xs_receiver_refuses:xs-receiver-refuses \
 		    xs_forged_record:xs-forged-record-refused; do
 		if [ -n "$broken" ]; then
-			fail ${step#*:} "not run: $broken failed first"
+			fail "${check#*:}" "not run: $broken failed first"
 			continue
 		fi
-		${step%%:*} || broken=${step#*:}
+		${check%%:*} || broken=${check#*:}
 	done
 	finish xsm-mig
 else
@@ -554,10 +506,9 @@ fi
 
 if ! only ring; then
 	:
-elif [ -f $G/xenstore-ringfresh ]; then
+elif [ -f "$G/xenstore-ringfresh" ]; then
 	xs_ring_fresh
-	guest_log $RF
-	timeout 60 xl destroy $RF >/dev/null 2>&1
+	finish $RF
 else
 	fail xs-ring-fresh "guest image $G/xenstore-ringfresh not built"
 fi
@@ -566,19 +517,20 @@ only nc && nc_all
 
 # libxl's quiesce marker and the records a receiver refuses (record.sh).
 if only record; then
+	# shellcheck source=record.sh
 	. /e2e/record.sh
 	rec_all
 fi
 
 if only linux; then
 	xs_linux_guest
-	guest_log xsm-linux
-	timeout 60 xl destroy xsm-linux >/dev/null 2>&1
+	finish xsm-linux
 fi
 
 # The Linux guests with a vbd and a vif, PV then PVH (devguest.sh):
 # dev-*, linux-*, nc-pvdevice-refused.
 if only dev; then
+	# shellcheck source=devguest.sh
 	. /e2e/devguest.sh
 	devg_plugin pv 169.254.77.2
 	devg_plugin pvh 169.254.77.3
@@ -588,11 +540,14 @@ fi
 # osstest's migration jobs: its device guest ten times through each move
 # (osstest.sh); the downtime benchmark only when named (make bench-e2e).
 if only osstest || named bench; then
+	# shellcheck source=devguest.sh
 	. /e2e/devguest.sh
+	# shellcheck source=osstest.sh
 	. /e2e/osstest.sh
 	if only osstest; then osstest_x10; fi
 fi
 if named bench; then
+	# shellcheck source=bench-downtime.sh
 	. /e2e/bench-downtime.sh
 	bench_downtime
 fi

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-only
-# shellcheck over the tree's shell scripts (all but tests/e2e/).
+# shellcheck over the tree's shell scripts (tests/e2e/ included).
 
 .PHONY: check-shellcheck
 check-shellcheck:
