@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of common/status.h, which says what it is. */
 #include "common/status.h"
 
 namespace xsm {

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of engine/device_backends.h, which says what it is. */
 #include "engine/device_backends.h"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of engine/domain_mover.h, which says what it is. */
 #include "engine/domain_mover.h"
 
 namespace xsm {

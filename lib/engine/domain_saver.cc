@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of engine/domain_saver.h, which says what it is. */
 #include "engine/domain_saver.h"
 
 #include <cerrno>

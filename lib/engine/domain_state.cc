@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of engine/domain_state.h, which says what it is. */
 #include "engine/domain_state.h"
 
 #include "stream/stream_parser.h"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of engine/node_policy.h, which says what it is. */
 #include "engine/node_policy.h"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of engine/quiesce_ticket.h, which says what it is. */
 #include "engine/quiesce_ticket.h"
 
 #include <utility>

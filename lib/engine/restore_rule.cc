@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of engine/restore_rule.h, which says what it is. */
 #include "engine/restore_rule.h"
 
 #include <cerrno>

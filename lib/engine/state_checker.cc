@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of engine/state_checker.h, which says what it is. */
 #include "engine/state_checker.h"
 
 #include "engine/xs_syntax.h"

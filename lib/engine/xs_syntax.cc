@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of engine/xs_syntax.h, which says what it is. */
 #include "engine/xs_syntax.h"
 
 #include <cstdio>

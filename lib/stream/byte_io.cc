@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of stream/byte_io.h, which says what it is. */
 #include "stream/byte_io.h"
 
 #include <cerrno>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of stream/stream_place.h, which says what it is. */
 #include "stream/stream_place.h"
 
 #include "stream/format.h"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of stream/stream_writer.h, which says what it is. */
 #include "stream/stream_writer.h"
 
 #include <cerrno>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of xen/domid.h, which says what it is. */
 #include "xen/domid.h"
 
 #include <string>

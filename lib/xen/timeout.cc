@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of xen/timeout.h, which says what it is. */
 #include "xen/timeout.h"
 
 #include <cstdlib>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of xen/xenstored_path.h, which says what it is. */
 #include "xen/xenstored_path.h"
 
 #include <cstdlib>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of xenstored/domain_store.h, which says what it is. */
 #include "xenstored/domain_store.h"
 
 #include <sys/mman.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of xenstored/wire_connection.h, which says what it is. */
 #include "xenstored/wire_connection.h"
 
 #include <cerrno>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of xenstored/xenstored_client.h, which says what it is. */
 #include "xenstored/xenstored_client.h"
 
 #include <cerrno>

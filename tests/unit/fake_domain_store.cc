@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of fake_domain_store.h, which says what it is. */
 #include "fake_domain_store.h"
 
 #include <cerrno>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of input_file.h, which says what it is. */
 #include "input_file.h"
 
 #include <cerrno>

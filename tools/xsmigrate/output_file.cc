@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-only */
+/* The implementation of output_file.h, which says what it is. */
 #include "output_file.h"
 
 #include <cerrno>
