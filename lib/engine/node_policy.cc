@@ -93,14 +93,9 @@ bool NodePolicy::Parse(const std::vector<std::string> &templates, std::string *w
 size_t NodePolicy::HomePrefix(std::string_view path, unsigned int domid) const
 {
     /* A reserved domid is no area's owner (ParseDomid). */
-    if (!home_first_ || !IsDomid(domid) || path.substr(0, kHomesPrefix.size()) != kHomesPrefix)
+    if (!home_first_ || !IsDomid(domid))
         return 0;
-    const DomidText text(domid);
-    const std::string_view id = text.view();
-    if (path.substr(kHomesPrefix.size(), id.size()) != id)
-        return 0;
-    const size_t end = kHomesPrefix.size() + id.size();
-    return end == path.size() || path[end] == '/' ? end : 0;
+    return HomeLength(path, domid);
 }
 
 bool NodePolicy::Matches(const Template &t, const std::vector<std::string_view> &comps,

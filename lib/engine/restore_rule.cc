@@ -28,14 +28,10 @@ namespace {
 bool IsReset(const std::string &path, unsigned int domid)
 {
     /* Runs for every node restored: no allocation. */
-    const DomidText id(domid);
-    std::string_view rel(path);
-    if (rel.substr(0, kHomesPrefix.size()) != kHomesPrefix)
+    const size_t home = HomeLength(path, domid);
+    if (!home || home == path.size())
         return false;
-    rel.remove_prefix(kHomesPrefix.size());
-    if (rel.substr(0, id.view().size()) != id.view() || rel.substr(id.view().size(), 1) != "/")
-        return false;
-    rel.remove_prefix(id.view().size() + 1);
+    const std::string_view rel = std::string_view(path).substr(home + 1);
     return rel == "control/shutdown" || rel == "device" || rel.substr(0, 7) == "device/";
 }
 

@@ -21,6 +21,19 @@ inline std::string HomePath(unsigned int domid)
     return home;
 }
 
+/* The length of "/local/domain/N" when path is domid N's home or inside
+ * it, else 0: no allocation, for checks that run once per node. */
+inline size_t HomeLength(std::string_view path, unsigned int domid)
+{
+    const DomidText text(domid);
+    const std::string_view id = text.view();
+    if (path.substr(0, kHomesPrefix.size()) != kHomesPrefix ||
+        path.substr(kHomesPrefix.size(), id.size()) != id)
+        return 0;
+    const size_t end = kHomesPrefix.size() + id.size();
+    return end == path.size() || path[end] == '/' ? end : 0;
+}
+
 } // namespace xsm
 
 #endif
