@@ -65,6 +65,7 @@ ctl() {	# HOST ARGS...
 	if [ $rc = 0 ]; then echo "$out"; return; fi
 	case "$out" in
 	"Error 2 "*) echo ENOENT ;;
+	"Error 5 "*) echo EIO ;;
 	"Error 7 "*) echo E2BIG ;;
 	"Error 13 "*) echo EACCES ;;
 	"Error 16 "*) echo EBUSY ;;

@@ -92,9 +92,9 @@ mv xb/xenbus.cmi xb/xenbus.cmx xb/xenbus.o xbpack/
 xbinc="-I xbpack"
 # The daemon's modules in its makefile's order (OBJS), after the
 # libraries it builds itself.
-mods="syslog poll systemd $(sed -n '/^OBJS = /,/^$/p' "$ocaml/xenstored/Makefile" |
+mods="syslog poll systemd ringdirty $(sed -n '/^OBJS = /,/^$/p' "$ocaml/xenstored/Makefile" |
 	sed -e 's/^OBJS = //' -e 's/\\//g' | tr -s ' \t\n' ' ')"
-for m in symbol trie syslog poll systemd; do
+for m in symbol trie syslog poll systemd ringdirty; do
 	opt -c "$m".mli
 done
 for m in $mods; do
@@ -106,5 +106,5 @@ opt -linkpkg -o oxenstored xenmmap.cmx xeneventchn.cmx xenctrl.cmx \
 	xbpack/xenbus.cmx $(for m in $mods; do echo "$m.cmx"; done) \
 	xenmmap_stubs.o xeneventchn_stubs.o xenctrl_stubs.o \
 	xb/xs_ring_stubs.o xb/xenbus_stubs.o \
-	syslog_stubs.o select_stubs.o systemd_stubs.o xc-unused.o \
+	syslog_stubs.o select_stubs.o systemd_stubs.o ringdirty_stubs.o xc-unused.o \
 	-cclib "$hvlib"

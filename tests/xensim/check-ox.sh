@@ -78,8 +78,20 @@ expect ox-quiesce-setup OK "$(printf '%s\n' 'watch /local/domain/4/w tk' 'events
 	guest "$A" 4 | head -1)"
 expect ox-quiesce-unknown ENOENT "$(ctl "$A" quiesce 9)"
 expect ox-quiesce-bad-argument EINVAL "$(ctl "$A" quiesce 4 forever)"
+# The quiesce has Xen write the ring page (a grant copy of its last octet
+# onto itself), so that log-dirty records what oxenstored wrote into it
+# through its foreign mapping, which Xen does not record.
+d0=$(cat "$A/hv/dom/4/dirtied" 2>/dev/null || echo 0)
 expect ox-quiesce OK "$(ctl "$A" quiesce 4)"
+expect ox-quiesce-dirties-ring "dirtied $((d0 + 1))" "dirtied $(cat "$A/hv/dom/4/dirtied" 2>&1)"
 expect ox-quiesce-twice-ebusy EBUSY "$(ctl "$A" quiesce 4)"
+# When Xen refuses the copy, the quiesce fails and the domain is served.
+: > "$A/hv/dom/7/refuse-map"
+expect ox-quiesce-ring-not-marked-eio EIO "$(ctl "$A" quiesce 7)"
+rm -f "$A/hv/dom/7/refuse-map"
+expect ox-quiesce-ring-not-marked-served "$(printf 'OK\n3')" \
+	"$(printf 'write /local/domain/7/s 3\nread /local/domain/7/s\n' | guest "$A" 7)"
+expect ox-quiesce-ring-not-marked-not-quiesced EBUSY "$(ctl "$A" save-domain 7 "$work/dom7.xsm")"
 # While quiesced: a request the guest sends stays unanswered and unrun, an
 # event for it is kept, and both survive any number of ring scans.
 req=$(echo 'raw-request write /local/domain/4/raw r' | guest "$A" 4)

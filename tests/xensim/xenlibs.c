@@ -352,6 +352,60 @@ void *xengnttab_map_grant_ref(xengnttab_handle *xgt, uint32_t domid,
 }
 
 /*
+ * A grant copy between two places of one domain's xenstore ring (a copy
+ * of anything else is not simulated).  Xen marks the page it writes dirty
+ * for log-dirty mode: dom/ID/dirtied counts those copies, as unmapped
+ * counts unmaps.  dom/ID/refuse-map makes it fail as a mapping does, with
+ * the segment's status.
+ */
+int xengnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,
+			 xengnttab_grant_copy_segment_t *segs)
+{
+	const uint16_t both = GNTCOPY_source_gref | GNTCOPY_dest_gref;
+	struct hv_dominfo info;
+	char p[PATH_MAX];
+	unsigned int i, domid, n;
+	char *ring;
+	int lk;
+
+	for (i = 0; i < count; i++) {
+		xengnttab_grant_copy_segment_t *s = &segs[i];
+
+		if ((s->flags & both) != both ||
+		    s->source.foreign.ref != GNTTAB_RESERVED_XENSTORE ||
+		    s->dest.foreign.ref != GNTTAB_RESERVED_XENSTORE ||
+		    s->source.foreign.domid != s->dest.foreign.domid ||
+		    s->source.foreign.offset + s->len > HV_PAGE_SIZE ||
+		    s->dest.foreign.offset + s->len > HV_PAGE_SIZE) {
+			errno = EINVAL;
+			return -1;
+		}
+		domid = s->dest.foreign.domid;
+		lk = hv_lock(&xgt->host);
+		if (lk < 0)
+			return -1;
+		s->status = GNTST_okay;
+		if (hv_dom_info(&xgt->host, domid, &info) || info.dying)
+			s->status = GNTST_bad_domain;
+		else if (!hv_path(&xgt->host, p, "dom/%u/refuse-map", domid) &&
+			 !access(p, F_OK))
+			s->status = GNTST_permission_denied;
+		else if (!(ring = hv_ring_map(&xgt->host, domid)))
+			s->status = GNTST_general_error;
+		if (s->status == GNTST_okay) {
+			memmove(ring + s->dest.foreign.offset,
+				ring + s->source.foreign.offset, s->len);
+			munmap(ring, HV_PAGE_SIZE);
+			if (hv_dom_read_uint(&xgt->host, domid, "dirtied", &n))
+				n = 0;
+			hv_dom_write_uint(&xgt->host, domid, "dirtied", n + 1);
+		}
+		hv_unlock(lk);
+	}
+	return 0;
+}
+
+/*
  * The last reference to a dying domain's page going away finishes it off.
  * As Xen marks a page written through a writable grant mapping dirty for
  * log-dirty mode only when the mapping goes, dom/ID/unmapped counts the
