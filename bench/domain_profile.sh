@@ -6,8 +6,12 @@
 # host B, B optionally holding FILLER other nodes, both daemons under
 # callgrind collecting only inside those two commands.  Instruction
 # counts do not depend on how busy the machine is.  Prints the inclusive
-# top entries of each side and the instructions per node.
-# Usage: domain_profile.sh BUILD_DIR [SIZE] [FILLER] [XENSTORED]
+# top entries of each side and the instructions per node.  With CACHE=1
+# callgrind also simulates a 48 KiB L1 and a 1 MiB last level (this
+# machine's L1 and its share of L2) and prints the last-level misses of
+# each side, which the instructions do not show: what a host full of
+# other nodes costs a restore in memory traffic.
+# Usage: [CACHE=1] domain_profile.sh BUILD_DIR [SIZE] [FILLER] [XENSTORED]
 set -eu
 build=$(cd "$1" && pwd)
 size=${2:-1000}
@@ -34,9 +38,11 @@ stop() {
 }
 testlib_at_exit stop
 
+cachesim=""
+[ "${CACHE:-0}" = 1 ] && cachesim="--cache-sim=yes --D1=49152,12,64 --LL=1048576,16,64"
 cat >"$work/wrap" <<WRAP
 #!/bin/sh
-exec valgrind --tool=callgrind --callgrind-out-file=\$XENSIM_HOST/callgrind.out \
+exec valgrind --tool=callgrind $cachesim --callgrind-out-file=\$XENSIM_HOST/callgrind.out \
 	--toggle-collect=do_control_save_domain --toggle-collect=do_control_restore_domain \
 	"$bin" "\$@" 2>>\$XENSIM_HOST/valgrind.log
 WRAP
@@ -73,6 +79,8 @@ for h in a b engine; do
 	done
 	total=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
 	echo "== $what: $total instructions, $((total / size)) per node"
+	[ -z "$cachesim" ] || callgrind_annotate --show=DLmr,DLmw "$out" 2>/dev/null |
+		awk '/PROGRAM TOTALS/ { gsub(",", ""); print "   last-level misses: " $1 " reads, " $3 " writes" }'
 	callgrind_annotate --inclusive=yes "$out" 2>/dev/null |
 		awk '/^-+$/ { n++ } n >= 3 && /\(/' | sed 's/ \[[^]]*\]//; s|  [^ ]*/|  |' |
 		awk '!seen[$NF]++' | grep -v -E 'TOTALS|libc_start|below main|0x0|[ :]main$|process_message|do_control$|_dl_start|_start$' | head -n "${TOP:-14}"
