@@ -332,7 +332,8 @@ devg_plugin() {
 
 # twohost: the PVH guest a -> b -> a with xl migrate --xenstore-state
 # (scenario-twohost.sh's there_and_back, kind "dev"); each host checks it
-# on arrival and prints dev-pvh-twohost-{states,disk,net}.
+# on arrival and prints $LINE_DEV-{states,disk,net} (scenario-twohost.sh:
+# dev-pvh-twohost, or the daemons the move crossed).
 DEVG_TH_NAME=th-devg DEVG_TH_IP=169.254.77.3
 DEVG_TH_DISK=$W/devg-th.img
 
@@ -346,14 +347,14 @@ dev_create() {
 
 dev_arm_back() { :; }
 
-dev_fail_all() { fail_checks dev-pvh-twohost "$1" states disk net; }
+dev_fail_all() { fail_checks "$LINE_DEV" "$1" states disk net; }
 
 dev_a() {
 	step dev_a
 	there_and_back dev $DEVG_TH_NAME --xenstore-state ||
 		{ dev_fail_all "$WHY"; finish $DEVG_TH_NAME; rm -f "$DEVG_TH_DISK"; return; }
 	devg_check $DEVG_TH_NAME $DEVG_TH_IP "$DEVG_TH_DISK" back
-	devg_report dev-pvh-twohost
+	devg_report "$LINE_DEV"
 	finish $DEVG_TH_NAME
 	rm -f "$DEVG_TH_DISK"
 }
@@ -364,7 +365,7 @@ dev_b() {
 	devg_disk "$DEVG_TH_DISK" || { dev_fail_all "cannot create $DEVG_TH_DISK"; return; }
 	if receive dev $DEVG_TH_NAME --xenstore-state; then
 		devg_check $DEVG_TH_NAME $DEVG_TH_IP "$DEVG_TH_DISK" there
-		devg_report dev-pvh-twohost
+		devg_report "$LINE_DEV"
 		send_back dev $DEVG_TH_NAME --xenstore-state
 	else
 		dev_fail_all "$WHY"

@@ -251,7 +251,10 @@ leak_inventory() {
 
 # What osstest suppresses (anchored regular expressions on "TYPE KEY"):
 # dom0's backend and memory directories, the /vm and /libxl roots that the
-# first guest creates, kernel threads, getty and udevd.
+# first guest creates, kernel threads, getty and udevd.  And oxenstored's
+# dump of its whole store, which it writes each time its access log
+# rotates: the daemon's own file, there after enough requests whatever
+# the guests did.
 LEAK_SUPPRESS='xenstore /local/domain/0/device-model
 xenstore /local/domain/0/backend
 xenstore /local/domain/0/backend/(vbd|vif|console)
@@ -261,7 +264,8 @@ xenstore /vm
 xenstore /libxl
 process [0-9]+ \[[^ ]*\]
 process [0-9]+ (/sbin/)?getty
-process [0-9]+ .*udevd'
+process [0-9]+ .*udevd
+file /var/run/xenstored/db'
 
 # leak_diff BASIS NOW [EXTRA]: the objects of NOW that BASIS lacks and no
 # suppression (LEAK_SUPPRESS, then EXTRA's lines) matches, one line each

@@ -12,7 +12,8 @@
 #   make e2e-dom0   build (or reuse) the plugin dom0 under $(BUILD)/dom0
 #   make e2e        build everything it needs, boot, run, print results
 #   make check-e2e  same, and write $(BUILD)/check/e2e.counts
-#   make e2e-ox     the plugin machine with oxenstored as dom0's xenstored
+#   make e2e-ox     plugin and twohost with oxenstored as (one host's) dom0 daemon
+#   make check-e2e-ox  same, and write $(BUILD)/check/e2e-ox.counts
 #
 # Knobs: E2E_CONFIGS="stock plugin twohost" (order, subset), E2E_SERIES=DIR (the
 # patch series the plugin dom0 is built with: DIR/series, default
@@ -87,15 +88,24 @@ check-e2e: xtf-tests $(E2E_PLUGIN_DEPS)
 
 CHECK_TARGETS += check-e2e
 
-# The plugin machine with oxenstored as dom0's xenstored (scripts/build-dom0
-# oxenstored, docs/oxenstored.md): its lines are named ox-<name>, in their
-# own output directory; E2E_ONLY as for e2e.
+# oxenstored as dom0's xenstored (scripts/build-dom0 oxenstored,
+# docs/oxenstored.md), in its own output directory: the plugin machine
+# (its lines are named ox-<name>), then twohost with oxenstored on b only
+# (twohost-c-to-ox, twohost-ox-to-c...); E2E_ONLY as for e2e.
 E2E_OX_OUT := $(BUILD)/e2e-ox
-.PHONY: e2e-ox
-e2e-ox: E2E_OUT = $(E2E_OX_OUT)
-e2e-ox: E2E_CONFIGS = plugin
-e2e-ox: xtf-tests e2e-dom0 e2e-dom0-ox $(XSM_SHLIB) $(E2E_FORGE) $(E2E_TXNHOLD) $(E2E_GAPWATCH)
+E2E_OX_DEPS := xtf-tests e2e-dom0 e2e-dom0-ox $(XSM_SHLIB) $(E2E_FORGE) $(E2E_TXNHOLD) $(E2E_GAPWATCH)
+.PHONY: e2e-ox check-e2e-ox
+e2e-ox check-e2e-ox: E2E_OUT = $(E2E_OX_OUT)
+e2e-ox check-e2e-ox: E2E_CONFIGS = plugin twohost
+e2e-ox: $(E2E_OX_DEPS)
 	E2E_XENSTORED=oxenstored $(E2E_RUN)
+
+check-e2e-ox: $(E2E_OX_DEPS)
+	@mkdir -p $(BUILD)/check
+	E2E_COUNTS=$(abspath $(BUILD))/check/e2e-ox.counts E2E_XENSTORED=oxenstored $(E2E_RUN)
+
+# Debian starts oxenstored by default: make check moves guests with it too.
+CHECK_TARGETS += check-e2e-ox
 
 # The downtime benchmark (docs/benchmarks.md): the plugin machine of the
 # e2e, its bench group only (never part of a whole run), in its own output

@@ -68,10 +68,11 @@ if [ "$config" = plugin ] || [ "$config" = twohost ]; then
 		 "$projbuild"/lib/libxsmigrate.so.0; do
 		bins="$bins $b"; done
 fi
-# E2E_XENSTORED=oxenstored (plugin): oxenstored of scripts/build-dom0
-# oxenstored too, with its configuration; the scenario starts it.
+# E2E_XENSTORED=oxenstored (plugin, twohost): oxenstored of
+# scripts/build-dom0 oxenstored too, with its configuration; the scenario
+# starts it where the kernel's command line says so.
 ox=""
-if [ "$config" = plugin ] && [ "${E2E_XENSTORED:-xenstored}" = oxenstored ]; then
+if [ "$config" != stock ] && [ "${E2E_XENSTORED:-xenstored}" = oxenstored ]; then
 	ox=$dom0/ox-root
 	[ -x "$ox/usr/lib/xen-4.17/bin/oxenstored" ] ||
 		{ echo "mkinitramfs: no oxenstored in $ox (scripts/build-dom0 oxenstored)" >&2; exit 1; }

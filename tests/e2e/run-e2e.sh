@@ -42,9 +42,10 @@
 #   E2E_BOOT_LIMIT    every machine's dom0 must reach /init within this, or
 #                     the configuration's machines are booted again once, s
 #                     (150)
-#   E2E_XENSTORED     plugin: the dom0 daemon, xenstored or oxenstored
-#                     (E2E_DOM0/ox-root, scripts/build-dom0 oxenstored);
-#                     with oxenstored every line is named ox-<name>  (xenstored)
+#   E2E_XENSTORED     the dom0 daemon, xenstored or oxenstored (E2E_DOM0/
+#                     ox-root, scripts/build-dom0 oxenstored); with
+#                     oxenstored, plugin's lines are named ox-<name> and
+#                     twohost's b runs it, a C xenstored  (xenstored)
 #   E2E_ONLY          a developer's partial run: only these groups of
 #                     checks (comma-separated, e.g. xs,dev; docs/e2e.md);
 #                     the required lines are then not asked for
@@ -100,12 +101,23 @@ required_twohost="a-smoke-verdict b-smoke-verdict twohost-net-a twohost-net-b
 # QEMU's -initrd separates multiboot modules with commas; one on the
 # kernel's command line (E2E_ONLY=xs,dev) is written twice.
 only_arg=${E2E_ONLY:+ e2e.only=$(echo "$E2E_ONLY" | sed 's/,/,,/g')}
+# E2E_XENSTORED=oxenstored: the plugin machine runs oxenstored (ox_single,
+# its lines ox-<name>); in twohost, b does and a keeps C xenstored (ox_b,
+# ox_a), and the moves are named for the daemons they cross.
 export E2E_XENSTORED="${E2E_XENSTORED:-xenstored}"
+ox_single="" ox_a="" ox_b=""
 case $E2E_XENSTORED in
 xenstored) ;;
 oxenstored)
-	only_arg="$only_arg e2e.xenstored=ox"
+	ox_single=" e2e.xenstored=ox" ox_a=" e2e.mixed=ox" ox_b=" e2e.mixed=ox e2e.xenstored=ox"
 	required_plugin=$(for n in $required_plugin; do echo "ox-$n"; done)
+	required_twohost="a-smoke-verdict b-ox-smoke-verdict twohost-net-a twohost-net-b
+	 twohost-c-to-ox twohost-ox-to-c
+	 twohost-c-to-ox-nc-txn-eagain twohost-c-to-ox-nc-nodes twohost-c-to-ox-nc-perms
+	 twohost-c-to-ox-nc-watch twohost-c-to-ox-nc-partial-request
+	 twohost-c-to-ox-nc-domid-port twohost-ox-to-c-nc
+	 twohost-c-to-ox-pvh-states twohost-c-to-ox-pvh-disk twohost-c-to-ox-pvh-net
+	 twohost-ox-to-c-pvh-states twohost-ox-to-c-pvh-disk twohost-ox-to-c-pvh-net"
 	;;
 *) echo "run-e2e: E2E_XENSTORED is xenstored or oxenstored" >&2; exit 2;;
 esac
@@ -195,7 +207,7 @@ machine() {
 # guest ran now and then with state that was not its own (docs/e2e.md).
 start_single() {
 	cpu_log=""
-	machine "$log" 2048 1 "${E2E_BENCH_PAIRS:+ e2e.pairs=$E2E_BENCH_PAIRS}" -net none
+	machine "$log" 2048 1 "${E2E_BENCH_PAIRS:+ e2e.pairs=$E2E_BENCH_PAIRS}$ox_single" -net none
 	machines="single:$qpid"
 }
 
@@ -318,7 +330,8 @@ free_port() {
 # network NETDEV; wall and CPU time into $out/ROLE.cpu
 twohost_machine() {
 	cpu_log=$out/$1.cpu
-	machine "$out/serial-$1.log" 1024 1 " e2e.role=$1" \
+	case $1 in a) _tox=$ox_a;; *) _tox=$ox_b;; esac
+	machine "$out/serial-$1.log" 1024 1 " e2e.role=$1$_tox" \
 		-netdev "socket,id=n0,$2" -device "e1000,netdev=n0,mac=52:54:00:e2:e0:0$1"
 }
 

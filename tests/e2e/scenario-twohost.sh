@@ -18,6 +18,13 @@
 #                                       with a vbd and a vif, xl migrate
 #                                       --xenstore-state a -> b and back,
 #                                       checked on arrival (devguest.sh)
+#
+# e2e.mixed=ox (make e2e-ox): b runs oxenstored, a C xenstored, and the
+# same moves are named for the daemons they cross (LINE_PV, LINE_NC,
+# LINE_DEV below): twohost-c-to-ox (b) and twohost-ox-to-c (a) for the PV
+# guest, twohost-c-to-ox-nc-<check> and twohost-ox-to-c-nc for the
+# non-cooperative one, twohost-{c-to-ox,ox-to-c}-pvh-{states,disk,net} for
+# the Linux guest.
 
 # shellcheck source-path=SCRIPTDIR
 W=/run/e2e
@@ -176,18 +183,18 @@ pv_arm_back() { :; } # it serves suspend requests after its checks
 
 pv_a() {
 	step pv_a
-	T=twohost-pv-migrate-back
-	there_and_back pv $PV_NAME --xenstore-state || { fail $T "$WHY"; finish $PV_NAME; return; }
+	T=$LINE_PV
+	there_and_back pv $PV_NAME --xenstore-state || { fail "$T" "$WHY"; finish $PV_NAME; return; }
 	s=$(xenstore-read /local/domain/"$ID"/data/suspends 2>/dev/null)
-	if alive $PV_NAME back 60 && [ "$s" = 1 ]; then pass $T; else
-		fail $T "after the way back: suspends '${s}' (want 1), pong '$(xenstore-read /local/domain/"$ID"/data/pong 2>&1)' (console: $(console_tail $PV_NAME))"; fi
+	if alive $PV_NAME back 60 && [ "$s" = 1 ]; then pass "$T"; else
+		fail "$T" "after the way back: suspends '${s}' (want 1), pong '$(xenstore-read /local/domain/"$ID"/data/pong 2>&1)' (console: $(console_tail $PV_NAME))"; fi
 	finish $PV_NAME
 }
 
 pv_b() {
 	step pv_b
-	T=twohost-pv-migrate
-	receive pv $PV_NAME --xenstore-state || { fail $T "$WHY"; return; }
+	T=$LINE_PV
+	receive pv $PV_NAME --xenstore-state || { fail "$T" "$WHY"; return; }
 	d=/local/domain/$ID/data
 	WHY=
 	if ! wait_value "$d"/state resumed 90; then
@@ -203,7 +210,7 @@ pv_b() {
 		[ -z "$bad" ] || WHY="${WHY:+$WHY; }checks:$bad"
 		alive $PV_NAME there 30 || WHY="${WHY:+$WHY; }no pong on b"
 	fi
-	if [ -z "$WHY" ]; then pass $T; else fail $T "$WHY"; fi
+	if [ -z "$WHY" ]; then pass "$T"; else fail "$T" "$WHY"; fi
 	send_back pv $PV_NAME --xenstore-state
 }
 
@@ -241,24 +248,24 @@ nc_arm_back() { nc_arm 2; }
 
 nc_a() {
 	step nc_a
-	T=nc-migrate-back
-	there_and_back nc $NC_NAME --non-cooperative || { fail $T "$WHY"; finish $NC_NAME; return; }
+	T=$LINE_NC
+	there_and_back nc $NC_NAME --non-cooperative || { fail "$T" "$WHY"; finish $NC_NAME; return; }
 	[ "$ID" = "$NC_ID0" ] || e2e "INFO $T: back as domain $ID, left as $NC_ID0"
 	nc_postmove "$ID" 2 || e2e "INFO $T: round 2 never reached checked-2"
 	nc_verdicts "" 2
-	if [ -z "$NC_BAD" ]; then pass $T; else fail $T "round 2:$NC_BAD"; fi
+	if [ -z "$NC_BAD" ]; then pass "$T"; else fail "$T" "round 2:$NC_BAD"; fi
 	finish $NC_NAME
 }
 
 nc_b() {
 	step nc_b
-	receive nc $NC_NAME --non-cooperative || { nc_fail_all nc-migrate "$WHY"; return; }
+	receive nc $NC_NAME --non-cooperative || { nc_fail_all "$LINE_NC" "$WHY"; return; }
 	# a's message: "OK <domid on a> <seconds>s"
 	sent_id=${SENT#OK }
 	sent_id=${sent_id%% *}
-	[ "$ID" = "$sent_id" ] || e2e "INFO nc-migrate: domain $sent_id on a arrived as $ID on b"
-	nc_postmove "$ID" 1 || e2e "INFO nc-migrate: round 1 never reached checked-1"
-	nc_verdicts nc-migrate 1
+	[ "$ID" = "$sent_id" ] || e2e "INFO $LINE_NC: domain $sent_id on a arrived as $ID on b"
+	nc_postmove "$ID" 1 || e2e "INFO $LINE_NC: round 1 never reached checked-1"
+	nc_verdicts "$LINE_NC" 1
 	send_back nc $NC_NAME --non-cooperative
 }
 
@@ -269,6 +276,22 @@ a) ME=$TH_ADDR_A PEER=$TH_ADDR_B PEER_ROLE=b;;
 b) ME=$TH_ADDR_B PEER=$TH_ADDR_A PEER_ROLE=a;;
 *) ROLE=;;
 esac
+# The lines of this host's moves (see the top)
+if grep -q 'e2e\.mixed=ox' /proc/cmdline; then
+	# b's "ox-" prefix is for the lines of one daemon; these cross two.
+	# shellcheck disable=SC2034 # e2e-lib.sh's pass and fail read it
+	E2E_PFX=
+	case $ROLE in
+	a) LINE_PV=twohost-ox-to-c LINE_NC=twohost-ox-to-c-nc LINE_DEV=twohost-ox-to-c-pvh;;
+	b) LINE_PV=twohost-c-to-ox LINE_NC=twohost-c-to-ox-nc LINE_DEV=twohost-c-to-ox-pvh;;
+	esac
+else
+	case $ROLE in
+	a) LINE_PV=twohost-pv-migrate-back LINE_NC=nc-migrate-back;;
+	b) LINE_PV=twohost-pv-migrate LINE_NC=nc-migrate;;
+	esac
+	LINE_DEV=dev-pvh-twohost
+fi
 if [ -z "$ROLE" ]; then
 	fail twohost-role "no e2e.role=a|b on the kernel command line: $(cat /proc/cmdline)"
 elif net_up; then
@@ -276,8 +299,8 @@ elif net_up; then
 	"pv_$ROLE"
 	why=$(nc_missing)
 	if [ -n "$why" ]; then
-		[ "$ROLE" = b ] && nc_fail_all nc-migrate "cannot run: $why"
-		[ "$ROLE" = a ] && fail nc-migrate-back "cannot run: $why"
+		[ "$ROLE" = b ] && nc_fail_all "$LINE_NC" "cannot run: $why"
+		[ "$ROLE" = a ] && fail "$LINE_NC" "cannot run: $why"
 	else
 		"nc_$ROLE"
 	fi
