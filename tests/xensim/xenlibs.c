@@ -9,6 +9,7 @@
  * with EOPNOTSUPP-like errors rather than pretending to work.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -301,6 +302,25 @@ int xengnttab_set_max_grants(xengnttab_handle *xgt, uint32_t nr_grants)
 	return 0;
 }
 
+/* A test's way to make a mapping or a copy fail: dom/ID/refuse-map. */
+static bool refuses_map(const struct hv_host *h, unsigned int domid)
+{
+	char p[PATH_MAX];
+
+	return !hv_path(h, p, "dom/%u/refuse-map", domid) && !access(p, F_OK);
+}
+
+/* One more of what dom/ID/NAME counts (absent: none yet). */
+static void count_one_more(const struct hv_host *h, unsigned int domid,
+			   const char *name)
+{
+	unsigned int n;
+
+	if (hv_dom_read_uint(h, domid, name, &n))
+		n = 0;
+	hv_dom_write_uint(h, domid, name, n + 1);
+}
+
 /*
  * Each domain grants exactly one page: its xenstore ring, at the reserved
  * entry the toolstack fills in.  A dying domain's grants cannot be mapped.
@@ -311,8 +331,6 @@ void *xengnttab_map_grant_ref(xengnttab_handle *xgt, uint32_t domid,
 	struct hv_dominfo info;
 	unsigned int i;
 	void *addr = NULL;
-	char p[PATH_MAX];
-	unsigned int n;
 	int lk;
 
 	if (ref != GNTTAB_RESERVED_XENSTORE) {
@@ -332,9 +350,7 @@ void *xengnttab_map_grant_ref(xengnttab_handle *xgt, uint32_t domid,
 		errno = ESRCH;
 		goto out;
 	}
-	/* A test's way to make a mapping fail (dom/ID/refuse-map). */
-	if (!hv_path(&xgt->host, p, "dom/%u/refuse-map", domid) &&
-	    !access(p, F_OK)) {
+	if (refuses_map(&xgt->host, domid)) {
 		errno = EACCES;
 		goto out;
 	}
@@ -343,9 +359,7 @@ void *xengnttab_map_grant_ref(xengnttab_handle *xgt, uint32_t domid,
 		goto out;
 	xgt->map[i].addr = addr;
 	xgt->map[i].domid = domid;
-	if (hv_dom_read_uint(&xgt->host, domid, "mapped", &n))
-		n = 0;
-	hv_dom_write_uint(&xgt->host, domid, "mapped", n + 1);
+	count_one_more(&xgt->host, domid, "mapped");
  out:
 	hv_unlock(lk);
 	return addr;
@@ -363,8 +377,7 @@ int xengnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,
 {
 	const uint16_t both = GNTCOPY_source_gref | GNTCOPY_dest_gref;
 	struct hv_dominfo info;
-	char p[PATH_MAX];
-	unsigned int i, domid, n;
+	unsigned int i, domid;
 	char *ring;
 	int lk;
 
@@ -387,8 +400,7 @@ int xengnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,
 		s->status = GNTST_okay;
 		if (hv_dom_info(&xgt->host, domid, &info) || info.dying)
 			s->status = GNTST_bad_domain;
-		else if (!hv_path(&xgt->host, p, "dom/%u/refuse-map", domid) &&
-			 !access(p, F_OK))
+		else if (refuses_map(&xgt->host, domid))
 			s->status = GNTST_permission_denied;
 		else if (!(ring = hv_ring_map(&xgt->host, domid)))
 			s->status = GNTST_general_error;
@@ -396,9 +408,7 @@ int xengnttab_grant_copy(xengnttab_handle *xgt, uint32_t count,
 			memmove(ring + s->dest.foreign.offset,
 				ring + s->source.foreign.offset, s->len);
 			munmap(ring, HV_PAGE_SIZE);
-			if (hv_dom_read_uint(&xgt->host, domid, "dirtied", &n))
-				n = 0;
-			hv_dom_write_uint(&xgt->host, domid, "dirtied", n + 1);
+			count_one_more(&xgt->host, domid, "dirtied");
 		}
 		hv_unlock(lk);
 	}
@@ -431,9 +441,7 @@ int xengnttab_unmap(xengnttab_handle *xgt, void *start_address,
 	lk = hv_lock(&xgt->host);
 	if (lk < 0)
 		return -1;
-	if (hv_dom_read_uint(&xgt->host, domid, "unmapped", &n))
-		n = 0;
-	hv_dom_write_uint(&xgt->host, domid, "unmapped", n + 1);
+	count_one_more(&xgt->host, domid, "unmapped");
 	if (!hv_dom_read_uint(&xgt->host, domid, "mapped", &n) && n > 1) {
 		/* Another mapping of the page is left. */
 		hv_dom_write_uint(&xgt->host, domid, "mapped", n - 1);
