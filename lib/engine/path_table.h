@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <random>
 #include <string_view>
@@ -66,16 +67,40 @@ private:
             n *= 2;
         return n;
     }
-    /* FNV-1a from a start chosen per process: the keys are paths a stream
-     * chose, and a stream that could predict collisions would make every
-     * probe walk them (a collision never gives a wrong answer). */
+    /* Eight octets a step, each step a 64x64->128-bit multiply folded
+     * (wyhash's "mum"), keyed with words chosen per process: the keys are
+     * paths a stream chose, and a stream that could predict collisions
+     * would make every probe walk them (a collision never gives a wrong
+     * answer).  An octet a step (FNV) was an eighth of a restore's
+     * instructions in the engine. */
+    struct HashKey {
+        uint64_t a, b;
+    };
+    static HashKey NewKey()
+    {
+        std::random_device rd;
+        auto word = [&rd] { return (uint64_t{rd()} << 32) ^ rd(); };
+        return {word(), word() | 1};
+    }
+    static uint64_t Mum(uint64_t x, uint64_t y)
+    {
+        const unsigned __int128 m = static_cast<unsigned __int128>(x) * y;
+        return static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
+    }
     static uint64_t Hash(std::string_view s)
     {
-        static const uint64_t start = 14695981039346656037ull ^ std::random_device{}();
-        uint64_t h = start;
-        for (unsigned char c : s)
-            h = (h ^ c) * 1099511628211ull;
-        return h;
+        static const HashKey key = NewKey();
+        uint64_t h = key.a ^ s.size();
+        size_t i = 0;
+        for (; i + 8 <= s.size(); i += 8) {
+            uint64_t w;
+            std::memcpy(&w, s.data() + i, 8);
+            h = Mum(h ^ w, key.b);
+        }
+        uint64_t tail = 0;
+        if (i < s.size())
+            std::memcpy(&tail, s.data() + i, s.size() - i);
+        return Mum(h ^ tail ^ key.a, key.b);
     }
     size_t Find(std::string_view path) const
     {

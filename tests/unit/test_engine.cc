@@ -118,6 +118,27 @@ TEST(PathTable, KeepsEveryKeyThroughGrowth)
     EXPECT_FALSE(t.Contains(""));
 }
 
+/* Keys that differ only past a multiple of eight octets, or by a NUL that
+ * the hash's zero-padded last word would not show. */
+TEST(PathTable, TellsKeysApartInTheirLastWord)
+{
+    const std::vector<std::string> keys{"",        std::string(1, '\0'), "12345678",
+                                        "12345678" + std::string(1, '\0'), "1234567",
+                                        "12345679", "123456789", "12345678a"};
+    PathTable<size_t> t(2);
+    for (size_t i = 0; i < keys.size(); i++) {
+        bool added = false;
+        t.At(keys[i], &added) = i;
+        EXPECT_TRUE(added) << i;
+    }
+    for (size_t i = 0; i < keys.size(); i++) {
+        const size_t *v = t.Get(keys[i]);
+        ASSERT_NE(v, nullptr) << i;
+        EXPECT_EQ(*v, i);
+    }
+    EXPECT_FALSE(t.Contains("1234567" + std::string(1, '\0')));
+}
+
 /* A domain state as a sender would put it in the stream. */
 DomainState Sample(unsigned int domid = 5)
 {
