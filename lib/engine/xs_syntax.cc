@@ -12,10 +12,45 @@ namespace xsm {
 
 namespace {
 
-bool ValidChar(char c)
+/* The octets xenstored's is_valid_nodename() takes, as a table of
+ * classes: every restored node's path goes through ScanPath(), and a
+ * compare chain per octet was a tenth of a restore's instructions in the
+ * engine.  kSlash & kSlash is the only pair of classes with kSlash set. */
+enum : unsigned char { kValid = 1, kSlash = 2, kRefused = 4 };
+struct OctetClasses {
+    unsigned char of[256] = {};
+    constexpr OctetClasses()
+    {
+        for (auto &c : of)
+            c = kRefused;
+        for (int c = 'a'; c <= 'z'; c++)
+            of[c] = kValid;
+        for (int c = 'A'; c <= 'Z'; c++)
+            of[c] = kValid;
+        for (int c = '0'; c <= '9'; c++)
+            of[c] = kValid;
+        for (unsigned char c : {'-', '_', '@'})
+            of[c] = kValid;
+        of[static_cast<unsigned char>('/')] = kSlash;
+    }
+};
+constexpr OctetClasses kOctetClasses;
+
+/* What one pass over a path finds: a character xenstored refuses, "//". */
+struct PathOctets {
+    bool bad_char;
+    bool double_slash;
+};
+PathOctets ScanPath(std::string_view path)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '/' || c == '_' || c == '@';
+    unsigned int seen = 0, pairs = 0, prev = 0;
+    for (char ch : path) {
+        const unsigned int c = kOctetClasses.of[static_cast<unsigned char>(ch)];
+        seen |= c;
+        pairs |= c & prev;
+        prev = c;
+    }
+    return {(seen & kRefused) != 0, (pairs & kSlash) != 0};
 }
 
 /* Length of "/local/domain/<id>/" at the start of path, as sscanf("%5u/%n") finds it. */
@@ -51,24 +86,19 @@ std::string Quoted(std::string_view s)
 bool CheckNodePath(std::string_view path, size_t path_max, std::string *why)
 {
     const char *bad = nullptr;
+    const PathOctets o = ScanPath(path);
     if (path.empty() || path[0] != '/')
         bad = "is not absolute";
     else if (path.size() > 1 && path.back() == '/')
         bad = "ends with \"/\"";
-    else if (path.find("//") != std::string_view::npos)
+    else if (o.double_slash)
         bad = "contains \"//\"";
     else if (path.size() > LocalPrefix(path) + path_max)
         bad = "is longer than xenstored's path-max";
     else if (path.size() > kXsAbsPathMax)
         bad = "is longer than XENSTORE_ABS_PATH_MAX";
-    else {
-        for (char c : path) {
-            if (!ValidChar(c)) {
-                bad = "has a character xenstored refuses";
-                break;
-            }
-        }
-    }
+    else if (o.bad_char)
+        bad = "has a character xenstored refuses";
     if (bad)
         *why = "path " + Quoted(path) + " (" + std::to_string(path.size()) + " octets) " + bad;
     return !bad;

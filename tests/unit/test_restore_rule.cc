@@ -3,6 +3,8 @@
 // engine applies them to a stream from an untrusted sender.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -345,6 +347,30 @@ TEST(XsSyntax, NodePathsAsXenstoredTakesThem)
     EXPECT_TRUE(CheckNodePath("/local/domain/5/" + rel, 2048, &why));
     EXPECT_FALSE(CheckNodePath("/local/domain/5/" + rel + "x", 2048, &why));
     EXPECT_FALSE(CheckNodePath("/" + rel + "x", 2048, &why));
+}
+
+/* Every octet, next to a slash on either side or not: accepted exactly
+ * when xenstored's is_valid_nodename() takes it, and the reason given is
+ * the first that applies. */
+TEST(XsSyntax, EveryOctetAndEveryPairWithASlash)
+{
+    auto xenstored_takes = [](unsigned char c) {
+        return std::isalnum(c) || std::strchr("-/_@", c);
+    };
+    std::string why;
+    for (int i = 0; i < 256; i++) {
+        const char c = static_cast<char>(i);
+        const bool ok = i && xenstored_takes(static_cast<unsigned char>(i));
+        for (const std::string &p : {std::string("/a") + c + "b", std::string("/a/") + c + "b",
+                                     std::string("/a") + c + "/b"}) {
+            const bool twice = p.find("//") != std::string::npos;
+            EXPECT_EQ(CheckNodePath(p, 2048, &why), ok && !twice) << "octet " << i << " in " << p;
+        }
+    }
+    EXPECT_FALSE(CheckNodePath("/a?//b", 2048, &why));
+    EXPECT_NE(why.find("contains \"//\""), std::string::npos) << why;
+    EXPECT_FALSE(CheckNodePath("/a/?b", 2048, &why));
+    EXPECT_NE(why.find("has a character xenstored refuses"), std::string::npos) << why;
 }
 
 TEST(XsSyntax, WatchPathsPermsAndFraming)
