@@ -7,13 +7,16 @@
 # with xenstored as deployed: no -T trace.  For each size the domain holds
 # SIZE nodes under /local/domain/N/data, 50 watches and an open transaction
 # with pending nodes.  Each round moves it A -> B (destination empty), then
-# B -> F (destination holding 50,000 other nodes), then back to A (not
-# measured); before each measured move the same tree is first copied node
-# by node to the destination (and removed again).
+# B -> E (another empty one), E -> F (destination holding 50,000 other
+# nodes), then back to A (not measured); before each measured move the same
+# tree is first copied node by node to the destination (and removed again).
 #
 # Prints one line per pair, a table (min and median over the pairs) and a
 # closing line per size.  Absolute times are those of a shared machine;
-# the ratios of a pair are what to compare.
+# the ratios of a pair are what to compare.  The full host's restore CPU is
+# compared with the empty E's just before it, and E's with B's: the second
+# is the spread this machine gives two equal restores, the floor against
+# which the first can be read.
 # The domain holds SIZE nodes under /local/domain/N/data (all that the
 # engine moves: the toolstack's nodes are the toolstack's).
 # Usage: domain_bench.sh BUILD_DIR [PAIRS] [SIZES...]
@@ -38,9 +41,12 @@ testlib_scratch xsm-bench
 export XSM_STATE_DIR=$work XENSIM_TIMEOUT_MS=60000
 
 sock() { echo "$work/$1/run/socket"; }
+# The time the hypervisor ran something else on this VM's CPUs (steal), in
+# ticks of all CPUs: a move it overlapped measured the host's neighbours.
+steal() { awk '$1 == "cpu" { print $9 }' /proc/stat; }
 pid() { cat "$work/$1/xenstored.pid"; }
 
-for h in a b f; do
+for h in a b e f; do
 	host_start "$work/$h" --no-trace
 	# Room for the largest domain; the engine checks against these.
 	for q in nodes:1000000 memory:1000000000 transaction-nodes:1000000; do
@@ -51,6 +57,9 @@ done
 
 data=$work/data
 : >"$data"
+# steal and all time of all CPUs, in ticks
+cpu_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t }' /proc/stat; }
+read -r steal0 ticks0 < <(cpu_ticks)
 domid=10
 tx=""
 
@@ -72,7 +81,7 @@ new_tx() { # HOST DOMID
 # move SIZE KIND SRC DST: the domain from SRC to DST (KIND "-": not
 # measured, no copy), one pair.
 move() {
-	local size=$1 kind=$2 src=$3 dst=$4 to=$((domid + 1)) port copy="copy - -" mig
+	local size=$1 kind=$2 src=$3 dst=$4 to=$((domid + 1)) port copy="copy - -" mig st0 stolen
 	local -a r
 	port=$("$X" domain move "$work/$src" "$work/$dst" "$domid" --as "$to" | sed -n 's/^port //p')
 	if [ "$kind" != - ] && [ "$size" -le "$copy_max" ]; then
@@ -82,7 +91,9 @@ move() {
 	# The receiving toolstack's writes before a restore, as libxl's (not
 	# timed: the restore takes only what the guest could create on B).
 	testlib_write_home "$(sock "$dst")" "$to" "$port"
+	st0=$(steal)
 	mig=$("$B" migrate "$(sock "$src")" "$(sock "$dst")" "$domid" "$to" "$port" "$(pid "$src")" "$(pid "$dst")")
+	stolen=$(($(steal) - st0))
 	"$X" domain destroy "$work/$src" "$domid" >/dev/null
 	"$B" rm "$(sock "$src")" "/local/domain/$domid"
 	domid=$to
@@ -90,8 +101,8 @@ move() {
 	[ "$kind" = - ] && return
 	# copy MS NODES migrate DOWNTIME SAVE RESTORE SAVE_CPU RESTORE_CPU OCTETS ENGINE_CPU
 	read -ra r <<<"$copy $mig"
-	# size kind copy_ms downtime save restore save_cpu restore_cpu octets engine_cpu
-	echo "$size $kind ${r[1]} ${r[4]} ${r[5]} ${r[6]} ${r[7]} ${r[8]} ${r[9]} ${r[10]}" >>"$data"
+	# size kind copy_ms downtime save restore save_cpu restore_cpu octets engine_cpu steal
+	echo "$size $kind ${r[1]} ${r[4]} ${r[5]} ${r[6]} ${r[7]} ${r[8]} ${r[9]} ${r[10]} $stolen" >>"$data"
 	awk -v c="${r[1]}" -v m="${r[4]}" -v k="$kind" -v s="$size" 'BEGIN {
 		printf "  %6d nodes, %-5s destination: engine %8.2f ms", s, k, m
 		if (c != "-") printf ", copy %9.2f ms, ratio %6.1fx", c, c / m
@@ -110,7 +121,8 @@ for size in "${sizes[@]}"; do
 	echo "size $size: $pairs pairs"
 	for _ in $(seq "$pairs"); do
 		move "$size" empty a b
-		move "$size" full b f
+		move "$size" empty2 b e
+		move "$size" full e f
 		move "$size" - f a nocopy
 	done
 	"$X" domain destroy "$work/a" $domid >/dev/null
@@ -118,7 +130,9 @@ for size in "${sizes[@]}"; do
 	domid=$((domid + 1))
 done
 
+read -r steal1 ticks1 < <(cpu_ticks)
 echo
+echo "steal: the hypervisor ran something else for $(( (steal1 - steal0) * 100 / (ticks1 - ticks0 + 1) ))% of this VM's CPU time during the run"
 echo "xenstored without -T on every host; min / median over the pairs (a pair:"
 echo "the per-node copy and the engine moving the same tree to the same host);"
 echo "downtime = quiesce on the source to the end of the restore, transfer included;"
@@ -149,15 +163,18 @@ function two(x, fmt) {
 	V["dcpu", rows] = ($7 + $8 + $10) / 1000
 	V["ratio", rows] = $3 == "-" ? "-" : $3 / $4
 	if (!($1 in seen)) { seen[$1] = 1; order[++ns] = $1 }
-	# A round moves to the empty host, then to the full one: a pair.
-	if ($2 == "empty") last_empty[$1] = $8
-	else if ($1 in last_empty) PR[$1, ++np[$1]] = $8 / last_empty[$1]
+	# A round moves to an empty host, to a second empty one, then to the
+	# full one.  Each of the last two moves is compared with the move just
+	# before it: the full host with an empty one, and two empty hosts, which
+	# is what the machine alone makes of two equal restores.
+	if ($2 == "empty2" && ($1 in prev)) AR[$1, ++na[$1]] = $8 / prev[$1]
+	if ($2 == "full" && ($1 in prev)) PR[$1, ++np[$1]] = $8 / prev[$1]
+	prev[$1] = $8
 }
-# "median|worst" of the full/empty restore CPU ratios of the pairs of size s
-function pairs(s,   v, i, n) {
-	n = np[s]
+# "median|worst" of n ratios in R[s, 1..n]
+function spread(R, s, n,   v, i) {
 	if (!n) return "-|-"
-	for (i = 1; i <= n; i++) v[i] = PR[s, i]
+	for (i = 1; i <= n; i++) v[i] = R[s, i]
 	sort(v, n)
 	return (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) "|" v[n]
 }
@@ -185,8 +202,10 @@ END {
 			part(stat("dcpu", s, "empty"), 2)
 		if (s != base)
 			printf ", %.1fx the %d-node CPU", part(stat("dcpu", s, "empty"), 2) / part(stat("dcpu", base, "empty"), 2), base
-		pr = pairs(s)
-		printf "; restore into a host with %d others: %.2fx the CPU of an empty one (median of %d pairs), %.2fx in the worst pair\n", filler,
+		pr = spread(PR, s, np[s])
+		printf "; restore into a host with %d others: %.2fx the CPU of an empty one (median of %d pairs), %.2fx in the worst pair", filler,
 			part(pr, 1), np[s], part(pr, 2)
+		pr = spread(AR, s, na[s])
+		printf "; two empty hosts, the same way: %.2fx (median), %.2fx in the worst pair\n", part(pr, 1), part(pr, 2)
 	}
 }' "$data"
