@@ -59,11 +59,19 @@ ifneq ($(ENABLE_TESTS),yes)
 check demo:
 	@echo "$@: the tests were disabled by ./configure --disable-tests" >&2; exit 1
 else
+# The suites whose builds are plain compiles (the unit tests, again under
+# ASan+UBSan and with --coverage, the fuzzers) build them with a job per
+# CPU: make check runs the README's way, without -j, and on two cores
+# these builds are minutes of it.  The others run one step at a time
+# (e2e's builds share build/dom0).
+CHECK_PARALLEL := check-unit check-sanitize check-coverage check-fuzz
+CHECK_JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 check:
 	@rm -rf $(BUILD)/check && mkdir -p $(BUILD)/check
 	@for t in $(CHECK_TARGETS); do \
 		echo "=== $$t"; \
-		$(MAKE) --no-print-directory $$t || echo "$$t" >> $(BUILD)/check/broken; \
+		case " $(CHECK_PARALLEL) " in *" $$t "*) j=-j$(CHECK_JOBS);; *) j=;; esac; \
+		$(MAKE) --no-print-directory $$j $$t || echo "$$t" >> $(BUILD)/check/broken; \
 	done
 	@scripts/check-summary $(BUILD)/check $(CHECK_TARGETS)
 endif
