@@ -294,6 +294,27 @@ if "$X" host live-update "$G" --capture "$work/lu40.xsm" >"$work/lu40.out" 2>&1
 then pass live-update-after-release
 else fail live-update-after-release "$(tr '\n' '|' < "$work/lu40.out")"; fi
 
+# One node far below ancestors the stream does not hold (a save of one deep
+# subtree): restore-domain creates them as dom0's XS_WRITE would, many
+# more entries than the stream has nodes.
+deep=/local/domain/41/deep
+for i in $(seq 24); do deep=$deep/l$i; done
+"$X" domain create "$G" 41 --introduce >/dev/null
+on "$G" xenstore-write "$deep" v41
+# dom0's own, as only dom0's nodes may have missing ancestors
+on "$G" xenstore-chmod "$deep" n0
+expect quiesce-41 OK "$(ctl "$G" quiesce 41)"
+expect save-41-deep-subtree OK "$(ctl "$G" save-domain 41 "$work/dom41.xsm" "$deep")"
+port=$("$X" domain move "$G" "$B" 41 | sed -n 's/^port //p')
+receiving_home "$B" 41 || fail receiving-home-41 "toolstack.py failed"
+expect restore-below-missing-ancestors OK "$(ctl "$B" restore-domain 41 0xfeffc "$port" "$work/dom41.xsm" trusted)"
+expect restored-deep-node v41 "$(on "$B" xenstore-read "$deep" 2>&1)"
+# Created as dom0's XS_WRITE creates them, each with its parent's
+# permissions: the first (deep) and the last (l23) have the home's.
+l22=${deep%/l23/l24}
+expect restored-missing-ancestors-inherit "n41 n41" \
+	"$(on "$B" xenstore-ls -p "$l22" 2>&1 | sed -n 's/.*(\(n[0-9]*\))$/\1/p' | head -n 1) $(on "$B" xenstore-ls -p /local/domain/41 2>&1 | sed -n '1s/.*(\(n[0-9]*\))$/\1/p')"
+
 # Xen's own functional test of xenstored (Debian's xen-utils-4.17), against
 # the patched daemon: nothing of the series changes what it checks.
 TX=${TEST_XENSTORE:-/usr/lib/xen-4.17/bin/test-xenstore}
