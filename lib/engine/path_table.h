@@ -100,7 +100,13 @@ private:
         uint64_t tail = 0;
         if (i < s.size())
             std::memcpy(&tail, s.data() + i, s.size() - i);
-        return Mum(h ^ tail ^ key.a, key.b);
+        /* The low bits the table's mask keeps must depend on every
+         * octet: one multiply leaves octets that differ in a word's high
+         * end out of them for some keys (murmur3's finaliser). */
+        h = Mum(h ^ tail ^ key.a, key.b);
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccdull;
+        return h ^ h >> 33;
     }
     size_t Find(std::string_view path) const
     {
