@@ -291,8 +291,9 @@ TEST(RestoreRule, TheTableOfCases)
             }
         }
         EXPECT_EQ(got, want) << name << ": " << why;
-        if (!reason.empty())
+        if (!reason.empty()) {
             EXPECT_NE(why.find(reason), std::string::npos) << name << ": " << why;
+        }
     }
     EXPECT_GE(n, 30);
 }
