@@ -185,7 +185,13 @@ void NodePolicy::RemapInPlace(std::string *path, unsigned int from, unsigned int
     }
     constexpr size_t kIdAt = kHomesPrefix.size();
     const DomidText text(to);
-    path->replace(kIdAt, end - kIdAt, text.view().data(), text.view().size());
+    const std::string_view id = text.view();
+    /* Most moves keep the id's length: the digits in place, without
+     * std::string::replace(), which was most of a restore's remapping. */
+    if (id.size() == end - kIdAt)
+        std::copy(id.begin(), id.end(), path->begin() + kIdAt);
+    else
+        path->replace(kIdAt, end - kIdAt, id.data(), id.size());
 }
 
 Status NodePolicy::Expand(const Template &t, size_t idx, const std::string &prefix,

@@ -90,9 +90,13 @@ TEST(NodePolicy, HomePathsTakeTheSameAnswersTheShortWay)
             EXPECT_EQ(a.inside, b.inside) << path << " " << domid;
             EXPECT_EQ(a.owner, b.owner) << path << " " << domid;
             EXPECT_EQ(a.domid_component, b.domid_component) << path << " " << domid;
-            std::string in_place = path;
-            home.RemapInPlace(&in_place, domid, 123);
-            EXPECT_EQ(in_place, walk.Remap(path, domid, 123)) << path << " " << domid;
+            /* An id of another length, and ids of the same length. */
+            for (unsigned int to : {123u, 4u, 12345u}) {
+                std::string in_place = path;
+                home.RemapInPlace(&in_place, domid, to);
+                EXPECT_EQ(in_place, walk.Remap(path, domid, to))
+                        << path << " " << domid << " -> " << to;
+            }
         }
     }
 }
