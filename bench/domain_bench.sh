@@ -41,9 +41,9 @@ testlib_scratch xsm-bench
 export XSM_STATE_DIR=$work XENSIM_TIMEOUT_MS=60000
 
 sock() { echo "$work/$1/run/socket"; }
-# The time the hypervisor ran something else on this VM's CPUs (steal), in
-# ticks of all CPUs: a move it overlapped measured the host's neighbours.
-steal() { awk '$1 == "cpu" { print $9 }' /proc/stat; }
+# The time the hypervisor ran something else on this VM's CPUs (steal) and
+# all their time, in ticks: a run with steal measured the host's neighbours.
+cpu_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t }' /proc/stat; }
 pid() { cat "$work/$1/xenstored.pid"; }
 
 for h in a b e f; do
@@ -57,8 +57,6 @@ done
 
 data=$work/data
 : >"$data"
-# steal and all time of all CPUs, in ticks
-cpu_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= 9; i++) t += $i; print $9, t }' /proc/stat; }
 read -r steal0 ticks0 < <(cpu_ticks)
 domid=10
 tx=""
@@ -81,7 +79,7 @@ new_tx() { # HOST DOMID
 # move SIZE KIND SRC DST: the domain from SRC to DST (KIND "-": not
 # measured, no copy), one pair.
 move() {
-	local size=$1 kind=$2 src=$3 dst=$4 to=$((domid + 1)) port copy="copy - -" mig st0 stolen
+	local size=$1 kind=$2 src=$3 dst=$4 to=$((domid + 1)) port copy="copy - -" mig
 	local -a r
 	port=$("$X" domain move "$work/$src" "$work/$dst" "$domid" --as "$to" | sed -n 's/^port //p')
 	if [ "$kind" != - ] && [ "$size" -le "$copy_max" ]; then
@@ -91,9 +89,7 @@ move() {
 	# The receiving toolstack's writes before a restore, as libxl's (not
 	# timed: the restore takes only what the guest could create on B).
 	testlib_write_home "$(sock "$dst")" "$to" "$port"
-	st0=$(steal)
 	mig=$("$B" migrate "$(sock "$src")" "$(sock "$dst")" "$domid" "$to" "$port" "$(pid "$src")" "$(pid "$dst")")
-	stolen=$(($(steal) - st0))
 	"$X" domain destroy "$work/$src" "$domid" >/dev/null
 	"$B" rm "$(sock "$src")" "/local/domain/$domid"
 	domid=$to
@@ -101,8 +97,8 @@ move() {
 	[ "$kind" = - ] && return
 	# copy MS NODES migrate DOWNTIME SAVE RESTORE SAVE_CPU RESTORE_CPU OCTETS ENGINE_CPU
 	read -ra r <<<"$copy $mig"
-	# size kind copy_ms downtime save restore save_cpu restore_cpu octets engine_cpu steal
-	echo "$size $kind ${r[1]} ${r[4]} ${r[5]} ${r[6]} ${r[7]} ${r[8]} ${r[9]} ${r[10]} $stolen" >>"$data"
+	# size kind copy_ms downtime save restore save_cpu restore_cpu octets engine_cpu
+	echo "$size $kind ${r[1]} ${r[4]} ${r[5]} ${r[6]} ${r[7]} ${r[8]} ${r[9]} ${r[10]}" >>"$data"
 	awk -v c="${r[1]}" -v m="${r[4]}" -v k="$kind" -v s="$size" 'BEGIN {
 		printf "  %6d nodes, %-5s destination: engine %8.2f ms", s, k, m
 		if (c != "-") printf ", copy %9.2f ms, ratio %6.1fx", c, c / m
